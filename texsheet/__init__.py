@@ -1,0 +1,1 @@
+"""texsheet: hand-drawn-looking one-page study sheets from content YAML, via LaTeX/TikZ."""

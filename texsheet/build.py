@@ -1,0 +1,118 @@
+"""Running TeX and the PNG step: the only module that starts processes."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
+
+from .errors import BuildError
+
+LOG_TAIL_BYTES = 200_000
+_SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a panel's text was fitted: the size it was set at, and the height it needs and has."""
+
+    box: str
+    size_pt: float
+    needs_mm: float
+    has_mm: float
+
+    @property
+    def overflows(self) -> bool:
+        return self.needs_mm > self.has_mm + 0.05
+
+
+def latexmkrc() -> Path:
+    return Path(str(resources.files("texsheet.tex_templates").joinpath("latexmkrc")))
+
+
+def run_latexmk(tex: Path, timeout: float = 60.0) -> Path:
+    """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder."""
+    env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
+    command = ["latexmk", "-norc", "-r", str(latexmkrc()), "-interaction=nonstopmode", tex.name]
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=tex.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise BuildError("latexmk was not found; install TeX Live as the README's first command does") from None
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped") from None
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    pdf = tex.with_suffix(".pdf")
+    if process.returncode != 0 or not pdf.exists():
+        raise BuildError(describe_tex_error(tex, output[-2000:].decode("utf-8", "replace")))
+    return pdf
+
+
+def describe_tex_error(tex: Path, latexmk_output: str) -> str:
+    """The first TeX error, traced back to the content line it came from when possible."""
+    log = tex.with_suffix(".log")
+    if not log.exists():
+        return f"TeX failed before writing a log:\n{latexmk_output.strip()}"
+    lines = log.read_bytes()[-LOG_TAIL_BYTES:].decode("utf-8", "replace").splitlines()
+    first = next((n for n, line in enumerate(lines) if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line)), None)
+    if first is None:
+        return f"TeX failed; see {log}"
+    message = re.sub(r"^\S+\.tex:\d+: ", "", lines[first]).lstrip("! ")
+    context = [line for line in lines[first + 1 : first + 4] if line.strip() and not line.startswith("See the")]
+    tex_line = re.match(r"^\S+\.tex:(\d+): ", lines[first])
+    where = _content_origin(tex, int(tex_line.group(1))) if tex_line else None
+    head = f"{where}: TeX error: {message}" if where else f"TeX error: {message}"
+    return "\n".join([head, *("    " + c for c in context[:2]), f"(full log: {log})"])
+
+
+def _content_origin(tex: Path, tex_line: int) -> str | None:
+    """The content file:line of the nearest source comment above a line of generated .tex."""
+    lines = tex.read_text(encoding="utf-8").splitlines()[:tex_line]
+    for line in reversed(lines):
+        match = _SOURCE_COMMENT.match(line)
+        if match:
+            element = f" ({match['element']})" if match["element"] else ""
+            return f"{match['file']}:{match['line']}{element}"
+    return None
+
+
+def read_fits(log: Path) -> list[Fit]:
+    """The shrink-to-fit report of every panel, from the TeX log."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    pattern = r"texsheet-fit (\S+) size=([\d.]+)pt needs=([\d.]+)pt has=([\d.]+)pt"
+    mm = 25.4 / 72.27
+    return [Fit(box, float(size), float(need) * mm, float(has) * mm) for box, size, need, has in re.findall(pattern, text)]
+
+
+def rasterize(pdf: Path, png: Path, dpi: int) -> Path:
+    """The PDF's one page as a PNG (pdf2image over poppler's pdftoppm)."""
+    try:
+        pages = convert_from_path(
+            pdf, dpi=dpi, fmt="png", single_file=True, output_folder=png.parent, output_file=png.stem, paths_only=True
+        )
+    except (PDFInfoNotInstalledError, PDFPageCountError, OSError) as error:
+        raise BuildError(f"turning the PDF into PNG failed: {error}") from None
+    produced = Path(pages[0])
+    if produced != png:
+        produced.replace(png)
+    return png

@@ -1,0 +1,41 @@
+"""The one escaper for user text: NFC, LaTeX specials, and characters TeX must never see."""
+from __future__ import annotations
+
+import unicodedata
+
+from pylatex.utils import NoEscape, escape_latex
+
+MAX_FIELD_LENGTH = 2000
+
+# pylatex writes ^ as an accent command, which reads back as a modifier letter; the text glyph
+# reads back as typed. Newlines never reach this function (markup splits paragraphs first).
+_OVERRIDES = {"^": r"\textasciicircum{}", "\n": " "}
+
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def find_forbidden(text: str) -> str | None:
+    """Describe the first character user text may not contain, or None if all are allowed."""
+    if len(text) > MAX_FIELD_LENGTH:
+        return f"text is {len(text)} characters long; at most {MAX_FIELD_LENGTH} are allowed"
+    for index, char in enumerate(text):
+        code = ord(char)
+        if char in "\n\t":
+            continue
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"control character U+{code:04X} at position {index + 1} is not allowed"
+        if char in _BIDI_CONTROLS:
+            return f"bidirectional control U+{code:04X} at position {index + 1} is not allowed"
+        if char == "\ufeff":
+            return f"byte order mark U+FEFF at position {index + 1} is not allowed"
+        if 0xD800 <= code <= 0xDFFF:
+            return f"lone surrogate U+{code:04X} at position {index + 1} is not allowed"
+        if unicodedata.category(char) == "Cn" and (code & 0xFFFE == 0xFFFE or 0xFDD0 <= code <= 0xFDEF):
+            return f"non-character U+{code:04X} at position {index + 1} is not allowed"
+    return None
+
+
+def escape_text(text: str) -> NoEscape:
+    """Escape plain text so that TeX prints it exactly as typed (no ligatures, no commands)."""
+    text = unicodedata.normalize("NFC", text).replace("\t", " ")
+    return NoEscape("".join(_OVERRIDES.get(c) or escape_latex(c) for c in text))

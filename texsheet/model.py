@@ -1,0 +1,407 @@
+"""The sheet model, and its validation from located YAML data.
+
+Every class here is a dataclass whose fields are the YAML keys. One generic converter reads
+them (types, defaults, limits, documentation in field metadata), so the README's format
+reference and the JSON Schema come from the same place as the validation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, NewType
+
+from . import emoji, markup
+from .errors import ContentError, Problem
+from .escape import find_forbidden
+from .source import Source, Where
+from .theme import PAGE_SIZES, PEN_COLOURS
+
+Text = NewType("Text", str)  # user prose with inline markup
+Colour = NewType("Colour", str)  # a pen colour name
+Icon = NewType("Icon", str)  # one emoji, typed as itself
+FontName = NewType("FontName", str)  # a font family installed on the machine
+
+
+def fld(default: Any = dataclasses.MISSING, *, doc: str, **limits: Any) -> Any:
+    """A model field: its default, a line of documentation, and limits checked on load."""
+    metadata = {"doc": doc, **limits}
+    if isinstance(default, list):
+        return dataclasses.field(default_factory=lambda: list(default), metadata=metadata)
+    if dataclasses.is_dataclass(default):
+        return dataclasses.field(default_factory=lambda: dataclasses.replace(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+# ----------------------------------------------------------------------------- page and theme
+
+
+@dataclass(kw_only=True)
+class Page:
+    """The paper."""
+
+    size: str = fld("a4", doc="paper size", choices=sorted(PAGE_SIZES))
+    orientation: str = fld("portrait", doc="portrait or landscape", choices=["portrait", "landscape"])
+    margin: float = fld(7.0, doc="space around the page edge, mm", minimum=0, maximum=40)
+    gap: float = fld(4.0, doc="space between rows and between panels, mm", minimum=0, maximum=30)
+
+
+@dataclass(kw_only=True)
+class Theme:
+    """Paper, pens and fonts."""
+
+    grid: float = fld(5.0, doc="graph-paper square, mm (every second line is darker); 0 for plain paper", minimum=0, maximum=30)
+    grid_colour: str = fld("B7CBEA", doc="grid line colour, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
+    paper_colour: str = fld("FFFFFF", doc="paper colour, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
+    ink: Colour = fld("ink", doc="pen colour of the text")
+    highlighter: str = fld("FFE14D", doc="highlighter colour for ==text==, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
+    font: FontName = fld("NanumBarunpen", doc="body font (Hangul and Latin)")
+    hand_font: FontName = fld("Nanum Pen Script", doc="handwriting font of titles and labels")
+    font_size: float = fld(9.5, doc="body text size, pt", minimum=5, maximum=20)
+    seed: int = fld(1, doc="seed of the hand-drawn wobble; change it for another drawing", minimum=0, maximum=99999)
+    wobble: float = fld(0.7, doc="how far hand-drawn lines stray, pt (0 for ruler-straight lines)", minimum=0, maximum=3)
+
+
+# ----------------------------------------------------------------------------- blocks
+
+
+@dataclass(kw_only=True)
+class Block:
+    """A piece of panel content. `kind:` in the YAML chooses the subclass."""
+
+    kind: ClassVar[str]
+    heading: Text = fld("", doc="a small heading above the block")
+    column: int = fld(0, doc="in a panel of several columns: start column N (1 = left) with this block", minimum=0, maximum=4)
+
+
+BLOCK_KINDS: dict[str, type] = {}
+
+
+def block_kind(name: str):
+    def register(cls):
+        cls.kind = name
+        BLOCK_KINDS[name] = cls
+        return cls
+
+    return register
+
+
+@dataclass(kw_only=True)
+class Stage:
+    """One stage box of a pipeline."""
+
+    title: Text = fld(doc="the stage's name, large")
+    label: Text = fld("", doc="small label above the title, e.g. STAGE 1")
+    subtitle: Text = fld("", doc="a line under the title")
+    icon: Icon = fld("", doc="an emoji beside the label")
+    colour: Colour = fld("", doc="the box's pen colour (default: the panel's)")
+    notes: list[Text] = fld([], doc="lines inside the box", max_items=8)
+    chain: list[Text] = fld([], doc="under the box: an input-to-output chain, joined by down arrows", max_items=5)
+
+
+@block_kind("pipeline")
+@dataclass(kw_only=True)
+class Pipeline(Block):
+    """Stage boxes left to right, joined by arrows."""
+
+    stages: list[Stage] = fld(doc="the stages, in order", min_items=1, max_items=6)
+
+
+@dataclass(kw_only=True)
+class Item:
+    """A line of a list, with an optional icon in place of the bullet."""
+
+    shorthand: ClassVar[str] = "text"
+    text: Text = fld(doc="the item")
+    icon: Icon = fld("", doc="an emoji in place of the bullet")
+
+
+@block_kind("bullets")
+@dataclass(kw_only=True)
+class Bullets(Block):
+    """A bulleted list."""
+
+    items: list[Item] = fld(doc="the items (a string, or text: and icon:)", min_items=1, max_items=20)
+
+
+@block_kind("callout")
+@dataclass(kw_only=True)
+class Callout(Block):
+    """The big quoted insight, on a slightly rotated sticky note."""
+
+    text: Text = fld(doc="the quote")
+    colour: Colour = fld("yellow", doc="the note's colour")
+
+
+@block_kind("table")
+@dataclass(kw_only=True)
+class Table(Block):
+    """A table with hand-drawn rules."""
+
+    header: list[Text] = fld(doc="column headings", min_items=1, max_items=6)
+    rows: list[list[Text]] = fld(doc="rows, each a list of cells as long as header", min_items=1, max_items=20)
+    widths: list[float] = fld([], doc="relative column widths (default: equal)", minimum=0.1)
+
+
+@dataclass(kw_only=True)
+class CheckItem:
+    """A checklist line."""
+
+    shorthand: ClassVar[str] = "text"
+    text: Text = fld(doc="the item")
+    done: bool = fld(False, doc="draw a tick in the box")
+
+
+@block_kind("checklist")
+@dataclass(kw_only=True)
+class Checklist(Block):
+    """Hand-drawn check boxes."""
+
+    items: list[CheckItem] = fld(doc="the items (a string, or text: and done:)", min_items=1, max_items=20)
+
+
+@dataclass(kw_only=True)
+class Step:
+    """One step of a flow."""
+
+    shorthand: ClassVar[str] = "text"
+    text: Text = fld(doc="the step")
+    note: Text = fld("", doc="a smaller line beside the arrow after this step")
+
+
+@block_kind("flow")
+@dataclass(kw_only=True)
+class Flow(Block):
+    """A vertical chain of steps joined by down arrows."""
+
+    steps: list[Step] = fld(doc="the steps, top to bottom", min_items=1, max_items=10)
+
+
+@dataclass(kw_only=True)
+class Column:
+    """One side of a comparison."""
+
+    title: Text = fld(doc="the column's heading")
+    items: list[Text] = fld(doc="its lines", min_items=1, max_items=12)
+    colour: Colour = fld("", doc="the column's pen colour (default: the panel's)")
+
+
+@block_kind("compare")
+@dataclass(kw_only=True)
+class Compare(Block):
+    """Two labelled columns side by side, with a 'vs' between."""
+
+    left: Column = fld(doc="the left column")
+    right: Column = fld(doc="the right column")
+    vs: Text = fld("vs", doc="the word between the columns")
+
+
+@block_kind("takeaways")
+@dataclass(kw_only=True)
+class Takeaways(Block):
+    """Numbered key points, each with a hand-drawn tick."""
+
+    items: list[Text] = fld(doc="the points", min_items=1, max_items=12)
+    columns: int = fld(1, doc="how many columns to set them in", minimum=1, maximum=3)
+
+
+@block_kind("text")
+@dataclass(kw_only=True)
+class TextBlock(Block):
+    """A paragraph."""
+
+    text: Text = fld(doc="the paragraph")
+    align: str = fld("left", doc="left or center", choices=["left", "center"])
+    size: str = fld("normal", doc="small, normal or large", choices=["small", "normal", "large"])
+
+
+# ----------------------------------------------------------------------------- sheet
+
+
+@dataclass(kw_only=True)
+class Panel:
+    """A framed box of blocks."""
+
+    title: Text = fld(doc="the panel's heading")
+    subtitle: Text = fld("", doc="a smaller line beside the heading")
+    icon: Icon = fld("", doc="an emoji before the heading")
+    colour: Colour = fld("blue", doc="the panel's accent colour")
+    width: float = fld(1.0, doc="width share within its row", minimum=0.05, maximum=100)
+    columns: int = fld(1, doc="set the blocks in this many columns, side by side", minimum=1, maximum=4)
+    blocks: list[Block] = fld(doc="the content, top to bottom", min_items=1, max_items=16)
+
+
+@dataclass(kw_only=True)
+class Row:
+    """A band of the page holding panels side by side."""
+
+    height: float = fld(doc="height share of the page", minimum=0.05, maximum=100)
+    panels: list[Panel] = fld(doc="the panels, left to right", min_items=1, max_items=6)
+
+
+@dataclass(kw_only=True)
+class Sheet:
+    """A one-page sheet."""
+
+    title: Text = fld(doc="the banner's title")
+    subtitle: Text = fld("", doc="the line under the title (source, author)")
+    icon: Icon = fld("", doc="an emoji on both sides of the title")
+    colour: Colour = fld("blue", doc="the banner's colour")
+    title_height: float = fld(8.0, doc="height share of the title banner (rows' heights are shares too)", minimum=1, maximum=100)
+    page: Page = fld(Page(), doc="the paper")
+    theme: Theme = fld(Theme(), doc="paper, pens and fonts")
+    rows: list[Row] = fld(doc="the bands of the page, top to bottom", min_items=1, max_items=12)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def validate_sheet(source: Source) -> Sheet:
+    """The Sheet described by source; a ContentError lists every problem at once."""
+    problems: list[Problem] = []
+    sheet = _convert(Sheet, source.data, (), source, problems)
+    if not problems:
+        problems.extend(_check_across_fields(sheet, source))
+    if problems:
+        raise ContentError(problems)
+    return sheet
+
+
+def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
+    """Rules that tie one key to another, which the per-field limits cannot see."""
+    problems = []
+    for r, row in enumerate(sheet.rows):
+        for p, panel in enumerate(row.panels):
+            for b, block in enumerate(panel.blocks):
+                where = ("rows", r, "panels", p, "blocks", b)
+                if block.column > panel.columns:
+                    problems.append(source.problem(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns}"))
+                if isinstance(block, Table):
+                    for n, cells in enumerate(block.rows):
+                        if len(cells) != len(block.header):
+                            problems.append(source.problem(where + ("rows", n), f"table row has {len(cells)} cells, the header has {len(block.header)}"))
+                    if block.widths and len(block.widths) != len(block.header):
+                        problems.append(source.problem(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns"))
+    return problems
+
+
+def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem], meta=None) -> Any:
+    meta = meta or {}
+
+    def bad(message: str) -> None:
+        problems.append(source.problem(where, message))
+
+    name = ".".join(str(w) for w in where) or "the sheet"
+    if value is None:
+        bad(f"{name}: a value is missing")
+        return None
+    if dataclasses.is_dataclass(tp) or tp is Block:
+        return _convert_mapping(tp, value, where, source, problems)
+    if typing.get_origin(tp) is list:
+        if not isinstance(value, list):
+            bad(f"{name}: expected a list (lines starting with '- ')")
+            return []
+        low, high = meta.get("min_items"), meta.get("max_items")
+        if low is not None and len(value) < low:
+            bad(f"{name}: needs at least {low} item{'s' if low > 1 else ''}")
+        if high is not None and len(value) > high:
+            bad(f"{name}: has {len(value)} items; at most {high} fit")
+        item_type = typing.get_args(tp)[0]
+        item_meta = {k: v for k, v in meta.items() if k not in ("min_items", "max_items")}
+        return [_convert(item_type, item, where + (n,), source, problems, item_meta) for n, item in enumerate(value)]
+    if not isinstance(value, str):
+        bad(f"{name}: expected a single value, not a {'list' if isinstance(value, list) else 'mapping'}")
+        return None
+    if tp in (int, float):
+        return _convert_number(tp, value, name, meta, bad)
+    if tp is bool:
+        if value not in ("true", "false"):
+            bad(f"{name}: expected true or false, not '{value}'")
+            return False
+        return value == "true"
+    return _convert_string(tp, value, name, meta, bad)
+
+
+def _convert_number(tp, value: str, name: str, meta, bad):
+    try:
+        number = int(value) if tp is int else float(value)
+    except ValueError:
+        bad(f"{name}: expected {'a whole number' if tp is int else 'a number'}, not '{value}'")
+        return tp(meta.get("minimum", 0))
+    if number != number or number in (float("inf"), float("-inf")):
+        bad(f"{name}: expected a finite number")
+        return tp(meta.get("minimum", 0))
+    if "minimum" in meta and number < meta["minimum"]:
+        bad(f"{name}: {value} is below the smallest allowed, {meta['minimum']}")
+    if "maximum" in meta and number > meta["maximum"]:
+        bad(f"{name}: {value} is above the largest allowed, {meta['maximum']}")
+    return number
+
+
+def _convert_string(tp, value: str, name: str, meta, bad) -> str:
+    forbidden = find_forbidden(value)
+    if forbidden:
+        bad(f"{name}: {forbidden}")
+        return ""
+    if "choices" in meta and value not in meta["choices"]:
+        bad(f"{name}: '{value}' is not one of {', '.join(meta['choices'])}{_suggest(value, meta['choices'])}")
+    if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
+        bad(f"{name}: '{value}' is not a hex colour such as 1F2A44")
+    if tp is Text:
+        for message in markup.check(value):
+            bad(f"{name}: {message}")
+    elif tp is Colour and value and value not in PEN_COLOURS:
+        bad(f"{name}: unknown colour '{value}' (known: {', '.join(sorted(PEN_COLOURS))}){_suggest(value, PEN_COLOURS)}")
+    elif tp is Icon and value:
+        spans, _ = markup.parse(value)
+        if len(spans) != 1 or spans[0].kind != "emoji":
+            bad(f"{name}: an icon is one emoji typed as itself, such as 🧀")
+        else:
+            for message in markup.check(value):
+                bad(f"{name}: {message}")
+    elif tp is FontName and not re.fullmatch(r"[A-Za-z0-9 ]{1,64}", value):
+        bad(f"{name}: a font name is letters, digits and spaces")
+    return value
+
+
+def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem]) -> Any:
+    name = ".".join(str(w) for w in where) or "the sheet"
+    shorthand = getattr(tp, "shorthand", None)
+    if isinstance(value, str) and shorthand:
+        value = {shorthand: value}
+    if not isinstance(value, dict):
+        problems.append(source.problem(where, f"{name}: expected a mapping of keys"))
+        return None
+    if tp is Block:
+        kind = value.get("kind")
+        if kind not in BLOCK_KINDS:
+            known = ", ".join(BLOCK_KINDS)
+            if kind is None:
+                problems.append(source.problem(where, f"{name}: a block needs kind: (one of {known})"))
+            else:
+                problems.append(source.problem(where + ("kind",), f"{name}: unknown block kind '{kind}' (known: {known}){_suggest(str(kind), BLOCK_KINDS)}"))
+            return None
+        tp = BLOCK_KINDS[kind]
+        value = {k: v for k, v in value.items() if k != "kind"}
+    fields = {f.name: f for f in dataclasses.fields(tp)}
+    hints = typing.get_type_hints(tp)
+    for key in value:
+        if key not in fields:
+            problems.append(source.problem(where + (key,), f"unknown key '{key}' in {name}{_suggest(key, fields)}"))
+    kwargs = {}
+    for field in dataclasses.fields(tp):
+        if field.name in value:
+            kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), source, problems, field.metadata)
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            problems.append(source.problem(where, f"{name}: missing key '{field.name}' ({field.metadata['doc']})"))
+    try:
+        return tp(**kwargs)
+    except TypeError:
+        return None
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
