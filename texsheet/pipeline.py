@@ -15,6 +15,15 @@ from .render import panel_box_name, render_sheet
 from .source import Source, load_source
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 @dataclass(frozen=True)
 class Outputs:
     tex: Path
@@ -64,5 +73,6 @@ def _publish(made: Path, output_dir: Path) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{made.name}.", dir=output_dir)
     os.close(handle)
     shutil.copyfile(made, temporary)
+    os.chmod(temporary, 0o666 & ~_UMASK)
     os.replace(temporary, target)
     return target

@@ -87,7 +87,11 @@ def load_source(path: Path) -> Source:
     if not text.strip():
         raise fail("the file is empty; a sheet needs at least a title and rows")
 
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise fail(f"character U+{error.character:04X} is not allowed in a content file", line) from None
     try:
         node = loader.get_single_node()
     except _Refused as refused:
@@ -101,6 +105,8 @@ def load_source(path: Path) -> Source:
     finally:
         loader.dispose()
 
+    if node is None:
+        raise fail("the file is empty but for comments; a sheet needs at least a title and rows")
     marks: dict[Where, tuple[int, int]] = {}
     problems: list[Problem] = []
     data = _to_data(node, (), marks, problems, path)

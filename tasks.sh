@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set-up and everyday tasks on Debian/Ubuntu. Installs what is missing, then:
+#   ./tasks.sh sheet [FILE...]   build sheets (default: content/llm-grand-summary.yaml) into build/
+#   ./tasks.sh test [PYTEST ARGS]  run the tests
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive-latex-extra
+              poppler-utils fonts-nanum fonts-nanum-extra python3-venv python3-pip)
+
+install_system() {
+  local missing=() package
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python() {
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+}
+
+task=${1:-}
+shift || true
+case "$task" in
+  sheet)
+    install_system
+    install_python
+    exec .venv/bin/texsheet compile "${@:-content/llm-grand-summary.yaml}"
+    ;;
+  test)
+    install_system
+    install_python
+    exec .venv/bin/python -m pytest -q "$@"
+    ;;
+  *)
+    echo "usage: ./tasks.sh sheet [FILE...] | ./tasks.sh test [PYTEST ARGS]" >&2
+    exit 2
+    ;;
+esac

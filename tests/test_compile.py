@@ -1,0 +1,100 @@
+"""Real builds with the installed TeX: what a reader of the PDF and PNG sees."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from texsheet.pipeline import compile_sheet
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SHEET = ROOT / "content" / "llm-grand-summary.yaml"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def default_build(tmp_path_factory, tex_available):
+    out = tmp_path_factory.mktemp("build")
+    return compile_sheet(DEFAULT_SHEET, out, dpi=100)
+
+
+def test_default_sheet_is_one_a4_page(default_build):
+    info = subprocess.run(["pdfinfo", str(default_build.pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "NANO BANANA CHEAT SHEET: LLM 전체 요약",
+        "3단계 학습 파이프라인",
+        "Pre-training",
+        "Supervised Fine-Tuning",
+        "Reinforcement Learning",
+        "인터넷 텍스트",
+        "OpenAI 데이터 라벨러의 통계적 시뮬레이션",
+        "Swiss Cheese Model",
+        "\"strawberry\"에 'r'이 몇 개?",
+        "9.11 vs 9.9",
+        "Move 37",
+        "Unverifiable 도메인",
+        "Tool in Toolbox",
+        "Trust but Verify",
+        "신뢰하되 검증하라",
+        "KEY TAKEAWAYS",
+        "결과물은 항상 검증하라",
+    ],
+)
+def test_default_sheet_shows_the_seed_text(default_build, phrase):
+    text = subprocess.run(["pdftotext", str(default_build.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert squash(phrase) in squash(text)
+
+
+def test_default_sheet_png_matches_page_and_dpi(default_build):
+    with Image.open(default_build.png) as image:
+        assert image.size == (827, 1170)  # A4 at 100 dpi, rounded up by pdftoppm
+        assert len(set(image.convert("RGB").resize((64, 90)).getdata())) > 100  # a drawing, not a blank page
+
+
+def test_default_sheet_embeds_handwriting_fonts(default_build):
+    fonts = subprocess.run(["pdffonts", str(default_build.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NanumPen" in fonts and "NanumBarunpen" in fonts
+
+
+def test_default_tex_is_reproducible(default_build, tmp_path):
+    again = compile_sheet(DEFAULT_SHEET, tmp_path, dpi=30)
+    assert again.tex.read_bytes() == default_build.tex.read_bytes()
+
+
+def test_cli_reports_content_errors_without_traceback(tmp_path, tex_available):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nrows:\n  - height: 1\n    panels:\n      - titel: y\n        blocks: []\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(bad), "-o", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{bad}:5:9: unknown key 'titel' in rows.0.panels.0; did you mean 'title'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_panel_that_cannot_fit_is_refused_with_its_line(tmp_path, tex_available):
+    sheet = tmp_path / "full.yaml"
+    items = "\n".join(f"              - \"{'긴 문장 ' * 60}\"" for _ in range(12))
+    sheet.write_text(
+        "title: x\nrows:\n  - height: 1\n    panels:\n      - title: Crowded\n        blocks:\n"
+        f"          - kind: bullets\n            items:\n{items}\n"
+        "  - height: 3\n    panels:\n      - title: Roomy\n        blocks:\n          - kind: text\n            text: ok\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(sheet), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert re.search(rf"{re.escape(str(sheet))}:5:\d+: panel 'Crowded' does not fit: its text needs \d+ mm", result.stderr)
+    assert not (tmp_path / "out" / "full.pdf").exists()

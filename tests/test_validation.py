@@ -1,0 +1,620 @@
+"""Reading and validating content YAML: every refusal names the problem and the line it is on."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from texsheet import markup
+from texsheet.errors import ContentError
+from texsheet.model import Checklist, Sheet, TextBlock, validate_sheet
+from texsheet.pipeline import load_sheet
+from texsheet.source import MAX_FILE_BYTES, load_source
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL = """\
+title: Cheese
+rows:
+  - height: 1
+    panels:
+      - title: Kinds
+        blocks:
+          - kind: text
+            text: hello
+"""
+
+
+def sheet_with(blocks: str = "          - kind: text\n            text: hello\n", *, top: str = "", panel: str = "") -> str:
+    """A valid sheet with extra top-level keys, extra panel keys and the given blocks."""
+    return (
+        "title: Cheese\n"
+        f"{top}"
+        "rows:\n"
+        "  - height: 1\n"
+        "    panels:\n"
+        "      - title: Kinds\n"
+        f"{panel}"
+        "        blocks:\n"
+        f"{blocks}"
+    )
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line of the occurrence-th line containing needle."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not in the test YAML")
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "sheet.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path):
+    with pytest.raises(ContentError) as caught:
+        load_sheet(path)
+    problems = caught.value.problems
+    assert problems, "a ContentError must carry at least one problem"
+    for problem in problems:
+        assert problem.path == path
+        assert problem.line >= 1 and problem.column >= 1
+    return problems
+
+
+def only_problem(path: Path):
+    problems = problems_of(path)
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+# ----------------------------------------------------------------------------- valid input
+
+
+def test_minimal_sheet_loads(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    source, sheet = load_sheet(path)
+    assert isinstance(sheet, Sheet)
+    assert sheet.title == "Cheese"
+    assert len(sheet.rows) == 1
+    assert sheet.rows[0].height == 1
+    [panel] = sheet.rows[0].panels
+    assert panel.title == "Kinds"
+    [block] = panel.blocks
+    assert isinstance(block, TextBlock)
+    assert block.text == "hello"
+    # defaults filled in
+    assert sheet.subtitle == "" and panel.columns == 1 and block.align == "left"
+
+
+def test_load_source_and_validate_sheet_separately(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    source = load_source(path)
+    assert source.data["title"] == "Cheese"
+    assert source.position(("rows", 0, "panels", 0, "blocks", 0, "text")) == (line_of(MINIMAL, "text: hello"), 13)
+    assert validate_sheet(source).title == "Cheese"
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = write(tmp_path, ("\ufeff" + MINIMAL).encode("utf-8"))
+    assert load_sheet(path)[1].title == "Cheese"
+
+
+@pytest.mark.parametrize("typed", ["no", "on", "off", "yes", "true", "1.10", "0x1F", "1e3", "0777"])
+def test_yaml_11_lookalikes_stay_the_strings_typed(tmp_path, typed):
+    text = sheet_with(
+        f"          - kind: text\n            text: {typed}\n",
+        top=f"subtitle: {typed}\n",
+    ).replace("title: Cheese", f"title: {typed}", 1)
+    _, sheet = load_sheet(write(tmp_path, text))
+    assert sheet.title == typed
+    assert sheet.subtitle == typed
+    assert sheet.rows[0].panels[0].blocks[0].text == typed
+    assert str(markup.to_latex(sheet.title)) == typed
+
+
+def test_title_no_renders_as_the_word_no(tmp_path):
+    _, sheet = load_sheet(write(tmp_path, MINIMAL.replace("title: Cheese", "title: no")))
+    assert sheet.title == "no"
+    assert sheet.title is not False
+    assert str(markup.to_latex(sheet.title)) == "no"
+
+
+def test_true_and_false_are_the_booleans(tmp_path):
+    blocks = (
+        "          - kind: checklist\n"
+        "            items:\n"
+        "              - text: a\n"
+        "                done: true\n"
+        "              - text: b\n"
+        "                done: false\n"
+        "              - c\n"
+    )
+    _, sheet = load_sheet(write(tmp_path, sheet_with(blocks)))
+    block = sheet.rows[0].panels[0].blocks[0]
+    assert isinstance(block, Checklist)
+    assert [(i.text, i.done) for i in block.items] == [("a", True), ("b", False), ("c", False)]
+
+
+def test_exactly_the_size_cap_is_accepted(tmp_path):
+    body = MINIMAL.encode("utf-8")
+    padding = b"#" * (MAX_FILE_BYTES - len(body) - 1) + b"\n"
+    path = write(tmp_path, body + padding)
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert load_sheet(path)[1].title == "Cheese"
+
+
+REPO_CONTENT = sorted((REPO / "content").glob("*.yaml"))
+
+
+def test_repo_has_content_files():
+    assert REPO_CONTENT, "content/*.yaml should hold at least one sheet"
+
+
+@pytest.mark.parametrize("path", REPO_CONTENT, ids=lambda p: p.name)
+def test_every_repo_content_file_validates(path):
+    source, sheet = load_sheet(path)
+    assert sheet.title
+    assert sheet.rows
+
+
+# ----------------------------------------------------------------------------- keys
+
+
+def test_unknown_key_names_it_with_a_suggestion(tmp_path):
+    text = MINIMAL + "titel: again\n"
+    path = write(tmp_path, text)
+    problem = only_problem(path)
+    assert "unknown key 'titel'" in problem.message
+    assert "did you mean 'title'" in problem.message
+    assert problem.line == line_of(text, "titel:")
+    assert problem.column == 1
+
+
+def test_unknown_key_deep_inside_names_its_place(tmp_path):
+    text = sheet_with(panel="        colur: red\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "unknown key 'colur'" in problem.message
+    assert "rows.0.panels.0" in problem.message
+    assert "did you mean 'colour'" in problem.message
+    assert problem.line == line_of(text, "colur:")
+    assert problem.column == 9
+
+
+def test_missing_required_key(tmp_path):
+    text = MINIMAL.replace("  - height: 1\n    panels:\n", "  - panels:\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "missing key 'height'" in problem.message
+    assert "rows.0" in problem.message
+    assert problem.line == line_of(text, "- panels:")
+
+
+def test_missing_title_of_the_sheet(tmp_path):
+    text = "# a comment first\n" + MINIMAL.replace("title: Cheese\n", "")
+    problem = only_problem(write(tmp_path, text))
+    assert "missing key 'title'" in problem.message
+    assert problem.line == line_of(text, "rows:")
+
+
+def test_duplicate_key_names_the_first_line(tmp_path):
+    text = MINIMAL + "subtitle: one\ntitle: again\n"
+    problem = only_problem(write(tmp_path, text))
+    assert "duplicate key 'title'" in problem.message
+    assert "first at line 1" in problem.message
+    assert problem.line == line_of(text, "title: again")
+
+
+def test_duplicate_key_inside_a_block(tmp_path):
+    text = sheet_with("          - kind: text\n            text: one\n            text: two\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "duplicate key 'text'" in problem.message
+    assert f"first at line {line_of(text, 'text: one')}" in problem.message
+    assert problem.line == line_of(text, "text: two")
+
+
+def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
+    text = sheet_with(top="subtitel: x\n", panel="        colur: red\n")
+    path = write(tmp_path, text)
+    problems = problems_of(path)
+    assert len(problems) == 2, [str(p) for p in problems]
+    first, second = problems
+    assert "unknown key 'subtitel'" in first.message and first.line == line_of(text, "subtitel:")
+    assert "unknown key 'colur'" in second.message and second.line == line_of(text, "colur:")
+    # the error's text lists both, as file:line:column
+    shown = str(ContentError(problems))
+    assert f"{path}:{first.line}:1: unknown key 'subtitel'" in shown
+    assert f":{second.line}:9: unknown key 'colur'" in shown
+
+
+def test_problems_of_different_kinds_are_reported_together(tmp_path):
+    blocks = (
+        "          - kind: checklist\n"
+        "            items:\n"
+        "              - text: a\n"
+        "                done: yes\n"
+    )
+    text = sheet_with(blocks).replace("height: 1", "height: -1")
+    problems = problems_of(write(tmp_path, text))
+    assert [p.line for p in problems] == [line_of(text, "height:"), line_of(text, "done:")]
+    assert "below the smallest allowed" in problems[0].message
+    assert "expected true or false" in problems[1].message
+
+
+# ----------------------------------------------------------------------------- YAML itself
+
+
+def test_yaml_alias_is_refused(tmp_path):
+    text = "anchor: &name Cheese\n" + MINIMAL.replace("title: Cheese", "title: *name")
+    problem = only_problem(write(tmp_path, text))
+    assert "alias" in problem.message
+    assert problem.line == line_of(text, "*name")
+    assert problem.column == len("title: ") + 1
+
+
+def test_alias_bomb_fails_fast_without_expanding(tmp_path):
+    # Nine levels of nine references each: 9**9 (387 million) leaves if it were expanded.
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    text = "\n".join(lines) + "\n"
+    path = write(tmp_path, text)
+    started = time.perf_counter()
+    problem = only_problem(path)
+    assert time.perf_counter() - started < 2.0
+    assert "alias" in problem.message
+    assert problem.line == 2
+
+
+def test_yaml_syntax_error_with_its_line(tmp_path):
+    text = MINIMAL.replace("      - title: Kinds\n", "      - title: [Kinds\n")
+    problem = only_problem(write(tmp_path, text))
+    assert problem.message.startswith("YAML syntax:")
+    # the flow sequence opened on "[Kinds" is never closed; the parser notices at the next key
+    assert "flow sequence" in problem.message
+    assert problem.line == line_of(text, "blocks:")
+
+
+def test_yaml_syntax_error_bad_indentation(tmp_path):
+    text = "title: Cheese\nrows:\n  - height: 1\n   panels: []\n"
+    problem = only_problem(write(tmp_path, text))
+    assert problem.message.startswith("YAML syntax:")
+    assert problem.line == 4
+
+
+def test_tab_indentation_is_a_syntax_error_on_its_line(tmp_path):
+    text = "title: Cheese\n\tsubtitle: x\n"
+    problem = only_problem(write(tmp_path, text))
+    assert problem.message.startswith("YAML syntax:")
+    assert problem.line == 2
+
+
+def test_two_documents_are_refused(tmp_path):
+    text = MINIMAL + "---\ntitle: Second\n"
+    problem = only_problem(write(tmp_path, text))
+    assert "single document" in problem.message
+    assert problem.line == line_of(text, "---")
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    text = "title: " + "[" * 40 + "]" * 40 + "\n"
+    problem = only_problem(write(tmp_path, text))
+    assert "nested deeper" in problem.message
+    assert problem.line == 1
+
+
+def test_non_scalar_key_is_refused(tmp_path):
+    text = MINIMAL + "? [a, b]\n: c\n"
+    problem = only_problem(write(tmp_path, text))
+    assert "a key must be a plain word" in problem.message
+    assert problem.line == line_of(text, "? [a, b]")
+
+
+# ----------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize("typed", ["yes", "no", "on", "off", "y", "1", "True"])
+def test_only_true_and_false_are_booleans(tmp_path, typed):
+    blocks = (
+        "          - kind: checklist\n"
+        "            items:\n"
+        "              - text: a\n"
+        f"                done: {typed}\n"
+    )
+    text = sheet_with(blocks)
+    problem = only_problem(write(tmp_path, text))
+    assert f"expected true or false, not '{typed}'" in problem.message
+    assert "rows.0.panels.0.blocks.0.items.0.done" in problem.message
+    assert problem.line == line_of(text, "done:")
+
+
+@pytest.mark.parametrize(
+    "old, new, needle, fragment",
+    [
+        ("height: 1", "height: -1", "height:", "-1 is below the smallest allowed, 0.05"),
+        ("height: 1", "height: 0", "height:", "below the smallest allowed"),
+        ("height: 1", "height: 1000", "height:", "1000 is above the largest allowed, 100"),
+        ("height: 1", "height: .inf", "height:", "a number"),
+        ("height: 1", "height: nan", "height:", "finite"),
+        ("height: 1", "height: tall", "height:", "expected a number, not 'tall'"),
+        ("      - title: Kinds\n", "      - title: Kinds\n        columns: 1.5\n", "columns:", "a whole number"),
+        ("      - title: Kinds\n", "      - title: Kinds\n        columns: 9\n", "columns:", "above the largest allowed, 4"),
+        ("title: Cheese\n", "title: Cheese\ntheme:\n  font_size: 100\n", "font_size:", "above the largest allowed"),
+        ("title: Cheese\n", "title: Cheese\ntheme:\n  grid_colour: red\n", "grid_colour:", "not a hex colour"),
+        ("title: Cheese\n", "title: Cheese\npage:\n  size: a9\n", "size:", "is not one of"),
+    ],
+)
+def test_values_out_of_range(tmp_path, old, new, needle, fragment):
+    text = MINIMAL.replace(old, new, 1)
+    assert text != MINIMAL
+    problem = only_problem(write(tmp_path, text))
+    assert fragment in problem.message
+    assert problem.line == line_of(text, needle)
+
+
+def test_list_where_a_single_value_is_expected(tmp_path):
+    text = MINIMAL.replace("title: Cheese", "title: [a, b]")
+    problem = only_problem(write(tmp_path, text))
+    assert "expected a single value, not a list" in problem.message
+    assert problem.line == 1
+
+
+def test_null_value_is_missing(tmp_path):
+    text = MINIMAL.replace("title: Cheese", "title:")
+    problem = only_problem(write(tmp_path, text))
+    assert "title: a value is missing" in problem.message
+    assert problem.line == 1
+
+
+def test_too_many_items(tmp_path):
+    items = "".join(f"              - item {n}\n" for n in range(21))
+    text = sheet_with("          - kind: bullets\n            items:\n" + items)
+    problem = only_problem(write(tmp_path, text))
+    assert "has 21 items; at most 20 fit" in problem.message
+    assert problem.line == line_of(text, "items:")
+
+
+def test_unknown_block_kind_with_suggestion(tmp_path):
+    text = sheet_with("          - kind: txet\n            text: hello\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "unknown block kind 'txet'" in problem.message
+    assert "did you mean 'text'" in problem.message
+    assert problem.line == line_of(text, "kind: txet")
+
+
+def test_block_without_kind(tmp_path):
+    text = sheet_with("          - text: hello\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "a block needs kind:" in problem.message
+    assert problem.line == line_of(text, "- text: hello")
+
+
+def test_unknown_panel_colour_with_suggestion(tmp_path):
+    text = sheet_with(panel="        colour: rde\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "unknown colour 'rde'" in problem.message
+    assert "did you mean 'red'" in problem.message
+    assert problem.line == line_of(text, "colour: rde")
+
+
+def test_unknown_pen_colour_in_markup(tmp_path):
+    text = sheet_with("          - kind: text\n            text: 'a {rde: x} b'\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "unknown pen colour 'rde'" in problem.message
+    assert "rows.0.panels.0.blocks.0.text" in problem.message
+    assert problem.line == line_of(text, "{rde: x}")
+
+
+def test_unclosed_bold(tmp_path):
+    text = sheet_with("          - kind: text\n            heading: ok\n            text: '**never closed'\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "'**' is never closed" in problem.message
+    assert "blocks.0.text" in problem.message
+    assert problem.line == line_of(text, "never closed")
+
+
+def test_markup_in_a_table_cell_is_checked(tmp_path):
+    blocks = (
+        "          - kind: table\n"
+        "            header: [a, b]\n"
+        "            rows:\n"
+        "              - [x, y]\n"
+        "              - [x, '==open']\n"
+    )
+    text = sheet_with(blocks)
+    problem = only_problem(write(tmp_path, text))
+    assert "'==' is never closed" in problem.message
+    assert "blocks.0.rows.1.1" in problem.message
+    assert problem.line == line_of(text, "==open")
+
+
+@pytest.mark.parametrize("icon", ["ab", "x", "🧀🧀", "🧀 cheese", "**🧀**"])
+def test_icon_must_be_one_emoji(tmp_path, icon):
+    text = sheet_with(top=f"icon: '{icon}'\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "an icon is one emoji" in problem.message
+    assert problem.line == line_of(text, "icon:")
+
+
+def test_icon_without_twemoji_is_refused(tmp_path):
+    text = sheet_with(top="icon: \U0001faff\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "has no Twemoji icon" in problem.message
+    assert problem.line == line_of(text, "icon:")
+
+
+def test_one_emoji_icon_is_accepted(tmp_path):
+    _, sheet = load_sheet(write(tmp_path, sheet_with(top="icon: 🧀\n", panel="        icon: ⚠️\n")))
+    assert sheet.icon == "🧀"
+    assert sheet.rows[0].panels[0].icon == "⚠️"
+
+
+def test_table_row_with_wrong_cell_count(tmp_path):
+    blocks = (
+        "          - kind: table\n"
+        "            header: [a, b]\n"
+        "            rows:\n"
+        "              - [1, 2]\n"
+        "              - [1, 2, 3]\n"
+    )
+    text = sheet_with(blocks)
+    problem = only_problem(write(tmp_path, text))
+    assert "table row has 3 cells, the header has 2" in problem.message
+    assert problem.line == line_of(text, "[1, 2, 3]")
+
+
+def test_table_widths_must_match_the_header(tmp_path):
+    blocks = (
+        "          - kind: table\n"
+        "            header: [a, b]\n"
+        "            widths: [1, 2, 3]\n"
+        "            rows:\n"
+        "              - [1, 2]\n"
+    )
+    text = sheet_with(blocks)
+    problem = only_problem(write(tmp_path, text))
+    assert "3 widths for 2 columns" in problem.message
+    assert problem.line == line_of(text, "widths:")
+
+
+def test_block_column_beyond_the_panel_columns(tmp_path):
+    blocks = (
+        "          - kind: text\n"
+        "            text: left\n"
+        "          - kind: text\n"
+        "            column: 3\n"
+        "            text: right\n"
+    )
+    text = sheet_with(blocks, panel="        columns: 2\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "column 3, but the panel has columns: 2" in problem.message
+    assert problem.line == line_of(text, "column: 3")
+
+
+def test_block_column_within_the_panel_columns_is_fine(tmp_path):
+    blocks = "          - kind: text\n            text: left\n          - kind: text\n            column: 2\n            text: right\n"
+    _, sheet = load_sheet(write(tmp_path, sheet_with(blocks, panel="        columns: 2\n")))
+    assert [b.column for b in sheet.rows[0].panels[0].blocks] == [0, 2]
+
+
+@pytest.mark.parametrize(
+    "escaped, code, what",
+    [
+        ("\\a", "U+0007", "control character"),
+        ("\\x1b", "U+001B", "control character"),
+        ("\\u202E", "U+202E", "bidirectional control"),
+        ("\\u2066", "U+2066", "bidirectional control"),
+        ("\\uFEFF", "U+FEFF", "byte order mark"),
+    ],
+)
+def test_forbidden_characters_in_quoted_strings(tmp_path, escaped, code, what):
+    text = sheet_with(top=f'subtitle: "evil{escaped}text"\n')
+    problem = only_problem(write(tmp_path, text))
+    assert f"{what} {code} at position 5 is not allowed" in problem.message
+    assert "subtitle" in problem.message
+    assert problem.line == line_of(text, "subtitle:")
+
+
+def test_bidi_override_typed_raw_is_refused(tmp_path):
+    text = sheet_with(top="subtitle: abc\u202edef\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "bidirectional control U+202E at position 4" in problem.message
+    assert problem.line == line_of(text, "subtitle:")
+
+
+def test_control_character_typed_raw_is_refused_with_its_line(tmp_path):
+    # A raw BEL byte in the file (not a YAML escape): still a ContentError, on its own line.
+    text = sheet_with(top="subtitle: ring\x07bell\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "0007" in problem.message
+    assert problem.line == line_of(text, "subtitle:")
+
+
+def test_overlong_text_is_refused(tmp_path):
+    text = sheet_with(top="subtitle: " + "x" * 2001 + "\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "2001 characters long" in problem.message
+    assert problem.line == line_of(text, "subtitle:")
+
+
+# ----------------------------------------------------------------------------- the file itself
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \n\t\n", "\ufeff"])
+def test_empty_file(tmp_path, text):
+    problem = only_problem(write(tmp_path, text))
+    assert "the file is empty" in problem.message
+    assert problem.line == 1
+
+
+def test_file_of_only_comments_is_empty(tmp_path):
+    problem = only_problem(write(tmp_path, "# nothing here yet\n# still nothing\n"))
+    assert "empty" in problem.message
+    assert problem.line == 1
+
+
+def test_top_level_list(tmp_path):
+    problem = only_problem(write(tmp_path, "- title: Cheese\n- rows: []\n"))
+    assert "the top level is a list" in problem.message
+    assert problem.line == 1
+
+
+def test_top_level_single_value(tmp_path):
+    problem = only_problem(write(tmp_path, "just a sentence\n"))
+    assert "the top level is a single value" in problem.message
+    assert problem.line == 1
+
+
+def test_binary_file(tmp_path):
+    problem = only_problem(write(tmp_path, b"title: Cheese\n\x00\x01\x02\xff\n"))
+    assert "binary file" in problem.message
+    assert problem.line == 1
+
+
+def test_not_utf8(tmp_path):
+    raw = "title: Cheese\nsubtitle: caf".encode("utf-8") + b"\xe9\n"  # Latin-1 é
+    problem = only_problem(write(tmp_path, raw))
+    assert "not UTF-8" in problem.message
+    assert "0xe9" in problem.message
+    assert problem.line == 2
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.yaml"
+    problem = only_problem(path)
+    assert "no such file" in problem.message
+    assert problem.line == 1
+
+
+def test_folder_instead_of_file(tmp_path):
+    problem = only_problem(tmp_path)
+    assert "folder" in problem.message
+
+
+def test_file_over_the_size_cap(tmp_path):
+    body = MINIMAL.encode("utf-8")
+    raw = body + b"#" * (MAX_FILE_BYTES + 1 - len(body))
+    path = write(tmp_path, raw)
+    assert path.stat().st_size == MAX_FILE_BYTES + 1
+    problem = only_problem(path)
+    assert f"file is {MAX_FILE_BYTES + 1} bytes" in problem.message
+    assert f"at most {MAX_FILE_BYTES}" in problem.message
+    assert problem.line == 1
+
+
+def test_error_text_is_file_line_column(tmp_path):
+    text = MINIMAL + "titel: x\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        load_sheet(path)
+    assert str(caught.value) == f"{path}:{line_of(text, 'titel')}:1: unknown key 'titel' in the sheet; did you mean 'title'?"
