@@ -12,6 +12,16 @@ from .errors import TexsheetError
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
 
 
+def _check_dpi(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    if not 30 <= value <= MAX_DPI:
+        megabytes = 8.27 * value * 11.69 * value * 3 * 1.3 / 1e6  # RGB pixels of A4, and poppler's overhead
+        raise click.BadParameter(
+            f"{value} dpi is outside 30 to {MAX_DPI}: one A4 page would need about {megabytes:,.0f} MB "
+            "of memory to rasterize" if value > MAX_DPI else f"{value} dpi is outside 30 to {MAX_DPI}"
+        )
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="texsheet")
 def main() -> None:
@@ -21,7 +31,7 @@ def main() -> None:
 @main.command("compile")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", default=Path("build"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="folder for the .tex, .pdf and .png")
-@click.option("--dpi", default=200, type=click.IntRange(30, MAX_DPI), show_default=True, help="resolution of the PNG")
+@click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNG (30 to {MAX_DPI})")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
 def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, timeout: float) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png."""

@@ -9,7 +9,10 @@ MAX_FIELD_LENGTH = 2000
 
 # pylatex writes ^ as an accent command, which reads back as a modifier letter; the text glyph
 # reads back as typed. Newlines never reach this function (markup splits paragraphs first).
-_OVERRIDES = {"^": r"\textasciicircum{}", "\n": " "}
+# Zero-width characters have no glyph to draw: a zero-width space becomes a line-break
+# opportunity, the joiners (outside emoji, which markup handles) nothing.
+ZERO_WIDTH = {"\u200b": r"\hspace{0pt}", "\u200c": "", "\u200d": "", "\u2060": ""}
+_OVERRIDES = {"^": r"\textasciicircum{}", "\n": " ", **ZERO_WIDTH}
 
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
@@ -38,4 +41,4 @@ def find_forbidden(text: str) -> str | None:
 def escape_text(text: str) -> NoEscape:
     """Escape plain text so that TeX prints it exactly as typed (no ligatures, no commands)."""
     text = unicodedata.normalize("NFC", text).replace("\t", " ")
-    return NoEscape("".join(_OVERRIDES.get(c) or escape_latex(c) for c in text))
+    return NoEscape("".join(_OVERRIDES[c] if c in _OVERRIDES else escape_latex(c) for c in text))

@@ -8,6 +8,7 @@ from .theme import PAGE_SIZES
 
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
 PANEL_TITLE_HEIGHT = 7.5  # mm taken by a panel's title line
+HERO_TITLE_HEIGHT = 9.5  # mm taken by the larger title of a hero panel
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,8 @@ def layout_sheet(sheet: Sheet) -> Layout:
         for p, panel in enumerate(row.panels):
             w = free * panel.width / total
             frame = Rect(x, y, w, row_h)
-            body = Rect(
-                x + PANEL_PADDING,
-                y + PANEL_TITLE_HEIGHT + PANEL_PADDING,
-                w - 2 * PANEL_PADDING,
-                row_h - PANEL_TITLE_HEIGHT - 2 * PANEL_PADDING,
-            )
+            title_h = HERO_TITLE_HEIGHT if panel.hero else PANEL_TITLE_HEIGHT
+            body = Rect(x + PANEL_PADDING, y + title_h + PANEL_PADDING, w - 2 * PANEL_PADDING, row_h - title_h - 2 * PANEL_PADDING)
             panels.append(PlacedPanel(panel, ("rows", r, "panels", p), frame, body))
             x += w + gap
         y += row_h + gap

@@ -5,12 +5,13 @@ A backslash makes the next character literal (\\*, \\=, \\{, \\}, \\\\). Markup 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pylatex.utils import NoEscape
 
 from . import emoji
-from .escape import escape_text
+from .escape import ZERO_WIDTH, escape_text
 from .theme import PEN_COLOURS
 
 _PEN_OPEN = re.compile(r"\{([a-z]+):\s?")
@@ -109,6 +110,12 @@ def plain(text: str) -> str:
     return "".join(_plain(s) for s in parse(text)[0])
 
 
+def plain_characters(text: str) -> str:
+    """The characters of the text that a font must draw: markup and emoji removed."""
+    drawn = unicodedata.normalize("NFC", "".join(_drawn(s) for s in parse(text)[0]))
+    return "".join(c for c in drawn if c not in ZERO_WIDTH)
+
+
 def to_latex(text: str, *, inline: bool = False) -> NoEscape:
     """Render checked markup as LaTeX; newlines become paragraph breaks unless inline."""
     return NoEscape("".join(_render(s, inline) for s in parse(text)[0]))
@@ -118,6 +125,14 @@ def _plain(span: Span) -> str:
     if span.kind in ("text", "emoji"):
         return span.text
     return "".join(_plain(s) for s in span.children)
+
+
+def _drawn(span: Span) -> str:
+    if span.kind == "emoji":
+        return ""
+    if span.kind == "text":
+        return span.text
+    return "".join(_drawn(s) for s in span.children)
 
 
 def _emoji_in(spans: list[Span]):

@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, NewType
 
-from . import emoji, markup
+from . import fonts, markup
 from .errors import ContentError, Problem
 from .escape import find_forbidden
 from .source import Source, Where
@@ -205,6 +205,7 @@ class Takeaways(Block):
 
     items: list[Text] = fld(doc="the points", min_items=1, max_items=12)
     columns: int = fld(1, doc="how many columns to set them in", minimum=1, maximum=3)
+    numbered: bool = fld(False, doc="number the points 1, 2, 3 after the tick")
 
 
 @block_kind("text")
@@ -215,6 +216,7 @@ class TextBlock(Block):
     text: Text = fld(doc="the paragraph")
     align: str = fld("left", doc="left or center", choices=["left", "center"])
     size: str = fld("normal", doc="small, normal or large", choices=["small", "normal", "large"])
+    hand: bool = fld(False, doc="set it in the handwriting font")
 
 
 # ----------------------------------------------------------------------------- sheet
@@ -230,6 +232,8 @@ class Panel:
     colour: Colour = fld("blue", doc="the panel's accent colour")
     width: float = fld(1.0, doc="width share within its row", minimum=0.05, maximum=100)
     columns: int = fld(1, doc="set the blocks in this many columns, side by side", minimum=1, maximum=4)
+    column_widths: list[float] = fld([], doc="relative widths of the columns (default: equal)", minimum=0.1, maximum=100)
+    hero: bool = fld(False, doc="the page's main panel: a heavier frame and a larger title")
     blocks: list[Block] = fld(doc="the content, top to bottom", min_items=1, max_items=16)
 
 
@@ -271,9 +275,11 @@ def validate_sheet(source: Source) -> Sheet:
 
 def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     """Rules that tie one key to another, which the per-field limits cannot see."""
-    problems = []
+    problems = _check_glyphs(sheet, source)
     for r, row in enumerate(sheet.rows):
         for p, panel in enumerate(row.panels):
+            if panel.column_widths and len(panel.column_widths) != panel.columns:
+                problems.append(source.problem(("rows", r, "panels", p, "column_widths"), f"{len(panel.column_widths)} column widths for columns: {panel.columns}"))
             for b, block in enumerate(panel.blocks):
                 where = ("rows", r, "panels", p, "blocks", b)
                 if block.column > panel.columns:
@@ -285,6 +291,45 @@ def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
                     if block.widths and len(block.widths) != len(block.header):
                         problems.append(source.problem(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns"))
     return problems
+
+
+def _check_glyphs(sheet: Sheet, source: Source) -> list[Problem]:
+    """Every character of every text must be in both fonts: TeX would stop at a missing glyph."""
+    problems = []
+    charsets = {}
+    for key in ("font", "hand_font"):
+        family = getattr(sheet.theme, key)
+        charsets[family] = fonts.font_charset(family)
+        if charsets[family] is None:
+            problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{family}' is installed (fc-list)"))
+    if problems:
+        return problems
+    for where, text in _texts(sheet, ()):
+        lacking = sorted({c for c in markup.plain_characters(text) if not c.isspace()
+                          and any(ord(c) not in charset for charset in charsets.values())})
+        if lacking:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in lacking[:5])
+            problems.append(source.problem(where, f"{'.'.join(map(str, where))}: the fonts have no glyph for {shown}"))
+    return problems
+
+
+def _texts(node: Any, where: Where):
+    """(where, text) for every Text value in the model."""
+    if isinstance(node, list):
+        for n, item in enumerate(node):
+            yield from _texts(item, where + (n,))
+    elif dataclasses.is_dataclass(node):
+        hints = typing.get_type_hints(type(node))
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            if hints[field.name] is Text and value:
+                yield where + (field.name,), value
+            elif hints[field.name] is list[Text]:
+                yield from ((where + (field.name, n), item) for n, item in enumerate(value))
+            elif hints[field.name] is list[list[Text]]:
+                yield from ((where + (field.name, n, m), cell) for n, row in enumerate(value) for m, cell in enumerate(row))
+            else:
+                yield from _texts(value, where + (field.name,))
 
 
 def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem], meta=None) -> Any:

@@ -1,6 +1,7 @@
 """From content YAML to .tex, PDF and PNG: the one function that joins the steps."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -49,7 +50,10 @@ def compile_sheet(path: Path, output_dir: Path, dpi: int = 200, timeout: float =
         _check_fits(source, sheet, build.read_fits(tex.with_suffix(".log")))
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
         output_dir.mkdir(parents=True, exist_ok=True)
-        return Outputs(*(_publish(made, output_dir) for made in (tex, pdf, png)))
+        # Two builds of one sheet at once: each publishes its three files as a set.
+        with open(output_dir / f".{stem}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return Outputs(*(_publish(made, output_dir) for made in (tex, pdf, png)))
 
 
 def _check_fits(source: Source, sheet: Sheet, fits: list[build.Fit]) -> None:

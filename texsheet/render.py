@@ -106,14 +106,16 @@ def _panel_view(sheet: Sheet, source: Source, placed: PlacedPanel) -> dict:
     panel = placed.panel
     name = panel_box_name(placed.where)
     gap = 4.0
-    width = (placed.body.w - gap * (panel.columns - 1)) / panel.columns
+    shares = panel.column_widths or [1.0] * panel.columns
+    free = placed.body.w - gap * (panel.columns - 1)
+    widths = [free * share / sum(shares) for share in shares]
     columns = []
-    for indices in split_columns(panel):
+    for width, indices in zip(widths, split_columns(panel)):
         blocks = []
         for b in indices:
             where = placed.where + ("blocks", b)
             blocks.append(_render_block(sheet, panel.blocks[b], f"{name}b{b}", where, width, panel.colour, source))
-        columns.append(NoEscape("\n\\tsgap\n".join(blocks)))
+        columns.append((width, NoEscape("\n\\tsgap\n".join(blocks))))
     line, _ = source.position(placed.where)
     return {
         "placed": placed,
@@ -122,7 +124,6 @@ def _panel_view(sheet: Sheet, source: Source, placed: PlacedPanel) -> dict:
         "element": ".".join(str(w) for w in placed.where),
         "line": line,
         "columns": columns,
-        "column_width": width,
         "column_gap": gap,
     }
 
