@@ -251,7 +251,7 @@ def test_find_forbidden():
 # ----------------------------------------------------------------------------- properties
 
 # The commands escape_text may write: each is self-contained (its own {} or a single char).
-_SAFE_COMMANDS = re.compile(r"\\(?:textbackslash\{\}|textasciitilde\{\}|textasciicircum\{\}|[&%$#_{}])")
+_SAFE_COMMANDS = re.compile(r"\\(?:textbackslash\{\}|textasciitilde\{\}|textasciicircum\{\}|hspace\{0pt\}|[&%$#_{}])")
 # The commands to_latex adds around its spans (their braces must balance with the text's).
 _MARKUP_COMMANDS = re.compile(r"\\(?:textbf|tshl|textcolor|tsemoji|par)(?![A-Za-z])")
 

@@ -9,6 +9,8 @@ from .theme import PAGE_SIZES
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
 PANEL_TITLE_HEIGHT = 7.5  # mm taken by a panel's title line
 HERO_TITLE_HEIGHT = 9.5  # mm taken by the larger title of a hero panel
+BANNER_HEIGHT = 16.0  # mm of a banner that fits its title, without and with a subtitle
+BANNER_HEIGHT_WITH_SUBTITLE = 22.0
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,14 @@ def layout_sheet(sheet: Sheet) -> Layout:
     """Split the page into the banner and the rows' panels by their shares."""
     width, height = page_size(sheet)
     margin, gap = sheet.page.margin, sheet.page.gap
-    shares = [sheet.title_height] + [row.height for row in sheet.rows]
     usable = height - 2 * margin - gap * len(sheet.rows)
-    unit = usable / sum(shares)
-    banner = Rect(margin, margin, width - 2 * margin, sheet.title_height * unit)
+    if sheet.title_height:
+        unit = usable / (sheet.title_height + sum(row.height for row in sheet.rows))
+        banner_h = sheet.title_height * unit
+    else:
+        banner_h = BANNER_HEIGHT_WITH_SUBTITLE if sheet.subtitle else BANNER_HEIGHT
+        unit = (usable - banner_h) / sum(row.height for row in sheet.rows)
+    banner = Rect(margin, margin, width - 2 * margin, banner_h)
     panels: list[PlacedPanel] = []
     y = margin + banner.h + gap
     for r, row in enumerate(sheet.rows):

@@ -17,7 +17,7 @@ from . import fonts, markup
 from .errors import ContentError, Problem
 from .escape import find_forbidden
 from .source import Source, Where
-from .theme import PAGE_SIZES, PEN_COLOURS
+from .theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 
 Text = NewType("Text", str)  # user prose with inline markup
 Colour = NewType("Colour", str)  # a pen colour name
@@ -50,16 +50,22 @@ class Page:
 
 @dataclass(kw_only=True)
 class Theme:
-    """Paper, pens and fonts."""
+    """Paper, pens and fonts: a built-in theme by name, each of its keys overridable."""
 
-    grid: float = fld(5.0, doc="graph-paper square, mm (every second line is darker); 0 for plain paper", minimum=0, maximum=30)
-    grid_colour: str = fld("B7CBEA", doc="grid line colour, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
+    shorthand: ClassVar[str] = "name"
+    presets: ClassVar[dict[str, dict[str, str]]] = THEMES
+    name: str = fld("graph", doc="the built-in theme the other keys start from", choices=sorted(THEMES))
+    paper: str = fld("grid", doc="grid, dots, lines (ruled, with a margin) or plain", choices=["grid", "dots", "lines", "plain"])
+    grid: float = fld(5.0, doc="spacing of the grid, dots or lines, mm", minimum=2, maximum=30)
+    grid_colour: str = fld("B7CBEA", doc="colour of the grid, dots or lines, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
     paper_colour: str = fld("FFFFFF", doc="paper colour, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
+    palette: str = fld("classic", doc="what the named pens look like", choices=sorted(PALETTES))
     ink: Colour = fld("ink", doc="pen colour of the text")
     highlighter: str = fld("FFE14D", doc="highlighter colour for ==text==, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
     font: FontName = fld("NanumBarunpen", doc="body font (Hangul and Latin)")
     hand_font: FontName = fld("Nanum Pen Script", doc="handwriting font of titles and labels")
     font_size: float = fld(9.5, doc="body text size, pt", minimum=5, maximum=20)
+    min_font_size: float = fld(6.5, doc="smallest size a panel's text may shrink to, to fit, pt", minimum=4, maximum=20)
     seed: int = fld(1, doc="seed of the hand-drawn wobble; change it for another drawing", minimum=0, maximum=99999)
     wobble: float = fld(0.7, doc="how far hand-drawn lines stray, pt (0 for ruler-straight lines)", minimum=0, maximum=3)
 
@@ -253,7 +259,7 @@ class Sheet:
     subtitle: Text = fld("", doc="the line under the title (source, author)")
     icon: Icon = fld("", doc="an emoji on both sides of the title")
     colour: Colour = fld("blue", doc="the banner's colour")
-    title_height: float = fld(8.0, doc="height share of the title banner (rows' heights are shares too)", minimum=1, maximum=100)
+    title_height: float = fld(0.0, doc="height share of the title banner, like a row's; 0 makes it just tall enough for its text", minimum=0, maximum=100)
     page: Page = fld(Page(), doc="the paper")
     theme: Theme = fld(Theme(), doc="paper, pens and fonts")
     rows: list[Row] = fld(doc="the bands of the page, top to bottom", min_items=1, max_items=12)
@@ -276,6 +282,8 @@ def validate_sheet(source: Source) -> Sheet:
 def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     """Rules that tie one key to another, which the per-field limits cannot see."""
     problems = _check_glyphs(sheet, source)
+    if sheet.theme.min_font_size > sheet.theme.font_size:
+        problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {sheet.theme.min_font_size:g} is above theme.font_size {sheet.theme.font_size:g}"))
     for r, row in enumerate(sheet.rows):
         for p, panel in enumerate(row.panels):
             if panel.column_widths and len(panel.column_widths) != panel.columns:
@@ -419,6 +427,10 @@ def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems
     if not isinstance(value, dict):
         problems.append(source.problem(where, f"{name}: expected a mapping of keys"))
         return None
+    presets = getattr(tp, "presets", None)
+    if presets:
+        preset = value.get(shorthand, tp.__dataclass_fields__[shorthand].default)
+        value = {**presets.get(preset, {}), **value}
     if tp is Block:
         kind = value.get("kind")
         if kind not in BLOCK_KINDS:

@@ -14,10 +14,9 @@ from .escape import escape_text
 from .layout import Layout, PlacedPanel, layout_sheet
 from .model import Block, Panel, Sheet
 from .source import Source
-from .theme import PEN_COLOURS
+from .theme import PALETTES
 
 ENGINE = "xelatex"
-MIN_SIZE_RATIO = 0.72  # a panel's text may shrink to this share of the theme's size to fit
 
 
 def fmt(number: float) -> str:
@@ -95,10 +94,9 @@ def render_sheet(sheet: Sheet, source: Source) -> str:
         layout=layout,
         source_name=source.path.name,
         engine=ENGINE,
-        pens=PEN_COLOURS,
+        pens=PALETTES[sheet.theme.palette],
         panels=[_panel_view(sheet, source, placed) for placed in layout.panels],
         seed=lambda element: element_seed(sheet.theme.seed, element),
-        min_size=sheet.theme.font_size * MIN_SIZE_RATIO,
     )
 
 
