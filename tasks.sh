@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive-latex-extra
-              poppler-utils fonts-nanum fonts-nanum-extra python3-venv python3-pip)
+              poppler-utils fonts-nanum fonts-nanum-extra fonts-symbola python3-venv python3-pip)
 
 install_system() {
   local missing=() package

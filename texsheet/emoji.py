@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from . import fonts
 from .errors import TexsheetError
 
 ZWJ = "\u200d"
@@ -64,3 +65,16 @@ def known_codes() -> frozenset[str]:
         )
     sty = Path(found).read_text(encoding="utf-8")
     return frozenset(re.findall(r"\\defineTwemoji\{\d+\}\{([0-9a-f]+(?:-[0-9a-f]+)*)\}", sty))
+
+
+EMOJI_TEXT_FONT = "Symbola"
+
+
+def hidden_text(cluster: str) -> str:
+    """The cluster's characters that the text font for emoji can carry, for search and copy.
+
+    The icon itself is a picture; these characters are laid over it invisibly so that the
+    PDF's text (pdftotext, search, copy) still holds the emoji.
+    """
+    charset = fonts.font_charset(EMOJI_TEXT_FONT) or frozenset()
+    return "".join(c for c in cluster if ord(c) in charset and c not in (ZWJ, VS16))

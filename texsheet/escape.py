@@ -17,6 +17,10 @@ _OVERRIDES = {"^": r"\textasciicircum{}", "\n": " ", **ZERO_WIDTH}
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
+def _is_other_space(char: str) -> bool:
+    return char in "\t\u2028\u2029" or (unicodedata.category(char) == "Zs" and char not in " \xa0")
+
+
 def find_forbidden(text: str) -> str | None:
     """Describe the first character user text may not contain, or None if all are allowed."""
     if len(text) > MAX_FIELD_LENGTH:
@@ -39,6 +43,11 @@ def find_forbidden(text: str) -> str | None:
 
 
 def escape_text(text: str) -> NoEscape:
-    """Escape plain text so that TeX prints it exactly as typed (no ligatures, no commands)."""
-    text = unicodedata.normalize("NFC", text).replace("\t", " ")
+    """Escape plain text so that TeX prints it exactly as typed (no ligatures, no commands).
+
+    Spaces of other widths (em space, ideographic space, line separator, ...) become plain
+    spaces: the fonts have no glyphs for them.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if _is_other_space(c) else c for c in text)
     return NoEscape("".join(_OVERRIDES[c] if c in _OVERRIDES else escape_latex(c) for c in text))

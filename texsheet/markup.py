@@ -121,6 +121,11 @@ def to_latex(text: str, *, inline: bool = False) -> NoEscape:
     return NoEscape("".join(_render(s, inline) for s in parse(text)[0]))
 
 
+def emoji_to_latex(cluster: str) -> NoEscape:
+    """An emoji cluster as its Twemoji icon, with its characters as invisible text."""
+    return NoEscape(f"\\tsemoji{{{emoji.emoji_code(cluster)}}}{{{escape_text(emoji.hidden_text(cluster))}}}")
+
+
 def _plain(span: Span) -> str:
     if span.kind in ("text", "emoji"):
         return span.text
@@ -153,7 +158,7 @@ def _render(span: Span, inline: bool) -> str:
         joiner = " " if inline else "\\par "
         return joiner.join(escape_text(p) for p in parts)
     if span.kind == "emoji":
-        return f"\\tsemoji{{{emoji.emoji_code(span.text)}}}"
+        return emoji_to_latex(span.text)
     if span.kind == "bold":
         return f"\\textbf{{{inner}}}"
     if span.kind == "pen":

@@ -9,7 +9,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
-from . import emoji, markup
+from . import markup
 from .escape import escape_text
 from .layout import Layout, PlacedPanel, layout_sheet
 from .model import Block, Panel, Sheet
@@ -37,7 +37,7 @@ def _finalize(value):
 
 
 def _icon(icon: str) -> NoEscape:
-    return NoEscape(f"\\tsemoji{{{emoji.emoji_code(icon)}}}" if icon else "")
+    return markup.emoji_to_latex(icon) if icon else NoEscape("")
 
 
 def _comment(text: str) -> NoEscape:
