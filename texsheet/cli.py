@@ -1,13 +1,17 @@
 """The command line: options and messages only; the work is in texsheet.pipeline."""
 from __future__ import annotations
 
+import concurrent.futures
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from . import pipeline
 from .errors import TexsheetError
+from .theme import THEMES
 
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
 
@@ -32,21 +36,39 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", default=Path("build"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="folder for the .tex, .pdf and .png")
 @click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNG (30 to {MAX_DPI})")
+@click.option("--theme", type=click.Choice(sorted(THEMES)), help="use this built-in theme; the sheet's own theme keys still apply")
+@click.option("-j", "--jobs", default=os.cpu_count() or 1, type=click.IntRange(1, 64), show_default="the number of CPUs", help="build this many sheets at once")
+@click.option("--force", is_flag=True, help="rebuild even sheets whose outputs are current")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
-def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, timeout: float) -> None:
-    """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png."""
-    failed = 0
-    for path in files:
+def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, timeout: float) -> None:
+    """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
+
+    Sheets whose outputs are current are skipped. One failing sheet does not stop the
+    others; the exit code is 1 if any failed.
+    """
+
+    def build_one(path: Path) -> tuple[Path, str, bool]:
+        started = time.monotonic()
         try:
-            outputs = pipeline.compile_sheet(path, output_dir, dpi=dpi, timeout=timeout)
+            outputs = pipeline.compile_sheet(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force)
         except TexsheetError as error:
-            failed += 1
-            click.echo(f"{error}", err=True)
-            kept = output_dir / f"{path.stem}.pdf"
-            if kept.exists():
-                click.echo(f"{path}: not built; {output_dir}/{path.stem}.* are from the last good build", err=True)
-            continue
-        click.echo(f"{path} -> {outputs.pdf}, {outputs.png.name}")
+            kept = (output_dir / f"{path.stem}.pdf").exists()
+            note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
+            return path, f"{error}{note}", False
+        if outputs.cached:
+            return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name})", True
+        return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s)", True
+
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+        futures = [pool.submit(build_one, path) for path in files]
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            path, message, ok = future.result()
+            failed += not ok
+            prefix = f"[{'#' * done}{'.' * (len(files) - done)}] {done}/{len(files)} " if len(files) > 1 else ""
+            click.echo(prefix + message, err=not ok)
+    if len(files) > 1:
+        click.echo(f"{len(files) - failed} built or current, {failed} failed", err=bool(failed))
     sys.exit(1 if failed else 0)
 
 
@@ -64,3 +86,43 @@ def validate_command(files: tuple[Path, ...]) -> None:
         else:
             click.echo(f"{path}: ok")
     sys.exit(1 if failed else 0)
+
+
+@main.command("watch")
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "output_dir", default=Path("build"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="folder for the .tex, .pdf and .png")
+@click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNG (30 to {MAX_DPI})")
+@click.option("--interval", default=0.5, type=click.FloatRange(0.1, 60), show_default=True, help="seconds between looks at the files")
+def watch_command(target: Path, output_dir: Path, dpi: int, interval: float) -> None:
+    """Rebuild TARGET (a sheet, or every *.yaml in a folder) whenever it or a template is saved.
+
+    Errors are printed with their place in the content; the last good outputs stay. Ctrl-C stops.
+    """
+    click.echo(f"watching {target} (Ctrl-C stops)")
+    seen: dict[Path, float] = {}
+    try:
+        while True:
+            sheets = sorted(target.glob("*.yaml")) if target.is_dir() else [target]
+            stamps = {path: _mtime(path) for path in [*sheets, *pipeline.template_files()]}
+            templates_changed = any(stamps[p] != seen.get(p) for p in pipeline.template_files())
+            for path in sheets:
+                if stamps[path] is None or (stamps[path] == seen.get(path) and not templates_changed):
+                    continue
+                try:
+                    outputs = pipeline.compile_sheet(path, output_dir, dpi=dpi)
+                except TexsheetError as error:
+                    click.echo(f"{time.strftime('%H:%M:%S')} {error}", err=True)
+                else:
+                    state = "up to date" if outputs.cached else "built"
+                    click.echo(f"{time.strftime('%H:%M:%S')} {path}: {state} -> {outputs.pdf}, {outputs.png.name}")
+            seen = stamps
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None

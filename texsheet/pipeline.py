@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import importlib.metadata
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from . import build, markup
@@ -30,19 +34,33 @@ class Outputs:
     tex: Path
     pdf: Path
     png: Path
+    cached: bool = False  # True when the outputs were current and nothing was built
 
 
-def load_sheet(path: Path) -> tuple[Source, Sheet]:
-    """Read and validate a content file."""
+def load_sheet(path: Path, theme: str | None = None) -> tuple[Source, Sheet]:
+    """Read and validate a content file; theme, if given, replaces the theme's name."""
     source = load_source(path)
+    if theme is not None:
+        chosen = source.data.get("theme")
+        source.data["theme"] = {**chosen, "name": theme} if isinstance(chosen, dict) else {"name": theme}
     return source, validate_sheet(source)
 
 
-def compile_sheet(path: Path, output_dir: Path, dpi: int = 200, timeout: float = 60.0) -> Outputs:
-    """Build one sheet; outputs replace the earlier ones only when the whole build succeeded."""
-    source, sheet = load_sheet(path)
+def compile_sheet(
+    path: Path, output_dir: Path, dpi: int = 200, timeout: float = 60.0, theme: str | None = None, force: bool = False
+) -> Outputs:
+    """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
+
+    Outputs that are current (same generated .tex, options and build recipe, files untouched)
+    are kept without building, unless force.
+    """
+    source, sheet = load_sheet(path, theme)
     tex_text = render_sheet(sheet, source)
     stem = Path(path).stem
+    key = _cache_key(tex_text, dpi)
+    current = None if force else _current_outputs(output_dir, stem, key)
+    if current:
+        return current
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as work:
         tex = Path(work) / f"{stem}.tex"
         tex.write_text(tex_text, encoding="utf-8", newline="\n")
@@ -53,7 +71,49 @@ def compile_sheet(path: Path, output_dir: Path, dpi: int = 200, timeout: float =
         # Two builds of one sheet at once: each publishes its three files as a set.
         with open(output_dir / f".{stem}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return Outputs(*(_publish(made, output_dir) for made in (tex, pdf, png)))
+            outputs = Outputs(*(_publish(made, output_dir) for made in (tex, pdf, png)))
+            _write_stamp(output_dir, stem, key, outputs)
+            return outputs
+
+
+def template_files() -> list[Path]:
+    """The files the output depends on besides the content: templates and the latexmkrc."""
+    folder = Path(str(resources.files("texsheet.tex_templates")))
+    return sorted(folder.glob("*.j2")) + [build.latexmkrc()]
+
+
+def _cache_key(tex_text: str, dpi: int) -> str:
+    """What the outputs depend on: the generated .tex (content, templates, theme, texsheet's
+    code all show in it), the PNG's resolution, the latexmkrc, and a fixed build date."""
+    recipe = build.latexmkrc().read_bytes()
+    parts = [tex_text.encode(), str(dpi).encode(), recipe, os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
+             importlib.metadata.version("texsheet").encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _stamp(output_dir: Path, stem: str) -> Path:
+    return output_dir / f".{stem}.texsheet-cache.json"
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_stamp(output_dir: Path, stem: str, key: str, outputs: Outputs) -> None:
+    files = {p.name: _file_digest(p) for p in (outputs.tex, outputs.pdf, outputs.png)}
+    _stamp(output_dir, stem).write_text(json.dumps({"key": key, "files": files}, indent=1), encoding="utf-8")
+
+
+def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
+    """The outputs of an earlier build with the same key, if none of them has changed since."""
+    try:
+        stamp = json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))
+        paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
+        if stamp["key"] != key or any(stamp["files"][p.name] != _file_digest(p) for p in paths):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Outputs(*paths, cached=True)
 
 
 def _check_fits(source: Source, sheet: Sheet, fits: list[build.Fit]) -> None:
