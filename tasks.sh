@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive-latex-extra
-              poppler-utils fonts-nanum fonts-nanum-extra fonts-symbola python3-venv python3-pip)
+APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive-latex-extra texlive-fonts-recommended
+              poppler-utils fonts-nanum fonts-nanum-extra fonts-symbola python3-venv python3-pip git)
 
 install_system() {
   local missing=() package

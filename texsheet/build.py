@@ -39,6 +39,8 @@ def latexmkrc() -> Path:
 def run_latexmk(tex: Path, timeout: float = 60.0) -> Path:
     """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder."""
     env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
+    if "SOURCE_DATE_EPOCH" in env:
+        env["FORCE_SOURCE_DATE"] = "1"  # with the date fixed, the PDF is the same byte for byte
     command = ["latexmk", "-norc", "-r", str(latexmkrc()), "-interaction=nonstopmode", tex.name]
     try:
         process = subprocess.Popen(

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import click
 
+from . import diff as sheet_diff
 from . import pipeline
 from .errors import TexsheetError
+from .schema import content_schema
 from .theme import THEMES
 
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
@@ -39,8 +43,9 @@ def main() -> None:
 @click.option("--theme", type=click.Choice(sorted(THEMES)), help="use this built-in theme; the sheet's own theme keys still apply")
 @click.option("-j", "--jobs", default=os.cpu_count() or 1, type=click.IntRange(1, 64), show_default="the number of CPUs", help="build this many sheets at once")
 @click.option("--force", is_flag=True, help="rebuild even sheets whose outputs are current")
+@click.option("--fragment", is_flag=True, help="also write <name>-fragment.tex and texsheet.sty, to \\input the sheet in a paper")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
-def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, timeout: float) -> None:
+def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool, timeout: float) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -50,7 +55,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     def build_one(path: Path) -> tuple[Path, str, bool]:
         started = time.monotonic()
         try:
-            outputs = pipeline.compile_sheet(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force)
+            outputs = pipeline.compile_sheet(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment)
         except TexsheetError as error:
             kept = (output_dir / f"{path.stem}.pdf").exists()
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
@@ -126,3 +131,41 @@ def _mtime(path: Path) -> float | None:
         return path.stat().st_mtime_ns
     except OSError:
         return None
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path), required=False)
+@click.option("--rev", help="compare OLD as it is now with OLD at this git revision (then give no NEW)")
+@click.option("-o", "--output", "out_png", default=Path("diff.png"), type=click.Path(dir_okay=False, path_type=Path), show_default=True, help="the marked image")
+@click.option("--side-by-side", is_flag=True, help="put the old sheet beside the marked new one")
+@click.option("--dpi", default=100, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the images (30 to {MAX_DPI})")
+def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, side_by_side: bool, dpi: int) -> None:
+    """Render two versions of a sheet and mark what changed, as diff(1) exits: 0 same, 1 differ, 2 trouble.
+
+    OLD and NEW are content files; or OLD alone with --rev REV, the same file at a git revision.
+    """
+    if (new is None) == (rev is None):
+        click.echo("texsheet diff: give OLD and NEW, or one file and --rev REV", err=True)
+        sys.exit(2)
+    try:
+        with tempfile.TemporaryDirectory(prefix="texsheet-rev-") as folder:
+            if rev is not None:
+                old, new = sheet_diff.content_at_revision(old, rev, Path(folder)), old
+            keys, regions = sheet_diff.diff_sheets(old, new, out_png, dpi=dpi, side_by_side=side_by_side)
+    except TexsheetError as error:
+        click.echo(f"{error}", err=True)
+        sys.exit(2)
+    if not keys and not regions:
+        click.echo(f"same: no content key and no pixel changed ({out_png})")
+        sys.exit(0)
+    for key in keys:
+        click.echo(f"changed: {key}")
+    click.echo(f"{regions} changed region{'s' if regions != 1 else ''} marked in {out_png}")
+    sys.exit(1)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the content format (for editors' YAML language servers)."""
+    click.echo(json.dumps(content_schema(), indent=2, ensure_ascii=False))

@@ -405,7 +405,7 @@ def _convert_string(tp, value: str, name: str, meta, bad) -> str:
     if tp is Text:
         for message in markup.check(value):
             bad(f"{name}: {message}")
-    elif tp is Colour and value and value not in PEN_COLOURS:
+    elif tp is Colour and (value or meta.get("default") != "") and value not in PEN_COLOURS:
         bad(f"{name}: unknown colour '{value}' (known: {', '.join(sorted(PEN_COLOURS))}){_suggest(value, PEN_COLOURS)}")
     elif tp is Icon and value:
         spans, _ = markup.parse(value)
@@ -450,7 +450,8 @@ def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems
     kwargs = {}
     for field in dataclasses.fields(tp):
         if field.name in value:
-            kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), source, problems, field.metadata)
+            meta = {**field.metadata, "default": field.default}
+            kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), source, problems, meta)
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             problems.append(source.problem(where, f"{name}: missing key '{field.name}' ({field.metadata['doc']})"))
     try:

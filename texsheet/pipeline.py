@@ -16,7 +16,7 @@ from . import build, markup
 from .errors import ContentError
 from .layout import layout_sheet
 from .model import Sheet, validate_sheet
-from .render import panel_box_name, render_sheet
+from .render import panel_box_name, render_fragment, render_sheet, render_style
 from .source import Source, load_source
 
 
@@ -34,7 +34,12 @@ class Outputs:
     tex: Path
     pdf: Path
     png: Path
+    fragment: Path | None = None  # <stem>-fragment.tex, when asked for
+    style: Path | None = None  # texsheet.sty, beside the fragment
     cached: bool = False  # True when the outputs were current and nothing was built
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style) if p is not None]
 
 
 def load_sheet(path: Path, theme: str | None = None) -> tuple[Source, Sheet]:
@@ -47,31 +52,44 @@ def load_sheet(path: Path, theme: str | None = None) -> tuple[Source, Sheet]:
 
 
 def compile_sheet(
-    path: Path, output_dir: Path, dpi: int = 200, timeout: float = 60.0, theme: str | None = None, force: bool = False
+    path: Path,
+    output_dir: Path,
+    dpi: int = 200,
+    timeout: float = 60.0,
+    theme: str | None = None,
+    force: bool = False,
+    fragment: bool = False,
 ) -> Outputs:
     """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
 
+    With fragment, also <stem>-fragment.tex and texsheet.sty, for \\input in a paper.
     Outputs that are current (same generated .tex, options and build recipe, files untouched)
     are kept without building, unless force.
     """
     source, sheet = load_sheet(path, theme)
-    tex_text = render_sheet(sheet, source)
     stem = Path(path).stem
-    key = _cache_key(tex_text, dpi)
+    texts = {f"{stem}.tex": render_sheet(sheet, source)}
+    if fragment:
+        texts[f"{stem}-fragment.tex"] = render_fragment(sheet, source)
+        texts["texsheet.sty"] = render_style()
+    key = _cache_key(texts, dpi)
     current = None if force else _current_outputs(output_dir, stem, key)
     if current:
         return current
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as work:
-        tex = Path(work) / f"{stem}.tex"
-        tex.write_text(tex_text, encoding="utf-8", newline="\n")
+        made = {name: Path(work) / name for name in texts}
+        for name, text in texts.items():
+            made[name].write_text(text, encoding="utf-8", newline="\n")
+        tex = made[f"{stem}.tex"]
         pdf = build.run_latexmk(tex, timeout=timeout)
         _check_fits(source, sheet, build.read_fits(tex.with_suffix(".log")))
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
         output_dir.mkdir(parents=True, exist_ok=True)
-        # Two builds of one sheet at once: each publishes its three files as a set.
+        # Two builds of one sheet at once: each publishes its files as a set.
         with open(output_dir / f".{stem}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            outputs = Outputs(*(_publish(made, output_dir) for made in (tex, pdf, png)))
+            extra = [_publish(made[name], output_dir) for name in texts if name != tex.name]
+            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra)
             _write_stamp(output_dir, stem, key, outputs)
             return outputs
 
@@ -82,12 +100,12 @@ def template_files() -> list[Path]:
     return sorted(folder.glob("*.j2")) + [build.latexmkrc()]
 
 
-def _cache_key(tex_text: str, dpi: int) -> str:
-    """What the outputs depend on: the generated .tex (content, templates, theme, texsheet's
-    code all show in it), the PNG's resolution, the latexmkrc, and a fixed build date."""
+def _cache_key(texts: dict[str, str], dpi: int) -> str:
+    """What the outputs depend on: the generated files (content, templates, theme, texsheet's
+    code all show in them), the PNG's resolution, the latexmkrc, and a fixed build date."""
     recipe = build.latexmkrc().read_bytes()
-    parts = [tex_text.encode(), str(dpi).encode(), recipe, os.environ.get("SOURCE_DATE_EPOCH", "").encode(),
-             importlib.metadata.version("texsheet").encode()]
+    parts = [*(f"{name}\n{text}".encode() for name, text in sorted(texts.items())), str(dpi).encode(), recipe,
+             os.environ.get("SOURCE_DATE_EPOCH", "").encode(), importlib.metadata.version("texsheet").encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -100,7 +118,7 @@ def _file_digest(path: Path) -> str:
 
 
 def _write_stamp(output_dir: Path, stem: str, key: str, outputs: Outputs) -> None:
-    files = {p.name: _file_digest(p) for p in (outputs.tex, outputs.pdf, outputs.png)}
+    files = {p.name: _file_digest(p) for p in outputs.files()}
     _stamp(output_dir, stem).write_text(json.dumps({"key": key, "files": files}, indent=1), encoding="utf-8")
 
 
@@ -108,12 +126,13 @@ def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
     """The outputs of an earlier build with the same key, if none of them has changed since."""
     try:
         stamp = json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))
-        paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
-        if stamp["key"] != key or any(stamp["files"][p.name] != _file_digest(p) for p in paths):
+        if stamp["key"] != key or any(_file_digest(output_dir / name) != digest for name, digest in stamp["files"].items()):
             return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Outputs(*paths, cached=True)
+    paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
+    extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty") if name in stamp["files"]]
+    return Outputs(*paths, *extra, cached=True)
 
 
 def _check_fits(source: Source, sheet: Sheet, fits: list[build.Fit]) -> None:

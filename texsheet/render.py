@@ -87,12 +87,27 @@ def panel_box_name(where: tuple) -> str:
 
 
 def render_sheet(sheet: Sheet, source: Source) -> str:
-    """The complete .tex of the sheet."""
+    """The complete .tex of the sheet: a page holding its picture."""
+    return _render_picture("sheet.tex.j2", sheet, source)
+
+
+def render_fragment(sheet: Sheet, source: Source) -> str:
+    """The sheet's picture alone, for \\input in a paper that loads texsheet.sty."""
+    return _render_picture("fragment.tex.j2", sheet, source)
+
+
+def render_style() -> str:
+    """texsheet.sty: the packages and macros every fragment needs, whatever its theme."""
+    return _ENV.get_template("texsheet.sty.j2").render()
+
+
+def _render_picture(template: str, sheet: Sheet, source: Source) -> str:
     layout = layout_sheet(sheet)
-    return _ENV.get_template("sheet.tex.j2").render(
+    return _ENV.get_template(template).render(
         sheet=sheet,
         layout=layout,
         source_name=source.path.name,
+        stem=source.path.stem,
         engine=ENGINE,
         pens=PALETTES[sheet.theme.palette],
         panels=[_panel_view(sheet, source, placed) for placed in layout.panels],
