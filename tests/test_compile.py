@@ -1,5 +1,6 @@
 """Real builds with the installed TeX: what a reader of the PDF and PNG sees."""
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from texsheet.build import read_fits, run_latexmk
+from texsheet.errors import ContentError
 from texsheet.pipeline import compile_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +101,55 @@ def test_panel_that_cannot_fit_is_refused_with_its_line(tmp_path, tex_available)
     assert result.returncode == 1
     assert re.search(rf"{re.escape(str(sheet))}:5:\d+: panel 'Crowded' does not fit: its text needs \d+ mm", result.stderr)
     assert not (tmp_path / "out" / "full.pdf").exists()
+
+
+def test_new_writes_a_starter_that_builds_and_shows_every_block_kind(tmp_path, tex_available):
+    from texsheet.model import BLOCK_KINDS
+
+    result = subprocess.run([sys.executable, "-m", "texsheet", "new", "starter", "-d", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    starter = tmp_path / "starter.yaml"
+    kinds = set(re.findall(r"kind: (\w+)", starter.read_text(encoding="utf-8")))
+    assert kinds == set(BLOCK_KINDS)
+    outputs = compile_sheet(starter, tmp_path, dpi=30)
+    assert "Takeaways" in squash(subprocess.run(["pdftotext", str(outputs.pdf), "-"], capture_output=True, text=True).stdout)
+    again = subprocess.run([sys.executable, "-m", "texsheet", "new", "starter", "-d", str(tmp_path)], capture_output=True, text=True)
+    assert again.returncode == 1 and "not overwritten" in again.stderr
+
+
+def test_crowded_panel_is_shrunk_with_every_word_shown(tmp_path, tex_available):
+    sheet = tmp_path / "crowded.yaml"
+    words = [f"word{n:03d}" for n in range(180)]
+    items = "\n".join(f"              - \"{' '.join(words[i:i + 12])}\"" for i in range(0, len(words), 12))
+    sheet.write_text(
+        "title: x\nrows:\n  - height: 1\n    panels:\n      - title: Crowded\n        blocks:\n"
+        f"          - kind: bullets\n            items:\n{items}\n"
+        "  - height: 3\n    panels:\n      - title: Roomy\n        blocks:\n          - kind: text\n            text: ok\n",
+        encoding="utf-8",
+    )
+    outputs = compile_sheet(sheet, tmp_path / "out", dpi=30)
+    tex = tmp_path / "by-hand" / "crowded.tex"
+    tex.parent.mkdir()
+    shutil.copy(outputs.tex, tex)
+    run_latexmk(tex)
+    fits = {fit.box: fit for fit in read_fits(tex.with_suffix(".log"))}
+    assert 6.5 <= fits["p00"].size_pt < 9.5 and not fits["p00"].overflows
+    assert fits["p10"].size_pt == 9.5
+    text = squash(subprocess.run(["pdftotext", str(outputs.pdf), "-"], capture_output=True, text=True).stdout)
+    assert all(word in text for word in words)
+    info = subprocess.run(["pdfinfo", str(outputs.pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+
+
+def test_word_wider_than_its_column_is_refused(tmp_path, tex_available):
+    sheet = tmp_path / "wide.yaml"
+    sheet.write_text(
+        "title: x\nrows:\n  - height: 1\n    panels:\n      - title: N\n        width: 0.1\n        blocks:\n"
+        "          - kind: bullets\n            items: [ok, WWWWWWWWWWWWWWWWW]\n"
+        "      - title: Wide\n        blocks:\n          - kind: text\n            text: fine\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as error:
+        compile_sheet(sheet, tmp_path / "out", dpi=30)
+    assert error.value.problems[0].line == 8
+    assert "a word is wider than its column" in str(error.value)

@@ -20,12 +20,14 @@ _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P
 
 @dataclass(frozen=True)
 class Fit:
-    """How a panel's text was fitted: the size it was set at, and the height it needs and has."""
+    """How a panel's text was fitted: the size it was set at, the height it needs and has, and
+    the .tex lines of paragraphs with a word wider than its column (in the final setting)."""
 
     box: str
     size_pt: float
     needs_mm: float
     has_mm: float
+    too_wide: tuple[int, ...] = ()
 
     @property
     def overflows(self) -> bool:
@@ -82,28 +84,40 @@ def describe_tex_error(tex: Path, latexmk_output: str) -> str:
     message = re.sub(r"^\S+\.tex:\d+: ", "", lines[first]).lstrip("! ")
     context = [line for line in lines[first + 1 : first + 4] if line.strip() and not line.startswith("See the")]
     tex_line = re.match(r"^\S+\.tex:(\d+): ", lines[first])
-    where = _content_origin(tex, int(tex_line.group(1))) if tex_line else None
-    head = f"{where}: TeX error: {message}" if where else f"TeX error: {message}"
+    origin = content_origin(tex, int(tex_line.group(1))) if tex_line else None
+    if origin:
+        name, line, element = origin
+        head = f"{name}:{line}{f' ({element})' if element else ''}: TeX error: {message}"
+    else:
+        head = f"TeX error: {message}"
     return "\n".join([head, *("    " + c for c in context[:2]), f"(full log: {log})"])
 
 
-def _content_origin(tex: Path, tex_line: int) -> str | None:
-    """The content file:line of the nearest source comment above a line of generated .tex."""
+def content_origin(tex: Path, tex_line: int) -> tuple[str, int, str] | None:
+    """(content file name, line, element) of the nearest source comment above a .tex line."""
     lines = tex.read_text(encoding="utf-8").splitlines()[:tex_line]
     for line in reversed(lines):
         match = _SOURCE_COMMENT.match(line)
         if match:
-            element = f" ({match['element']})" if match["element"] else ""
-            return f"{match['file']}:{match['line']}{element}"
+            return match["file"], int(match["line"]), match["element"] or ""
     return None
 
 
 def read_fits(log: Path) -> list[Fit]:
     """The shrink-to-fit report of every panel, from the TeX log."""
-    text = log.read_text(encoding="utf-8", errors="replace")
-    pattern = r"texsheet-fit (\S+) size=([\d.]+)pt needs=([\d.]+)pt has=([\d.]+)pt"
+    fits, too_wide = [], []
     mm = 25.4 / 72.27
-    return [Fit(box, float(size), float(need) * mm, float(has) * mm) for box, size, need, has in re.findall(pattern, text)]
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("texsheet-try "):
+            too_wide = []
+        elif overfull := re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\) in paragraph at lines (\d+)--", line):
+            if float(overfull[1]) > 1.0:
+                too_wide.append(int(overfull[2]))
+        elif fit := re.match(r"texsheet-fit (\S+) size=([\d.]+)pt needs=([\d.]+)pt has=([\d.]+)pt", line):
+            box, size, need, has = fit.groups()
+            fits.append(Fit(box, float(size), float(need) * mm, float(has) * mm, tuple(too_wide)))
+            too_wide = []
+    return fits
 
 
 def rasterize(pdf: Path, png: Path, dpi: int) -> Path:

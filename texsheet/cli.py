@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -163,6 +164,20 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
         click.echo(f"changed: {key}")
     click.echo(f"{regions} changed region{'s' if regions != 1 else ''} marked in {out_png}")
     sys.exit(1)
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("-d", "--dir", "folder", default=Path("content"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="where to write it")
+def new_command(name: str, folder: Path) -> None:
+    """Write a starter sheet NAME.yaml that builds as it is and shows every block kind."""
+    target = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+    if target.exists():
+        click.echo(f"{target} exists; not overwritten", err=True)
+        sys.exit(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(resources.files("texsheet").joinpath("starter.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    click.echo(f"wrote {target}; build it with: texsheet compile {target}")
 
 
 @main.command("schema")

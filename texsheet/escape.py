@@ -1,6 +1,7 @@
 """The one escaper for user text: NFC, LaTeX specials, and characters TeX must never see."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pylatex.utils import NoEscape, escape_latex
@@ -42,6 +43,24 @@ def find_forbidden(text: str) -> str | None:
     return None
 
 
+LONG_WORD = 18  # characters; a longer run without spaces gets places where a line may break
+_BREAK_AFTER = set("/.,:;_-)]}=&|>")
+
+
+def _break_opportunities(word: str) -> list[str]:
+    """A long word (code, a URL) in pieces that a line may end between: after punctuation,
+    else every LONG_WORD characters. Hangul is left to xetexko, which breaks between syllables."""
+    if len(word) <= LONG_WORD:
+        return [word]
+    pieces, current = [], ""
+    for char in word:
+        current += char
+        if char in _BREAK_AFTER or len(current) >= LONG_WORD:
+            pieces.append(current)
+            current = ""
+    return pieces + [current] if current else pieces
+
+
 def escape_text(text: str) -> NoEscape:
     """Escape plain text so that TeX prints it exactly as typed (no ligatures, no commands).
 
@@ -50,4 +69,8 @@ def escape_text(text: str) -> NoEscape:
     """
     text = unicodedata.normalize("NFC", text)
     text = "".join(" " if _is_other_space(c) else c for c in text)
-    return NoEscape("".join(_OVERRIDES[c] if c in _OVERRIDES else escape_latex(c) for c in text))
+    out = []
+    for word in re.split(r"(\s+)", text):
+        pieces = [word] if word.isspace() else _break_opportunities(word)
+        out.append(r"\hspace{0pt}".join("".join(_OVERRIDES[c] if c in _OVERRIDES else escape_latex(c) for c in p) for p in pieces))
+    return NoEscape("".join(out))

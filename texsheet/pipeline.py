@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import build, markup
-from .errors import ContentError
+from .errors import ContentError, Problem
 from .layout import layout_sheet
 from .model import Sheet, validate_sheet
 from .render import panel_box_name, render_fragment, render_sheet, render_style
@@ -82,7 +82,7 @@ def compile_sheet(
             made[name].write_text(text, encoding="utf-8", newline="\n")
         tex = made[f"{stem}.tex"]
         pdf = build.run_latexmk(tex, timeout=timeout)
-        _check_fits(source, sheet, build.read_fits(tex.with_suffix(".log")))
+        _check_fits(source, sheet, tex)
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
@@ -135,17 +135,26 @@ def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
     return Outputs(*paths, *extra, cached=True)
 
 
-def _check_fits(source: Source, sheet: Sheet, fits: list[build.Fit]) -> None:
+def _check_fits(source: Source, sheet: Sheet, tex: Path) -> None:
+    """Refuse panels whose text overflows their box or has a word wider than its column."""
     placed = {panel_box_name(p.where): p for p in layout_sheet(sheet).panels}
-    problems = [
-        source.problem(
-            placed[fit.box].where,
-            f"panel '{markup.plain(placed[fit.box].panel.title)}' does not fit: its text needs {fit.needs_mm:.0f} mm "
-            f"even at {fit.size_pt:g} pt, the panel has {fit.has_mm:.0f} mm",
-        )
-        for fit in fits
-        if fit.overflows and fit.box in placed
-    ]
+    problems = []
+    for fit in build.read_fits(tex.with_suffix(".log")):
+        panel = placed.get(fit.box)
+        if panel is None:
+            continue
+        title = markup.plain(panel.panel.title)
+        if fit.overflows:
+            problems.append(source.problem(
+                panel.where,
+                f"panel '{title}' does not fit: its text needs {fit.needs_mm:.0f} mm even at {fit.size_pt:g} pt, "
+                f"the panel has {fit.has_mm:.0f} mm",
+            ))
+        for tex_line in sorted(set(fit.too_wide)):
+            origin = build.content_origin(tex, tex_line)
+            line = origin[1] if origin else source.position(panel.where)[0]
+            problems.append(Problem(source.path, line, 1, f"panel '{title}': a word is wider than its column; "
+                                    "shorten it, or widen the column"))
     if problems:
         raise ContentError(problems)
 
