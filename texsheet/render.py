@@ -15,8 +15,10 @@ from .layout import Layout, PlacedPanel, layout_sheet
 from .model import Block, Panel, Sheet
 from .source import Source
 from .theme import PALETTES
+from .wobble import wobbly_rectangle
 
 ENGINE = "xelatex"
+FRAME_SEGMENT_PT = 20.0  # wobble step of the page's large frames
 
 
 def fmt(number: float) -> str:
@@ -112,6 +114,9 @@ def _render_picture(template: str, sheet: Sheet, source: Source) -> str:
         pens=PALETTES[sheet.theme.palette],
         panels=[_panel_view(sheet, source, placed) for placed in layout.panels],
         seed=lambda element: element_seed(sheet.theme.seed, element),
+        frame=lambda x0, y0, x1, y1, element: NoEscape(
+            wobbly_rectangle(x0, y0, x1, y1, element_seed(sheet.theme.seed, element), FRAME_SEGMENT_PT, sheet.theme.wobble)
+        ),
     )
 
 
