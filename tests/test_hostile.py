@@ -266,7 +266,7 @@ class Batches:
         canaries = [str(p) for folder in (content, out, cwd) for p in folder.rglob("*") if CANARY in p.name]
         canaries += [f"(build folder) {name}" for name in seen["files"] if CANARY in name]
         reads = [line for line in seen["fls"] if line.startswith("INPUT") and "hostname" in line]
-        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "fdb_latexmk", "xdv", "pdf", "png")}
+        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "fdb_latexmk", "xdv", "pdf", "png", "latexmk-output")}
         stray = [name for name in seen["files"] if name not in expected_files]
         common = dict(
             yaml_path=sheet, yaml_text=sheet.read_text(encoding="utf-8"), canaries=canaries,

@@ -39,37 +39,42 @@ def latexmkrc() -> Path:
 
 
 def run_latexmk(tex: Path, timeout: float = 60.0) -> Path:
-    """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder."""
+    """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder.
+
+    The engine's terminal output goes to a file beside the .tex, of which only the tail is read:
+    however much TeX prints, texsheet's memory does not grow with it.
+    """
     env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
     if "SOURCE_DATE_EPOCH" in env:
         env["FORCE_SOURCE_DATE"] = "1"  # with the date fixed, the PDF is the same byte for byte
     command = ["latexmk", "-norc", "-r", str(latexmkrc()), "-interaction=nonstopmode", tex.name]
-    try:
-        process = subprocess.Popen(
-            command,
-            cwd=tex.parent,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise BuildError("latexmk was not found; install TeX Live as the README's first command does") from None
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped") from None
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    transcript = tex.with_suffix(".latexmk-output")
+    with open(transcript, "wb") as output:
+        try:
+            process = subprocess.Popen(
+                command, cwd=tex.parent, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise BuildError("latexmk was not found; install TeX Live as the README's first command does") from None
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped") from None
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
     pdf = tex.with_suffix(".pdf")
     if process.returncode != 0 or not pdf.exists():
-        raise BuildError(describe_tex_error(tex, output[-2000:].decode("utf-8", "replace")))
+        raise BuildError(describe_tex_error(tex, _tail(transcript, 2000)))
     return pdf
+
+
+def _tail(path: Path, size: int) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - size))
+        return handle.read().decode("utf-8", "replace")
 
 
 def describe_tex_error(tex: Path, latexmk_output: str) -> str:
@@ -77,7 +82,7 @@ def describe_tex_error(tex: Path, latexmk_output: str) -> str:
     log = tex.with_suffix(".log")
     if not log.exists():
         return f"TeX failed before writing a log:\n{latexmk_output.strip()}"
-    lines = log.read_bytes()[-LOG_TAIL_BYTES:].decode("utf-8", "replace").splitlines()
+    lines = _tail(log, LOG_TAIL_BYTES).splitlines()
     first = next((n for n, line in enumerate(lines) if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line)), None)
     if first is None:
         return f"TeX failed; see {log}"
