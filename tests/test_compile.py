@@ -153,3 +153,22 @@ def test_word_wider_than_its_column_is_refused(tmp_path, tex_available):
         compile_sheet(sheet, tmp_path / "out", dpi=30)
     assert error.value.problems[0].line == 8
     assert "a word is wider than its column" in str(error.value)
+
+
+def test_tex_error_names_the_error_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch):
+    from texsheet import pipeline
+    from texsheet.errors import BuildError
+
+    sheet = ROOT / "tests" / "sheets" / "text.yaml"
+    out = tmp_path / "out"
+    good = compile_sheet(sheet, out, dpi=30)
+    before = good.pdf.read_bytes()
+    broken = "% !TEX program = xelatex\n\\documentclass{article}\n\\begin{document}\n% text (text.yaml:12)\n\\undefinedmacro\n\\end{document}\n"
+    monkeypatch.setattr(pipeline, "render_sheet", lambda sheet, source: broken)
+    with pytest.raises(BuildError) as error:
+        compile_sheet(sheet, out, dpi=30)
+    message = str(error.value)
+    assert message.startswith("text.yaml:12: TeX error: Undefined control sequence.")
+    log = re.search(r"\(full log: (.+)\)", message).group(1)
+    assert Path(log) == out / "text.log" and Path(log).exists()
+    assert good.pdf.read_bytes() == before

@@ -238,9 +238,9 @@ class Batches:
         seen: dict[str, list[str]] = {"files": [], "fls": [], "tex": []}
         real_run = build.run_latexmk
 
-        def watched_run(tex: Path, timeout: float = 60.0) -> Path:
+        def watched_run(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
             try:
-                return real_run(tex, timeout=timeout)
+                return real_run(tex, timeout=timeout, keep_log=keep_log)
             finally:  # the build folder is deleted afterwards: look at it now
                 seen["files"] = sorted(p.name for p in tex.parent.iterdir())
                 seen["tex"] = [tex.read_text(encoding="utf-8")]

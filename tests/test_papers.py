@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from texsheet.pipeline import compile_sheet, load_sheet
-from texsheet.render import render_sheet
+from texsheet.pipeline import compile_sheet
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
 
 from .errors import BuildError
+from .units import PT
 
 LOG_TAIL_BYTES = 200_000
 _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")
@@ -38,11 +40,12 @@ def latexmkrc() -> Path:
     return Path(str(resources.files("texsheet.tex_templates").joinpath("latexmkrc")))
 
 
-def run_latexmk(tex: Path, timeout: float = 60.0) -> Path:
+def run_latexmk(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
     """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder.
 
     The engine's terminal output goes to a file beside the .tex, of which only the tail is read:
-    however much TeX prints, texsheet's memory does not grow with it.
+    however much TeX prints, texsheet's memory does not grow with it. On failure the TeX log is
+    copied to keep_log, if given, so that the message can point to a log that still exists.
     """
     env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
     if "SOURCE_DATE_EPOCH" in env:
@@ -67,7 +70,11 @@ def run_latexmk(tex: Path, timeout: float = 60.0) -> Path:
                 process.wait()
     pdf = tex.with_suffix(".pdf")
     if process.returncode != 0 or not pdf.exists():
-        raise BuildError(describe_tex_error(tex, _tail(transcript, 2000)))
+        log = tex.with_suffix(".log")
+        if keep_log is not None and log.exists():
+            keep_log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, keep_log)
+        raise BuildError(describe_tex_error(tex, _tail(transcript, 2000), keep_log or log))
     return pdf
 
 
@@ -77,7 +84,7 @@ def _tail(path: Path, size: int) -> str:
         return handle.read().decode("utf-8", "replace")
 
 
-def describe_tex_error(tex: Path, latexmk_output: str) -> str:
+def describe_tex_error(tex: Path, latexmk_output: str, shown_log: Path) -> str:
     """The first TeX error, traced back to the content line it came from when possible."""
     log = tex.with_suffix(".log")
     if not log.exists():
@@ -85,7 +92,7 @@ def describe_tex_error(tex: Path, latexmk_output: str) -> str:
     lines = _tail(log, LOG_TAIL_BYTES).splitlines()
     first = next((n for n, line in enumerate(lines) if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line)), None)
     if first is None:
-        return f"TeX failed; see {log}"
+        return f"TeX failed; see {shown_log}"
     message = re.sub(r"^\S+\.tex:\d+: ", "", lines[first]).lstrip("! ")
     context = [line for line in lines[first + 1 : first + 4] if line.strip() and not line.startswith("See the")]
     tex_line = re.match(r"^\S+\.tex:(\d+): ", lines[first])
@@ -95,7 +102,7 @@ def describe_tex_error(tex: Path, latexmk_output: str) -> str:
         head = f"{name}:{line}{f' ({element})' if element else ''}: TeX error: {message}"
     else:
         head = f"TeX error: {message}"
-    return "\n".join([head, *("    " + c for c in context[:2]), f"(full log: {log})"])
+    return "\n".join([head, *("    " + c for c in context[:2]), f"(full log: {shown_log})"])
 
 
 def content_origin(tex: Path, tex_line: int) -> tuple[str, int, str] | None:
@@ -111,7 +118,6 @@ def content_origin(tex: Path, tex_line: int) -> tuple[str, int, str] | None:
 def read_fits(log: Path) -> list[Fit]:
     """The shrink-to-fit report of every panel, from the TeX log."""
     fits, too_wide = [], []
-    mm = 25.4 / 72.27
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("texsheet-try "):
             too_wide = []
@@ -120,7 +126,7 @@ def read_fits(log: Path) -> list[Fit]:
                 too_wide.append(int(overfull[2]))
         elif fit := re.match(r"texsheet-fit (\S+) size=([\d.]+)pt needs=([\d.]+)pt has=([\d.]+)pt", line):
             box, size, need, has = fit.groups()
-            fits.append(Fit(box, float(size), float(need) * mm, float(has) * mm, tuple(too_wide)))
+            fits.append(Fit(box, float(size), float(need) * PT, float(has) * PT, tuple(too_wide)))
             too_wide = []
     return fits
 

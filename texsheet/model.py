@@ -211,7 +211,7 @@ class Takeaways(Block):
 
     items: list[Text] = fld(doc="the points", min_items=1, max_items=12)
     columns: int = fld(1, doc="how many columns to set them in", minimum=1, maximum=3)
-    numbered: bool = fld(False, doc="number the points 1, 2, 3 after the tick")
+    numbered: bool = fld(False, doc="number the points 1, 2, 3 instead of ticking them")
 
 
 @block_kind("text")

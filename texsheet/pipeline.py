@@ -81,7 +81,7 @@ def compile_sheet(
         for name, text in texts.items():
             made[name].write_text(text, encoding="utf-8", newline="\n")
         tex = made[f"{stem}.tex"]
-        pdf = build.run_latexmk(tex, timeout=timeout)
+        pdf = build.run_latexmk(tex, timeout=timeout, keep_log=output_dir / f"{stem}.log")
         _check_fits(source, sheet, tex)
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
         output_dir.mkdir(parents=True, exist_ok=True)

@@ -11,20 +11,15 @@ from pylatex.utils import NoEscape
 
 from . import markup
 from .escape import escape_text
-from .layout import Layout, PlacedPanel, layout_sheet
+from .layout import PlacedPanel, layout_sheet
 from .model import Block, Panel, Sheet
 from .source import Source
 from .theme import PALETTES
+from .units import fmt
 from .wobble import wobbly_rectangle
 
 ENGINE = "xelatex"
 FRAME_SEGMENT_PT = 20.0  # wobble step of the page's large frames
-
-
-def fmt(number: float) -> str:
-    """The one number format of the generated .tex: at most two decimals, no trailing zeros."""
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _finalize(value):

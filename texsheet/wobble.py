@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import random
 
-PT = 25.4 / 72.27  # millimetres in a TeX point
-
+from .units import PT, fmt
 
 def wobbly_rectangle(x0: float, y0: float, x1: float, y1: float, seed: int, segment_pt: float, amplitude_pt: float) -> str:
     """A closed TikZ path around the rectangle (mm), its corners and steps moved at random."""
@@ -24,9 +23,4 @@ def wobbly_rectangle(x0: float, y0: float, x1: float, y1: float, seed: int, segm
             t = n / steps
             points.append((ax + (bx - ax) * t + rng.uniform(-amplitude, amplitude),
                            ay + (by - ay) * t + rng.uniform(-amplitude, amplitude)))
-    return " -- ".join(f"({_fmt(px)},{_fmt(py)})" for px, py in points) + " -- cycle"
-
-
-def _fmt(number: float) -> str:
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return " -- ".join(f"({fmt(px)},{fmt(py)})" for px, py in points) + " -- cycle"
