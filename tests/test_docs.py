@@ -21,3 +21,13 @@ def test_readme_documents_every_key_and_block_kind():
     missing = [f"{cls.__name__}.{f.name}" for cls in classes for f in dataclasses.fields(cls) if f"| `{f.name}` |" not in README]
     assert not missing
     assert all(f"`kind: {kind}`" in README for kind in model.BLOCK_KINDS)
+
+
+def test_readme_example_sheet_is_valid(tmp_path):
+    from texsheet.pipeline import load_sheet
+
+    example = re.search(r"## A small sheet\n\n```yaml\n(.*?)```", README, re.S).group(1)
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    source, sheet = load_sheet(path)
+    assert [block.kind for row in sheet.rows for panel in row.panels for block in panel.blocks] == ["pipeline", "bullets", "checklist"]
