@@ -96,7 +96,7 @@ def describe_tex_error(tex: Path, latexmk_output: str, shown_log: Path) -> str:
     message = re.sub(r"^\S+\.tex:\d+: ", "", lines[first]).lstrip("! ")
     context = [line for line in lines[first + 1 : first + 4] if line.strip() and not line.startswith("See the")]
     tex_line = re.match(r"^\S+\.tex:(\d+): ", lines[first])
-    origin = content_origin(tex, int(tex_line.group(1))) if tex_line else None
+    origin = content_origin(tex.read_text(encoding="utf-8").splitlines(), int(tex_line.group(1))) if tex_line else None
     if origin:
         name, line, element = origin
         head = f"{name}:{line}{f' ({element})' if element else ''}: TeX error: {message}"
@@ -105,10 +105,9 @@ def describe_tex_error(tex: Path, latexmk_output: str, shown_log: Path) -> str:
     return "\n".join([head, *("    " + c for c in context[:2]), f"(full log: {shown_log})"])
 
 
-def content_origin(tex: Path, tex_line: int) -> tuple[str, int, str] | None:
+def content_origin(tex_lines: list[str], tex_line: int) -> tuple[str, int, str] | None:
     """(content file name, line, element) of the nearest source comment above a .tex line."""
-    lines = tex.read_text(encoding="utf-8").splitlines()[:tex_line]
-    for line in reversed(lines):
+    for line in reversed(tex_lines[:tex_line]):
         match = _SOURCE_COMMENT.match(line)
         if match:
             return match["file"], int(match["line"]), match["element"] or ""

@@ -109,8 +109,9 @@ def watch_command(target: Path, output_dir: Path, dpi: int, interval: float) -> 
     try:
         while True:
             sheets = sorted(target.glob("*.yaml")) if target.is_dir() else [target]
-            stamps = {path: _mtime(path) for path in [*sheets, *pipeline.template_files()]}
-            templates_changed = any(stamps[p] != seen.get(p) for p in pipeline.template_files())
+            templates = pipeline.template_files()
+            stamps = {path: _mtime(path) for path in [*sheets, *templates]}
+            templates_changed = any(stamps[p] != seen.get(p) for p in templates)
             for path in sheets:
                 if stamps[path] is None or (stamps[path] == seen.get(path) and not templates_changed):
                     continue

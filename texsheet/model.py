@@ -23,6 +23,7 @@ Text = NewType("Text", str)  # user prose with inline markup
 Colour = NewType("Colour", str)  # a pen colour name
 Icon = NewType("Icon", str)  # one emoji, typed as itself
 FontName = NewType("FontName", str)  # a font family installed on the machine
+FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"  # what a FontName may look like before fc-list is asked
 
 
 def fld(default: Any = dataclasses.MISSING, *, doc: str, **limits: Any) -> Any:
@@ -414,7 +415,7 @@ def _convert_string(tp, value: str, name: str, meta, bad) -> str:
         else:
             for message in markup.check(value):
                 bad(f"{name}: {message}")
-    elif tp is FontName and not re.fullmatch(r"[A-Za-z0-9 ]{1,64}", value):
+    elif tp is FontName and not re.fullmatch(FONT_NAME_PATTERN, value):
         bad(f"{name}: a font name is letters, digits and spaces")
     return value
 

@@ -138,6 +138,7 @@ def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
 def _check_fits(source: Source, sheet: Sheet, tex: Path) -> None:
     """Refuse panels whose text overflows their box or has a word wider than its column."""
     placed = {panel_box_name(p.where): p for p in layout_sheet(sheet).panels}
+    tex_lines = tex.read_text(encoding="utf-8").splitlines()
     problems = []
     for fit in build.read_fits(tex.with_suffix(".log")):
         panel = placed.get(fit.box)
@@ -151,7 +152,7 @@ def _check_fits(source: Source, sheet: Sheet, tex: Path) -> None:
                 f"the panel has {fit.has_mm:.0f} mm",
             ))
         for tex_line in sorted(set(fit.too_wide)):
-            origin = build.content_origin(tex, tex_line)
+            origin = build.content_origin(tex_lines, tex_line)
             line = origin[1] if origin else source.position(panel.where)[0]
             problems.append(Problem(source.path, line, 1, f"panel '{title}': a word is wider than its column; "
                                     "shorten it, or widen the column"))

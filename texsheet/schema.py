@@ -8,14 +8,10 @@ import typing
 from typing import Any
 
 from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .model import BLOCK_KINDS, Block, Colour, FontName, Sheet, Text
+from .model import BLOCK_KINDS, FONT_NAME_PATTERN, Block, Colour, FontName, Sheet, Text
 from .theme import PEN_COLOURS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-# The font-name rule of model._convert_string, which checks it by type rather than in metadata.
-FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"
-
 
 def content_schema() -> dict:
     """A JSON Schema (draft 2020-12) of a content file as an editor reads it: YAML-typed values."""
