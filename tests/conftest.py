@@ -18,6 +18,7 @@ def update_golden(request) -> bool:
 @pytest.fixture(scope="session")
 def tex_available() -> None:
     """Compile tests need TeX; CI installs it, so a missing TeX fails there instead of skipping."""
-    missing = [tool for tool in ("latexmk", "xelatex", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    tools = ("latexmk", "xelatex", "pdflatex", "lualatex", "latex", "pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         pytest.fail(f"TeX tools missing: {missing}; run the README's first command to install them")
