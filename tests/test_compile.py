@@ -1,6 +1,5 @@
 """Real builds with the installed TeX: what a reader of the PDF and PNG sees."""
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +7,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from texsheet.build import read_fits, run_latexmk
 from texsheet.errors import ContentError
 from texsheet.pipeline import compile_sheet
 
@@ -100,6 +98,7 @@ def test_panel_that_cannot_fit_is_refused_with_its_line(tmp_path, tex_available)
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert re.search(rf"{re.escape(str(sheet))}:5:\d+: panel 'Crowded' does not fit: its text needs \d+ mm", result.stderr)
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "full.pdf").exists()
 
 
@@ -122,37 +121,66 @@ def test_crowded_panel_is_shrunk_with_every_word_shown(tmp_path, tex_available):
     words = [f"word{n:03d}" for n in range(180)]
     items = "\n".join(f"              - \"{' '.join(words[i:i + 12])}\"" for i in range(0, len(words), 12))
     sheet.write_text(
-        "title: x\nrows:\n  - height: 1\n    panels:\n      - title: Crowded\n        blocks:\n"
+        "title: x\ntheme:\n  font_size: 9.5\nrows:\n  - height: 1\n    panels:\n      - title: Crowded\n        blocks:\n"
         f"          - kind: bullets\n            items:\n{items}\n"
         "  - height: 3\n    panels:\n      - title: Roomy\n        blocks:\n          - kind: text\n            text: ok\n",
         encoding="utf-8",
     )
     outputs = compile_sheet(sheet, tmp_path / "out", dpi=30)
-    tex = tmp_path / "by-hand" / "crowded.tex"
-    tex.parent.mkdir()
-    shutil.copy(outputs.tex, tex)
-    run_latexmk(tex)
-    fits = {fit.box: fit for fit in read_fits(tex.with_suffix(".log"))}
-    assert 6.5 <= fits["p00"].size_pt < 9.5 and not fits["p00"].overflows
-    assert fits["p10"].size_pt == 9.5
+    tex = outputs.tex.read_text(encoding="utf-8")
+    crowded = tex[tex.index("% ---- panel 'Crowded'"):tex.index("% ---- panel 'Roomy'")]
+    roomy = tex[tex.index("% ---- panel 'Roomy'"):]
+    crowded_sizes = {float(s) for s in re.findall(r"\\tstext\{([\d.]+)\}\{text\}", crowded)}
+    assert len(crowded_sizes) == 1 and 6.5 <= crowded_sizes.pop() < 9.5
+    assert {float(s) for s in re.findall(r"\\tstext\{([\d.]+)\}\{text\}", roomy)} == {9.5}
     text = squash(subprocess.run(["pdftotext", str(outputs.pdf), "-"], capture_output=True, text=True).stdout)
     assert all(word in text for word in words)
     info = subprocess.run(["pdfinfo", str(outputs.pdf)], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+1\n", info)
 
 
-def test_word_wider_than_its_column_is_refused(tmp_path, tex_available):
+def test_word_wider_than_its_column_is_quoted_with_its_place(tmp_path, tex_available):
     sheet = tmp_path / "wide.yaml"
     sheet.write_text(
-        "title: x\nrows:\n  - height: 1\n    panels:\n      - title: N\n        width: 0.1\n        blocks:\n"
+        "title: x\ntheme:\n  min_font_size: 12\n  font_size: 12\nrows:\n  - height: 1\n    panels:\n"
+        "      - title: N\n        width: 0.1\n        blocks:\n"
         "          - kind: bullets\n            items: [ok, WWWWWWWWWWWWWWWWW]\n"
         "      - title: Wide\n        blocks:\n          - kind: text\n            text: fine\n",
         encoding="utf-8",
     )
     with pytest.raises(ContentError) as error:
         compile_sheet(sheet, tmp_path / "out", dpi=30)
-    assert error.value.problems[0].line == 8
-    assert "a word is wider than its column" in str(error.value)
+    problem = error.value.problems[0]
+    assert (problem.line, problem.column) == (12, 25)
+    assert "the word 'WWWWWWWWWWWWWWWWW' is wider than its column" in problem.message
+
+
+def test_the_final_tex_holds_no_trial_typesetting(default_build):
+    tex = default_build.tex.read_text(encoding="utf-8")
+    assert "\\sbox" not in tex and "\\setbox" not in tex and "\\loop" not in tex
+    assert "decorate" not in tex  # every hand-drawn line is coordinates
+
+
+def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
+    from texsheet import build
+
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(DEFAULT_SHEET.read_text(encoding="utf-8"), encoding="utf-8")
+    compile_sheet(sheet, tmp_path / "out", dpi=30)
+    measured = []
+    real = build.run_measure
+
+    def counting(tex, timeout=60.0, keep_log=None):
+        records = real(tex, timeout, keep_log)
+        measured.append(len(records))
+        return records
+
+    monkeypatch.setattr(build, "run_measure", counting)
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("지식 습득", "지식 획득"), encoding="utf-8")
+    compile_sheet(sheet, tmp_path / "out", dpi=30)
+    assert measured and 1 <= measured[0] <= 3
+    compile_sheet(sheet, tmp_path / "out", dpi=30, force=True)
+    assert len(measured) == 1  # nothing new: no measuring pass at all
 
 
 def test_tex_error_names_the_error_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch):
@@ -164,7 +192,7 @@ def test_tex_error_names_the_error_and_a_log_that_still_exists(tmp_path, tex_ava
     good = compile_sheet(sheet, out, dpi=30)
     before = good.pdf.read_bytes()
     broken = "% !TEX program = xelatex\n\\documentclass{article}\n\\begin{document}\n% text (text.yaml:12)\n\\undefinedmacro\n\\end{document}\n"
-    monkeypatch.setattr(pipeline, "render_sheet", lambda sheet, source: broken)
+    monkeypatch.setattr(pipeline, "render_tex", lambda *args: broken)
     with pytest.raises(BuildError) as error:
         compile_sheet(sheet, out, dpi=30)
     message = str(error.value)

@@ -3,12 +3,11 @@
 Every attack payload is placed in three prose fields (a panel title, a bullets item, a table cell),
 each in two spellings:
 
-* raw: typed as is. Prose fields are markup, and the markup's documented escape is a backslash
-  that makes the next character literal, so a reader sees the payload with each backslash
-  consumed (``\\input`` reads ``input``). The expected reading is computed here, independently
-  of texsheet's parser.
-* escaped: with texsheet's markup characters (backslash * = { }) escaped by a backslash, as an
-  author writes to show the characters themselves; the reader must see the payload verbatim.
+* raw: typed as is. Prose fields are markup, whose backslash escapes only the characters markup
+  uses (backslash * = { } ` $); before anything else a backslash is a backslash, so a reader sees
+  ``\\input`` as typed. The expected reading is computed here, independently of texsheet's parser.
+* escaped: with those characters escaped by a backslash, as an author writes to show the
+  characters themselves; the reader must see the payload verbatim.
 
 To keep the TeX runs few, one sheet is built per field (titles: a few sheets), holding every
 payload between unique markers; each payload is then checked on its own. When a batch fails,
@@ -35,10 +34,7 @@ from texsheet.errors import BuildError, ContentError, TexsheetError
 from texsheet.escape import MAX_FIELD_LENGTH
 from texsheet.pipeline import compile_sheet
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("latexmk") and shutil.which("xelatex") and shutil.which("pdftotext")),
-    reason="needs TeX Live (latexmk, xelatex) and poppler's pdftotext",
-)
+pytestmark = pytest.mark.usefixtures("tex_available")
 
 CANARY = "CANARY"
 HOSTNAME_FILE = Path("/etc/hostname")
@@ -104,14 +100,18 @@ def squash(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
+MARKUP_CHARACTERS = r"\\*={}`$"
+
+
 def markup_escape(text: str) -> str:
     """Text whose markup characters are escaped, so that a reader sees it verbatim."""
-    return re.sub(r"([\\*={}])", r"\\\1", text)
+    return re.sub(f"([{re.escape(MARKUP_CHARACTERS)}])", r"\\\1", text)
 
 
 def reader_text(typed: str) -> str:
-    """What a reader sees of raw markup free of **, == and {word: — each backslash escapes the next character."""
-    return re.sub(r"\\(.)", r"\1", typed, flags=re.DOTALL)
+    """What a reader sees of raw markup free of **, ==, {pen:, code spans and formulas: a
+    backslash before a markup character is that character, before anything else itself."""
+    return re.sub(f"\\\\([{re.escape(MARKUP_CHARACTERS)}])", r"\1", typed)
 
 
 def hostname() -> str:
@@ -236,22 +236,24 @@ class Batches:
         sheet = content / "sheet.yaml"
         sheet.write_text(sheet_yaml(_sheet_for(field, cases)), encoding="utf-8")
         seen: dict[str, list[str]] = {"files": [], "fls": [], "tex": []}
-        real_run = build.run_latexmk
 
-        def watched_run(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
-            try:
-                return real_run(tex, timeout=timeout, keep_log=keep_log)
-            finally:  # the build folder is deleted afterwards: look at it now
-                seen["files"] = sorted(p.name for p in tex.parent.iterdir())
-                seen["tex"] = [tex.read_text(encoding="utf-8")]
-                fls = tex.with_suffix(".fls")
-                if fls.exists():
-                    seen["fls"] = fls.read_text(encoding="utf-8", errors="replace").splitlines()
+        def watched(real_run):
+            def run(tex: Path, timeout: float = 60.0, keep_log: Path | None = None):
+                try:
+                    return real_run(tex, timeout, keep_log)
+                finally:  # the build folder is deleted afterwards: look at it now
+                    seen["files"] = sorted(p.name for p in tex.parent.iterdir())
+                    seen["tex"].append(tex.read_text(encoding="utf-8"))
+                    fls = tex.with_suffix(".fls")
+                    if fls.exists():
+                        seen["fls"] += fls.read_text(encoding="utf-8", errors="replace").splitlines()
+            return run
 
         error = outputs = None
         old_cwd = os.getcwd()
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(build, "run_latexmk", watched_run)
+            patch.setattr(build, "run_latexmk", watched(build.run_latexmk))
+            patch.setattr(build, "run_measure", watched(build.run_measure))
             os.chdir(cwd)  # TeX runs in its own folder; a relative write would land here or there
             try:
                 outputs = compile_sheet(sheet, out, dpi=30, timeout=180)
@@ -267,6 +269,7 @@ class Batches:
         canaries += [f"(build folder) {name}" for name in seen["files"] if CANARY in name]
         reads = [line for line in seen["fls"] if line.startswith("INPUT") and "hostname" in line]
         expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "fdb_latexmk", "xdv", "pdf", "png", "latexmk-output")}
+        expected_files |= {f"measure.{ext}" for ext in ("tex", "log", "aux", "fls", "measured", "latexmk-output")}
         stray = [name for name in seen["files"] if name not in expected_files]
         common = dict(
             yaml_path=sheet, yaml_text=sheet.read_text(encoding="utf-8"), canaries=canaries,
@@ -359,12 +362,13 @@ def test_unusual_character_is_typeset_literally_or_refused_on_its_line(batches: 
 
 
 def test_raw_reading_is_the_payload_where_markup_has_nothing_to_escape() -> None:
-    """The raw spelling's oracle is honest: without backslashes, braces, * or =, it is the payload."""
-    plain = [i for i, (_, payload) in enumerate(PAYLOADS) if not re.search(r"[\\*={}]", payload)]
-    assert len(plain) > 20
+    """The raw spelling's oracle is honest: a backslash before anything but a markup character
+    is read as typed, so most payloads read back as themselves."""
+    plain = [i for i, (_, payload) in enumerate(PAYLOADS) if not re.search(r"\\[\\*={}`$]", payload)]
+    assert len(plain) > 25
     for index in plain:
         assert Case("bullet", "raw", index).expected == squash(PAYLOADS[index][1])
-    assert Case("bullet", "raw", 0).expected == "input{/etc/hostname}"
+    assert Case("bullet", "raw", 0).expected == r"\input{/etc/hostname}"
     assert Case("bullet", "escaped", 0).expected == r"\input{/etc/hostname}"
 
 
@@ -555,3 +559,35 @@ def test_a_failed_build_leaves_earlier_outputs_untouched(
     assert sorted(p.name for p in out.iterdir()) == listing, "the failed build added or removed files in the output folder"
     for name, data in before.items():
         assert (out / name).read_bytes() == data, f"{name} changed although the build failed"
+
+
+# ----------------------------------------------------------------------------- formulas
+
+HOSTILE_FORMULAS = [
+    ("input", r"\input{/etc/hostname}", r"\input"),
+    ("def", r"\def\x{\x}\x", r"\def"),
+    ("write18", r"\write18{touch CANARY}", r"\write"),
+    ("catcode", r"\catcode`\^^5c=12", r"\catcode"),
+    ("caret-notation", r"^^5cinput{/etc/hostname}", "^^"),
+    ("directlua", r"\directlua{io.open('CANARY','w')}", r"\directlua"),
+    ("end-document", r"\end{document}", "document"),
+    ("csname", r"\csname input\endcsname", r"\csname"),
+    ("expandafter", r"\expandafter\x\y", r"\expandafter"),
+]
+
+
+@pytest.mark.parametrize("where", ["inline", "block"])
+@pytest.mark.parametrize("formula,named", [f[1:] for f in HOSTILE_FORMULAS], ids=[f[0] for f in HOSTILE_FORMULAS])
+def test_a_hostile_formula_is_refused_at_its_place_and_nothing_runs(tmp_path: Path, where: str, formula: str, named: str) -> None:
+    sheet = minimal_sheet(items=["a", f"NEEDLE ${formula}$ after"])
+    if where == "block":
+        sheet["rows"][0]["panels"][0]["blocks"].append({"kind": "math", "math": f"x + NEEDLE {formula}"})
+        sheet["rows"][0]["panels"][0]["blocks"][0]["items"] = ["a"]
+    text = sheet_yaml(sheet)
+    path = tmp_path / "sheet.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        compile_sheet(path, tmp_path / "out")
+    _assert_located(caught.value, path, _line_of(text, "NEEDLE"), named)
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.rglob("*CANARY*"))

@@ -9,7 +9,7 @@ import pytest
 from texsheet import markup
 from texsheet.errors import ContentError
 from texsheet.model import Checklist, Sheet, TextBlock, validate_sheet
-from texsheet.pipeline import load_sheet
+from texsheet.pipeline import load_sheet, this_machine
 from texsheet.source import MAX_FILE_BYTES, load_source
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "sheet.yaml") -> Path:
 
 def problems_of(path: Path):
     with pytest.raises(ContentError) as caught:
-        load_sheet(path)
+        load_sheet(path, None, this_machine())
     problems = caught.value.problems
     assert problems, "a ContentError must carry at least one problem"
     for problem in problems:
@@ -120,14 +120,20 @@ def test_yaml_11_lookalikes_stay_the_strings_typed(tmp_path, typed):
     assert sheet.title == typed
     assert sheet.subtitle == typed
     assert sheet.rows[0].panels[0].blocks[0].text == typed
-    assert str(markup.to_latex(sheet.title)) == typed
+    assert markup.plain(sheet.title) == typed
 
 
 def test_title_no_renders_as_the_word_no(tmp_path):
     _, sheet = load_sheet(write(tmp_path, MINIMAL.replace("title: Cheese", "title: no")))
     assert sheet.title == "no"
     assert sheet.title is not False
-    assert str(markup.to_latex(sheet.title)) == "no"
+    assert markup.plain(sheet.title) == "no"
+
+
+def test_yaml_12_spellings_of_true_and_false_are_booleans(tmp_path):
+    blocks = "          - kind: checklist\n            items:\n              - {text: a, done: True}\n              - {text: b, done: FALSE}\n"
+    _, sheet = load_sheet(write(tmp_path, sheet_with(blocks)))
+    assert [i.done for i in sheet.rows[0].panels[0].blocks[0].items] == [True, False]
 
 
 def test_true_and_false_are_the_booleans(tmp_path):
@@ -192,11 +198,16 @@ def test_unknown_key_deep_inside_names_its_place(tmp_path):
 
 
 def test_missing_required_key(tmp_path):
-    text = MINIMAL.replace("  - height: 1\n    panels:\n", "  - panels:\n")
+    text = MINIMAL.replace("      - title: Kinds\n", "      - subtitle: Kinds\n")
     problem = only_problem(write(tmp_path, text))
-    assert "missing key 'height'" in problem.message
-    assert "rows.0" in problem.message
-    assert problem.line == line_of(text, "- panels:")
+    assert "missing key 'title'" in problem.message
+    assert "rows.0.panels.0" in problem.message
+    assert problem.line == line_of(text, "- subtitle:")
+
+
+def test_a_row_without_a_height_is_as_tall_as_it_needs(tmp_path):
+    _, sheet = load_sheet(write(tmp_path, MINIMAL.replace("  - height: 1\n    panels:\n", "  - panels:\n")))
+    assert sheet.rows[0].height is None
 
 
 def test_missing_title_of_the_sheet(tmp_path):
@@ -323,8 +334,9 @@ def test_non_scalar_key_is_refused(tmp_path):
 # ----------------------------------------------------------------------------- values
 
 
-@pytest.mark.parametrize("typed", ["yes", "no", "on", "off", "y", "1", "True"])
-def test_only_true_and_false_are_booleans(tmp_path, typed):
+@pytest.mark.parametrize("typed, shown", [("yes", "the text 'yes'"), ("no", "the text 'no'"), ("on", "the text 'on'"),
+                                          ("y", "the text 'y'"), ("1", "the number 1"), ('"true"', "the text 'true'")])
+def test_only_yaml_12_booleans_are_booleans(tmp_path, typed, shown):
     blocks = (
         "          - kind: checklist\n"
         "            items:\n"
@@ -333,7 +345,7 @@ def test_only_true_and_false_are_booleans(tmp_path, typed):
     )
     text = sheet_with(blocks)
     problem = only_problem(write(tmp_path, text))
-    assert f"expected true or false, not '{typed}'" in problem.message
+    assert f"expected true or false, not {shown}" in problem.message
     assert "rows.0.panels.0.blocks.0.items.0.done" in problem.message
     assert problem.line == line_of(text, "done:")
 
@@ -344,9 +356,11 @@ def test_only_true_and_false_are_booleans(tmp_path, typed):
         ("height: 1", "height: -1", "height:", "-1 is below the smallest allowed, 0.05"),
         ("height: 1", "height: 0", "height:", "below the smallest allowed"),
         ("height: 1", "height: 1000", "height:", "1000 is above the largest allowed, 100"),
-        ("height: 1", "height: .inf", "height:", "a number"),
-        ("height: 1", "height: nan", "height:", "finite"),
-        ("height: 1", "height: tall", "height:", "expected a number, not 'tall'"),
+        ("height: 1", "height: .inf", "height:", "a finite number"),
+        ("height: 1", "height: .nan", "height:", "a finite number"),
+        ("height: 1", "height: nan", "height:", "expected a number, not the text 'nan'"),
+        ("height: 1", "height: tall", "height:", "expected a number, not the text 'tall'"),
+        ("height: 1", 'height: "1"', "height:", "numbers are written without quotes"),
         ("      - title: Kinds\n", "      - title: Kinds\n        columns: 1.5\n", "columns:", "a whole number"),
         ("      - title: Kinds\n", "      - title: Kinds\n        columns: 9\n", "columns:", "above the largest allowed, 4"),
         ("title: Cheese\n", "title: Cheese\ntheme:\n  font_size: 100\n", "font_size:", "above the largest allowed"),
@@ -407,12 +421,10 @@ def test_unknown_panel_colour_with_suggestion(tmp_path):
     assert problem.line == line_of(text, "colour: rde")
 
 
-def test_unknown_pen_colour_in_markup(tmp_path):
+def test_braces_that_name_no_pen_are_text(tmp_path):
     text = sheet_with("          - kind: text\n            text: 'a {rde: x} b'\n")
-    problem = only_problem(write(tmp_path, text))
-    assert "unknown pen colour 'rde'" in problem.message
-    assert "rows.0.panels.0.blocks.0.text" in problem.message
-    assert problem.line == line_of(text, "{rde: x}")
+    _, sheet = load_sheet(write(tmp_path, text))
+    assert markup.plain(sheet.rows[0].panels[0].blocks[0].text) == "a {rde: x} b"
 
 
 def test_unclosed_bold(tmp_path):
@@ -607,7 +619,7 @@ def test_file_over_the_size_cap(tmp_path):
     path = write(tmp_path, raw)
     assert path.stat().st_size == MAX_FILE_BYTES + 1
     problem = only_problem(path)
-    assert f"file is {MAX_FILE_BYTES + 1} bytes" in problem.message
+    assert f"the content is {MAX_FILE_BYTES + 1} bytes" in problem.message
     assert f"at most {MAX_FILE_BYTES}" in problem.message
     assert problem.line == 1
 
@@ -618,3 +630,36 @@ def test_error_text_is_file_line_column(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_sheet(path)
     assert str(caught.value) == f"{path}:{line_of(text, 'titel')}:1: unknown key 'titel' in the sheet; did you mean 'title'?"
+
+
+# ----------------------------------------------------------------------------- a machine without TeX or fonts
+
+
+def test_validate_on_a_machine_without_tex_or_fonts_checks_structure_and_says_what_it_skipped(tmp_path):
+    """As pre-commit runs it on an ordinary CI runner: no fc-list, no kpsewhich on the PATH."""
+    import os
+    import subprocess
+    import sys
+
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    env = {**os.environ, "PATH": str(bare)}
+    good = write(tmp_path, MINIMAL.replace("text: hello", "text: 'hello `code` $x^2$ 🧀'"), "good.yaml")
+    bad = write(tmp_path, MINIMAL.replace("title: Kinds", "titel: Kinds"), "bad.yaml")
+    done = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(good)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "note: fonts not checked: fontconfig (fc-list) is not installed" in done.stdout
+    assert "note: emoji not checked" in done.stdout
+    assert f"{good}: ok" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(bad)], capture_output=True, text=True, env=env)
+    assert done.returncode == 1 and "unknown key 'titel'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_skips_glyph_checks_when_the_themes_fonts_are_missing(tmp_path):
+    from texsheet import api
+
+    text = MINIMAL.replace("title: Cheese\n", "title: Cheese\ntheme:\n  font: No Such Font Texsheet\n")
+    path = write(tmp_path, text)
+    assert api.validate(path) == []
+    assert any("No Such Font Texsheet is not installed" in note for note in api.skipped_checks(path))
+    assert any("no font family 'No Such Font Texsheet' is installed" in p.message for p in api.validate(path, fonts=True))

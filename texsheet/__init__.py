@@ -1,1 +1,5 @@
 """texsheet: hand-drawn-looking one-page study sheets from content YAML, via LaTeX/TikZ."""
+from .api import Result, compile, validate
+from .errors import BuildError, ContentError, Problem, TexsheetError
+
+__all__ = ["compile", "validate", "Result", "Problem", "TexsheetError", "ContentError", "BuildError"]

@@ -6,7 +6,6 @@ import re
 import shutil
 import signal
 import subprocess
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -14,52 +13,35 @@ from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
 
 from .errors import BuildError
-from .units import PT
 
 LOG_TAIL_BYTES = 200_000
 _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")
-
-
-@dataclass(frozen=True)
-class Fit:
-    """How a panel's text was fitted: the size it was set at, the height it needs and has, and
-    the .tex lines of paragraphs with a word wider than its column (in the final setting)."""
-
-    box: str
-    size_pt: float
-    needs_mm: float
-    has_mm: float
-    too_wide: tuple[int, ...] = ()
-
-    @property
-    def overflows(self) -> bool:
-        return self.needs_mm > self.has_mm + 0.05
 
 
 def latexmkrc() -> Path:
     return Path(str(resources.files("texsheet.tex_templates").joinpath("latexmkrc")))
 
 
-def run_latexmk(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
-    """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder.
-
-    The engine's terminal output goes to a file beside the .tex, of which only the tail is read:
-    however much TeX prints, texsheet's memory does not grow with it. On failure the TeX log is
-    copied to keep_log, if given, so that the message can point to a log that still exists.
-    """
+def _tex_environment() -> dict[str, str]:
     env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
     if "SOURCE_DATE_EPOCH" in env:
         env["FORCE_SOURCE_DATE"] = "1"  # with the date fixed, the PDF is the same byte for byte
-    command = ["latexmk", "-norc", "-r", str(latexmkrc()), "-interaction=nonstopmode", tex.name]
+    return env
+
+
+def _run(command: list[str], tex: Path, timeout: float) -> int:
+    """Run a TeX command beside tex, confined: its terminal output goes to a file (of which
+    only the tail is ever read), stdin is closed, and on timeout its whole process group is
+    stopped."""
     transcript = tex.with_suffix(".latexmk-output")
     with open(transcript, "wb") as output:
         try:
             process = subprocess.Popen(
-                command, cwd=tex.parent, env=env, stdin=subprocess.DEVNULL, stdout=output,
+                command, cwd=tex.parent, env=_tex_environment(), stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
         except FileNotFoundError:
-            raise BuildError("latexmk was not found; install TeX Live as the README's first command does") from None
+            raise BuildError(f"{command[0]} was not found; install TeX Live as the README's first command does") from None
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -68,14 +50,45 @@ def run_latexmk(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) 
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+    return process.returncode
+
+
+def run_latexmk(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
+    """Build tex to a PDF beside it, confined: no shell escape, reads and writes kept in the folder.
+
+    On failure the TeX log is copied to keep_log, if given, so that the message can point to a
+    log that still exists.
+    """
+    command = ["latexmk", "-norc", "-r", str(latexmkrc()), "-interaction=nonstopmode", tex.name]
+    code = _run(command, tex, timeout)
     pdf = tex.with_suffix(".pdf")
-    if process.returncode != 0 or not pdf.exists():
-        log = tex.with_suffix(".log")
-        if keep_log is not None and log.exists():
-            keep_log.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(log, keep_log)
-        raise BuildError(describe_tex_error(tex, _tail(transcript, 2000), keep_log or log))
+    if code != 0 or not pdf.exists():
+        _fail(tex, keep_log)
     return pdf
+
+
+def run_measure(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> list[tuple[int, float, float, float]]:
+    """Run TeX once over a measuring document; (id, width, height, depth) in pt for each record
+    it wrote to <jobname>.measured. No page is written, so no PDF either."""
+    command = ["xelatex", "-no-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+               "-file-line-error", "-recorder", tex.name]
+    code = _run(command, tex, timeout)
+    records = tex.with_suffix(".measured")
+    if code != 0 or not records.exists():
+        _fail(tex, keep_log)
+    found = []
+    for line in records.read_text(encoding="utf-8").splitlines():
+        n, width, height, depth = line.split()
+        found.append((int(n), *(float(v.removesuffix("pt")) for v in (width, height, depth))))
+    return found
+
+
+def _fail(tex: Path, keep_log: Path | None) -> None:
+    log = tex.with_suffix(".log")
+    if keep_log is not None and log.exists():
+        keep_log.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, keep_log)
+    raise BuildError(describe_tex_error(tex, _tail(tex.with_suffix(".latexmk-output"), 2000), keep_log or log))
 
 
 def _tail(path: Path, size: int) -> str:
@@ -112,22 +125,6 @@ def content_origin(tex_lines: list[str], tex_line: int) -> tuple[str, int, str] 
         if match:
             return match["file"], int(match["line"]), match["element"] or ""
     return None
-
-
-def read_fits(log: Path) -> list[Fit]:
-    """The shrink-to-fit report of every panel, from the TeX log."""
-    fits, too_wide = [], []
-    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line.startswith("texsheet-try "):
-            too_wide = []
-        elif overfull := re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\) in paragraph at lines (\d+)--", line):
-            if float(overfull[1]) > 1.0:
-                too_wide.append(int(overfull[2]))
-        elif fit := re.match(r"texsheet-fit (\S+) size=([\d.]+)pt needs=([\d.]+)pt has=([\d.]+)pt", line):
-            box, size, need, has = fit.groups()
-            fits.append(Fit(box, float(size), float(need) * PT, float(has) * PT, tuple(too_wide)))
-            too_wide = []
-    return fits
 
 
 def rasterize(pdf: Path, png: Path, dpi: int) -> Path:

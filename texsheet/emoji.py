@@ -1,13 +1,7 @@
-"""Emoji in user text, drawn as vector Twemoji by the twemojis LaTeX package."""
+"""Emoji in user text: where a cluster starts and ends, and its Twemoji name."""
 from __future__ import annotations
 
-import functools
 import re
-import subprocess
-from pathlib import Path
-
-from . import fonts
-from .errors import TexsheetError
 
 ZWJ = "\u200d"
 VS16 = "\ufe0f"
@@ -45,36 +39,10 @@ def take_cluster(text: str, index: int) -> int:
 
 
 def emoji_code(cluster: str) -> str:
-    """The twemojis name of a cluster: its code points in hex, joined by '-', without U+FE0F."""
+    """The Twemoji name of a cluster: its code points in hex, joined by '-', without U+FE0F."""
     return "-".join(f"{ord(c):x}" for c in cluster if c != VS16)
 
 
-@functools.lru_cache(maxsize=1)
-def known_codes() -> frozenset[str]:
-    """Every code-point name the installed twemojis package defines."""
-    try:
-        found = subprocess.run(
-            ["kpsewhich", "twemojis.sty"], capture_output=True, text=True, check=False, timeout=30
-        ).stdout.strip()
-    except FileNotFoundError:
-        found = ""
-    if not found:
-        raise TexsheetError(
-            "the LaTeX package twemojis was not found (kpsewhich twemojis.sty); "
-            "install TeX Live as the README's first command does"
-        )
-    sty = Path(found).read_text(encoding="utf-8")
-    return frozenset(re.findall(r"\\defineTwemoji\{\d+\}\{([0-9a-f]+(?:-[0-9a-f]+)*)\}", sty))
-
-
-EMOJI_TEXT_FONT = "Symbola"
-
-
-def hidden_text(cluster: str) -> str:
-    """The cluster's characters that the text font for emoji can carry, for search and copy.
-
-    The icon itself is a picture; these characters are laid over it invisibly so that the
-    PDF's text (pdftotext, search, copy) still holds the emoji.
-    """
-    charset = fonts.font_charset(EMOJI_TEXT_FONT) or frozenset()
-    return "".join(c for c in cluster if ord(c) in charset and c not in (ZWJ, VS16))
+def read_twemoji_codes(sty: str) -> dict[str, int]:
+    """Each code-point name that the text of twemojis.sty defines, and its page in the icons' PDF."""
+    return {code: int(page) for page, code in re.findall(r"\\defineTwemoji\{(\d+)\}\{([0-9a-f]+(?:-[0-9a-f]+)*)\}", sty)}

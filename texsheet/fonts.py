@@ -1,23 +1,235 @@
-"""Which fonts are installed and which characters they can draw (fontconfig's fc-list)."""
+"""The fonts texsheet draws with: the theme's fonts first, then a chain of fallbacks.
+
+Which font draws a piece of text is decided here, from what fontconfig says each installed font
+covers (asked once per run, by probe_fonts), so that every character is drawn by a font that
+has it and TeX never meets a missing glyph.
+"""
 from __future__ import annotations
 
-import functools
+import bisect
 import subprocess
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
 
 
-@functools.lru_cache(maxsize=16)
-def font_charset(family: str) -> frozenset[int] | None:
-    """The code points a font family covers, or None when no such family is installed."""
+@dataclass(frozen=True)
+class Face:
+    """A font of a fallback chain: the Debian package that installs it, and how it is set to sit
+    beside the theme's font (x-heights matched by scale, baselines by raise, in em of the text;
+    ideographs and kana have their own, matched to the Hangul box). name is what fontspec loads,
+    when it is not the family (a bold face)."""
+
+    family: str
+    package: str
+    purpose: str
+    scale: float = 1.0
+    rise: float = 0.0
+    cjk_scale: float | None = None
+    cjk_rise: float | None = None
+    options: str = ""
+    name: str = ""
+
+
+# Measured against NanumBarunpen, Nanum Pen Script (at its own size) and D2Coding; see the README.
+BODY_FALLBACKS: tuple[Face, ...] = (
+    Face("LXGW WenKai", "fonts-lxgw-wenkai", "accented Latin, Vietnamese, Greek, Cyrillic, kana, Chinese and Japanese",
+         1.01, -0.059, 1.01, -0.035),
+    Face("DejaVu Sans", "fonts-dejavu-core", "the minus sign, sub- and superscripts, arrows, math operators", 0.92, -0.070),
+    Face("DejaVu Math TeX Gyre", "fonts-dejavu-extra", "math alphanumerics such as 𝔼 and 𝐱", 0.97, -0.070),
+    Face("Symbola", "fonts-symbola", "technical symbols, everything else", 1.11, -0.070),
+    Face("NanumBarunGothic YetHangul", "fonts-nanum-extra", "old Hangul, compatibility ideographs", 0.99, -0.001),
+)
+HAND_FALLBACKS: tuple[Face, ...] = (
+    Face("LXGW WenKai", "fonts-lxgw-wenkai", "accented Latin, Greek, Cyrillic, kana, Chinese and Japanese in titles",
+         0.69, 0.145, 0.63, 0.148, "FakeBold=1.5", name="LXGW WenKai Bold"),
+    Face("DejaVu Sans", "fonts-dejavu-core", "symbols in titles", 0.64, 0.133, name="DejaVu Sans Bold"),
+    Face("DejaVu Math TeX Gyre", "fonts-dejavu-extra", "math alphanumerics in titles", 0.68, 0.133, options="FakeBold=1.5"),
+    Face("Symbola", "fonts-symbola", "everything else in titles", 0.78, 0.133, options="FakeBold=1.5"),
+    Face("NanumBarunGothic YetHangul", "fonts-nanum-extra", "old Hangul in titles", 0.62, 0.166),
+)
+CODE_FALLBACKS: tuple[Face, ...] = (
+    Face("LXGW WenKai Mono", "fonts-lxgw-wenkai", "kana, kanji and hanzi in code, in the same cells", 1.0, 0.027),
+    Face("DejaVu Sans Mono", "fonts-dejavu-core", "symbols in code, in half-em cells", 0.83, 0.016),
+    Face("Symbola", "fonts-symbola", "everything else in code", 1.13, 0.016),
+)
+FALLBACKS = {"body": BODY_FALLBACKS, "hand": HAND_FALLBACKS, "code": CODE_FALLBACKS}
+# The fonts the fallbacks' scales and rises were measured against; with other theme fonts the
+# fallbacks are set at their own size and baseline.
+MEASURED_WITH = {"body": {"NanumBarunpen"}, "hand": {"Nanum Pen Script", "Nanum Brush Script"}, "code": {"D2Coding"}}
+
+_CJK_BLANKS = ((0x2F00, 0x2FDF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
+# Characters fonts claim in their character map but draw wrongly or not at all (ranges).
+WRONG_GLYPHS: Mapping[str, tuple[tuple[int, int], ...]] = {
+    "NanumBarunpen": ((0x5C, 0x5C), *_CJK_BLANKS),  # a won sign for the backslash; ideographs blank
+    "Nanum Pen Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS),  # Greek, Cyrillic typeset, not written
+    "Nanum Brush Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS),
+    "LXGW WenKai": ((0x2212, 0x2212),),  # the minus drawn as its hyphen
+    "D2Coding": ((0x7C, 0x7C),),  # a broken bar for the vertical bar, which shell pipes read badly
+}
+
+# For a character no installed font draws: the Debian package that would.
+PACKAGE_HINTS: tuple[tuple[int, int, str], ...] = (
+    (0x1100, 0x11FF, "fonts-nanum-extra"),
+    (0xA960, 0xA97F, "fonts-nanum-extra"),
+    (0xD7B0, 0xD7FF, "fonts-nanum-extra"),
+    (0x3000, 0x303F, "fonts-noto-cjk"),
+    (0x3040, 0x30FF, "fonts-lxgw-wenkai"),
+    (0x3400, 0x4DBF, "fonts-hanazono"),
+    (0x4E00, 0x9FFF, "fonts-lxgw-wenkai"),
+    (0xF900, 0xFAFF, "fonts-hanazono"),
+    (0x20000, 0x3134F, "fonts-hanazono"),
+    (0x1D400, 0x1D7FF, "fonts-dejavu-extra"),
+    (0x0E00, 0x0E7F, "fonts-tlwg-purisa-otf"),
+)
+
+
+def package_hint(char: str) -> str:
+    """The Debian package to suggest for a character no installed font draws."""
+    code = ord(char)
+    return next((package for low, high, package in PACKAGE_HINTS if low <= code <= high), "fonts-noto-core")
+
+
+class Charset:
+    """The code points a font draws, as sorted ranges (a CJK font has tens of thousands)."""
+
+    def __init__(self, ranges: list[tuple[int, int]], wrong: tuple[tuple[int, int], ...] = ()):
+        merged: list[list[int]] = []
+        for low, high in sorted(ranges):
+            if merged and low <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], high)
+            else:
+                merged.append([low, high])
+        self._lows = [low for low, _ in merged]
+        self._highs = [high for _, high in merged]
+        self._wrong = wrong
+
+    def __contains__(self, code: int) -> bool:
+        n = bisect.bisect_right(self._lows, code) - 1
+        return n >= 0 and code <= self._highs[n] and not any(low <= code <= high for low, high in self._wrong)
+
+
+class FontSet:
+    """What each installed font family draws (wrong glyphs removed), read from fontconfig's
+    listing; a family's ranges are parsed the first time it is asked about."""
+
+    def __init__(self, listing: dict[str, list[str]]):
+        self._listing = listing
+        self._charsets: dict[str, Charset] = {}
+
+    def charset(self, family: str) -> Charset | None:
+        if family not in self._charsets:
+            if family not in self._listing:
+                return None
+            ranges = []
+            for text in self._listing[family]:
+                for part in text.split():
+                    low, _, high = part.partition("-")
+                    ranges.append((int(low, 16), int(high or low, 16)))
+            self._charsets[family] = Charset(ranges, WRONG_GLYPHS.get(family, ()))
+        return self._charsets[family]
+
+    def installed(self, family: str) -> bool:
+        return family in self._listing
+
+    def draws(self, family: str, text: str) -> bool:
+        """Whether family draws every character of text (spaces aside)."""
+        charset = self.charset(family)
+        return charset is not None and all(ord(c) in charset for c in text if not c.isspace())
+
+    def face_for(self, text: str, chain: Iterable[str]) -> str | None:
+        """The first font of chain that draws all of text, or None."""
+        return next((family for family in chain if self.draws(family, text)), None)
+
+
+def sheet_chains(font: str, hand_font: str, code_font: str) -> dict[str, tuple[str, ...]]:
+    """The fonts each role may draw with, in order: the theme's, then the role's fallbacks."""
+    firsts = {"body": font, "hand": hand_font, "code": code_font}
+    return {role: tuple(dict.fromkeys([first, *(f.family for f in FALLBACKS[role])])) for role, first in firsts.items()}
+
+
+HAND_SCALE = 1.3  # the handwriting fonts are small for their size
+FAKE_BOLD = 2.2  # bold for fonts without a bold face
+ROLE_COMMANDS = {"body": "\\tsfT", "hand": "\\tsfH", "code": "\\tsfM"}
+EMOJI_TEXT_FONT = "Symbola"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A font as the .tex declares it: its switch, what fontspec loads with which options, and
+    how far text set in it is raised (em) to sit on the line."""
+
+    command: str
+    name: str
+    options: str
+    rise: float = 0.0
+
+
+@dataclass(frozen=True)
+class Faces:
+    """The fonts of one sheet: each role's chain (body, hand, code) and every font declared.
+
+    declared maps (role, family, ideographs) to its declaration: a fallback that sets ideographs
+    and kana at another scale than letters is declared twice."""
+
+    fonts: FontSet | None
+    chains: dict[str, tuple[str, ...]]
+    declared: dict[tuple[str, str, bool], Declared]
+    emoji_text: str | None  # a font for the characters of emoji, laid invisibly over the icon
+    emoji_pages: dict[str, int] = field(default_factory=dict)
+
+    def choose(self, text: str, role: str) -> str:
+        """The family that draws text in a role: the first of its chain that has every character."""
+        chain = self.chains[role]
+        if self.fonts is None:
+            return chain[0]
+        return self.fonts.face_for(text, chain) or chain[0]
+
+    def face(self, role: str, family: str, ideographs: bool) -> Declared:
+        return self.declared.get((role, family, ideographs)) or self.declared[(role, family, False)]
+
+
+def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None, emoji_pages: dict[str, int] | None) -> Faces:
+    """A sheet's faces: the theme's fonts first in each role, then the role's fallbacks, set at
+    the scale and rise measured beside the theme's default fonts (at their own size and
+    baseline beside other fonts)."""
+    chains = sheet_chains(font, hand_font, code_font)
+    base = {"body": 1.0, "hand": HAND_SCALE, "code": 1.0}
+    declared: dict[tuple[str, str, bool], Declared] = {}
+    for role, chain in chains.items():
+        first = chain[0]
+        declared[(role, first, False)] = Declared(ROLE_COMMANDS[role], first, _options(base[role], f"AutoFakeBold={FAKE_BOLD:g}"))
+        measured = first in MEASURED_WITH[role]
+        for face in FALLBACKS[role]:
+            if face.family == first:
+                continue
+            command = "\\tsf" + role[0] + "".join(c for c in face.family if c.isascii() and c.isalpha())
+            scale, rise = (face.scale, face.rise) if measured else (1.0, 0.0)
+            bold = face.options or f"AutoFakeBold={FAKE_BOLD:g}"
+            declared[(role, face.family, False)] = Declared(command, face.name or face.family, _options(scale * base[role], bold), rise * base[role])
+            if measured and face.cjk_scale is not None:
+                declared[(role, face.family, True)] = Declared(command + "CJK", face.name or face.family,
+                                                              _options(face.cjk_scale * base[role], bold), face.cjk_rise * base[role])
+    emoji_text = EMOJI_TEXT_FONT if fonts is not None and fonts.installed(EMOJI_TEXT_FONT) else None
+    return Faces(fonts, chains, declared, emoji_text, dict(emoji_pages or {}))
+
+
+def _options(scale: float, bold: str) -> str:
+    options = ["Ligatures=TeXOff"]
+    if abs(scale - 1.0) > 1e-9:
+        options.append(f"Scale={round(scale, 4):g}")
+    return ",".join(options + [bold])
+
+
+def probe_fonts() -> FontSet | None:
+    """Every installed family and what it draws, from one fc-list call; None without fontconfig."""
     try:
         out = subprocess.run(
-            ["fc-list", f":family={family}", "charset"], capture_output=True, text=True, check=False, timeout=30
+            ["fc-list", "--format", "%{family[0]}\t%{charset}\n"], capture_output=True, text=True, check=False, timeout=60
         ).stdout
-    except FileNotFoundError:
+    except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
-    codes: set[int] = set()
+    listing: dict[str, list[str]] = {}
     for line in out.splitlines():
-        _, _, ranges = line.partition(":charset=")
-        for part in ranges.split():
-            low, _, high = part.partition("-")
-            codes.update(range(int(low, 16), int(high or low, 16) + 1))
-    return frozenset(codes) or None
+        family, _, ranges = line.partition("\t")
+        listing.setdefault(family, []).append(ranges)
+    return FontSet(listing)

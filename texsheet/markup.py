@@ -1,6 +1,9 @@
-"""Inline markup in user text: **bold**, ==highlight==, {red: coloured pen}, and emoji.
+"""Inline markup in user text, parsed into spans.
 
-A backslash makes the next character literal (\\*, \\=, \\{, \\}, \\\\). Markup nests.
+**bold**, ==highlight==, {red: coloured pen}, `code` (CommonMark code spans), $math$ and
+$$display math$$ (pandoc's rules for what opens and closes), and emoji typed as themselves.
+A backslash escapes only the characters markup gives a meaning to (\\ * = { } ` $); before
+any other character it is an ordinary backslash, so C:\\Users and \\d+ print as typed.
 """
 from __future__ import annotations
 
@@ -8,174 +11,192 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pylatex.utils import NoEscape
-
 from . import emoji
-from .escape import ZERO_WIDTH, escape_text
 from .theme import PEN_COLOURS
 
+ESCAPABLE = frozenset("\\*={}`$")
 _PEN_OPEN = re.compile(r"\{([a-z]+):\s?")
 
 
 @dataclass
 class Span:
-    """A piece of parsed text: kind is text, bold, highlight, pen or emoji."""
+    """A piece of parsed text.
+
+    kind is text, bold, highlight, pen (text is the pen's name), emoji, code, math or
+    display (math on a line of its own); start is the offset of the span in the typed text.
+    """
 
     kind: str
     text: str = ""
     children: list["Span"] = field(default_factory=list)
+    start: int = 0
 
 
-def parse(text: str) -> tuple[list[Span], list[str]]:
-    """Parse markup into spans, with a message for every problem found."""
-    problems: list[str] = []
-    root = Span("root")
-    stack = [root]
-    buf: list[str] = []
+@dataclass(frozen=True)
+class MarkupProblem:
+    """A problem at an offset of the typed text."""
 
-    def flush() -> None:
-        if buf:
-            stack[-1].children.append(Span("text", "".join(buf)))
-            buf.clear()
+    offset: int
+    message: str
 
-    def open_span(span: Span) -> None:
-        flush()
-        stack[-1].children.append(span)
-        stack.append(span)
 
-    def close_span(kind: str) -> bool:
-        if stack[-1].kind != kind:
-            return False
-        flush()
-        stack.pop()
-        return True
+def parse(text: str) -> tuple[list[Span], list[MarkupProblem]]:
+    """Parse markup into spans, with every problem found."""
+    return _Parser(text).run()
 
-    i = 0
-    while i < len(text):
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.problems: list[MarkupProblem] = []
+        self.root = Span("root")
+        self.stack = [self.root]
+        self.buf: list[str] = []
+        self.buf_start = 0
+
+    def run(self) -> tuple[list[Span], list[MarkupProblem]]:
+        text, i = self.text, 0
+        while i < len(text):
+            i = self.step(i)
+        self.flush(len(text))
+        for span in self.stack[1:]:
+            opener, closer = {"bold": ("**", "**"), "highlight": ("==", "==")}.get(span.kind, ("{" + span.text + ":", "}"))
+            self.problems.append(MarkupProblem(span.start, f"'{opener}' is never closed with '{closer}' (write \\{closer[0]} for a literal one)"))
+        return self.root.children, self.problems
+
+    def step(self, i: int) -> int:
+        text = self.text
         char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            buf.append(text[i + 1])
-            i += 2
-            continue
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in ESCAPABLE:
+            self.add(text[i + 1], i)
+            return i + 2
+        if char == "`":
+            return self.code_span(i)
+        if char == "$":
+            return self.math(i)
         pair = text[i : i + 2]
         if pair in ("**", "=="):
-            kind = "bold" if pair == "**" else "highlight"
-            if not close_span(kind):
-                if any(s.kind == kind for s in stack):
-                    problems.append(f"'{pair}' at position {i + 1} closes a span opened inside another")
-                open_span(Span(kind))
-            i += 2
-            continue
+            return self.delimiter(i, "bold" if pair == "**" else "highlight")
         pen = _PEN_OPEN.match(text, i)
-        if pen:
-            if pen.group(1) not in PEN_COLOURS:
-                problems.append(
-                    f"unknown pen colour '{pen.group(1)}' (known: {', '.join(sorted(PEN_COLOURS))})"
-                )
-            open_span(Span("pen", pen.group(1)))
-            i = pen.end()
-            continue
-        if char == "}" and stack[-1].kind == "pen":
-            close_span("pen")
-            i += 1
-            continue
+        if pen and pen.group(1) in PEN_COLOURS:
+            self.open(Span("pen", pen.group(1), start=i))
+            return pen.end()
+        if char == "}" and self.stack[-1].kind == "pen":
+            self.flush(i)
+            self.stack.pop()
+            return i + 1
         if emoji.is_emoji_start(text, i):
             end = emoji.take_cluster(text, i)
-            flush()
-            stack[-1].children.append(Span("emoji", text[i:end]))
-            i = end
-            continue
-        buf.append(char)
-        i += 1
-    flush()
-    for span in stack[1:]:
-        opener = {"bold": "**", "highlight": "==", "pen": "{" + span.text + ":"}[span.kind]
-        closer = {"bold": "**", "highlight": "==", "pen": "}"}[span.kind]
-        problems.append(f"'{opener}' is never closed with '{closer}' (write \\{closer[0]} for a literal one)")
-    return root.children, problems
+            self.leaf(Span("emoji", text[i:end], start=i))
+            return end
+        self.add(char, i)
+        return i + 1
+
+    def delimiter(self, i: int, kind: str) -> int:
+        """** and == open when a non-space follows and close when a non-space precedes them;
+        one with spaces on both sides is literal, as in `a == b`."""
+        text = self.text
+        can_open = i + 2 < len(text) and not text[i + 2].isspace()
+        can_close = i > 0 and not text[i - 1].isspace()
+        if can_close and self.stack[-1].kind == kind:
+            self.flush(i)
+            self.stack.pop()
+        elif can_open:
+            if any(span.kind == kind for span in self.stack):
+                self.problems.append(MarkupProblem(i, f"'{text[i:i + 2]}' closes a span opened inside another"))
+            self.open(Span(kind, start=i))
+        else:
+            self.add(text[i : i + 2], i)
+        return i + 2
+
+    def code_span(self, i: int) -> int:
+        """A run of n backticks opens a code span that the next run of exactly n closes;
+        without one, the backticks are literal."""
+        text = self.text
+        n = len(text) - i - len(text[i:].lstrip("`"))
+        for closer in re.finditer(r"`+", text[i + n :]):
+            if len(closer.group()) == n:
+                content = text[i + n : i + n + closer.start()].replace("\n", " ")
+                if len(content) > 2 and content[0] == content[-1] == " " and content.strip():
+                    content = content[1:-1]
+                self.leaf(Span("code", content, start=i))
+                return i + n + closer.end()
+        self.add("`" * n, i)
+        return i + n
+
+    def math(self, i: int) -> int:
+        """$...$ opens on a non-space and closes after a non-space, not before a digit (so
+        "costs $5 and $10" is text); $$...$$ is a formula on a line of its own."""
+        text = self.text
+        if text.startswith("$$", i):
+            end = text.find("$$", i + 2)
+            if end > i + 2:
+                self.leaf(Span("display", text[i + 2 : end], start=i + 2))
+                return end + 2
+            self.add("$$", i)
+            return i + 2
+        if i + 1 < len(text) and not text[i + 1].isspace():
+            j = i + 1
+            while j < len(text):
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                if text[j] == "$" and not text[j - 1].isspace() and not (j + 1 < len(text) and text[j + 1].isdigit()):
+                    self.leaf(Span("math", text[i + 1 : j], start=i + 1))
+                    return j + 1
+                j += 1
+        self.add("$", i)
+        return i + 1
+
+    def add(self, chars: str, at: int) -> None:
+        if not self.buf:
+            self.buf_start = at
+        self.buf.append(chars)
+
+    def flush(self, at: int) -> None:
+        if self.buf:
+            self.stack[-1].children.append(Span("text", "".join(self.buf), start=self.buf_start))
+            self.buf.clear()
+
+    def open(self, span: Span) -> None:
+        self.flush(span.start)
+        self.stack[-1].children.append(span)
+        self.stack.append(span)
+
+    def leaf(self, span: Span) -> None:
+        self.flush(span.start)
+        self.stack[-1].children.append(span)
 
 
-def check(text: str) -> list[str]:
-    """Every problem with a piece of markup: syntax and emoji the icon set lacks."""
-    spans, problems = parse(text)
-    known = emoji.known_codes() if _has_emoji(spans) else frozenset()
-    for cluster in _emoji_in(spans):
-        if emoji.emoji_code(cluster) not in known:
-            problems.append(f"emoji {cluster} (U+{emoji.emoji_code(cluster).upper()}) has no Twemoji icon")
-    return problems
+def escape_markup(text: str) -> str:
+    """Text that parses back to exactly text: every character markup could read is escaped."""
+    return "".join("\\" + c if c in ESCAPABLE else c for c in text)
+
+
+def walk(spans: list[Span]):
+    """Every span, depth first, in reading order."""
+    for span in spans:
+        yield span
+        yield from walk(span.children)
 
 
 def plain(text: str) -> str:
-    """The text a reader sees, markup removed."""
+    """The text a reader sees, markup removed (formulas as their source)."""
     return "".join(_plain(s) for s in parse(text)[0])
 
 
-def plain_characters(text: str) -> str:
-    """The characters of the text that a font must draw: markup and emoji removed."""
-    drawn = unicodedata.normalize("NFC", "".join(_drawn(s) for s in parse(text)[0]))
-    return "".join(c for c in drawn if c not in ZERO_WIDTH)
-
-
-def to_latex(text: str, *, inline: bool = False) -> NoEscape:
-    """Render checked markup as LaTeX; newlines become paragraph breaks unless inline."""
-    return NoEscape("".join(_render(s, inline) for s in parse(text)[0]))
-
-
-def emoji_to_latex(cluster: str) -> NoEscape:
-    """An emoji cluster as its Twemoji icon, with its characters as invisible text."""
-    return NoEscape(f"\\tsemoji{{{emoji.emoji_code(cluster)}}}{{{escape_text(emoji.hidden_text(cluster))}}}")
-
-
 def _plain(span: Span) -> str:
-    if span.kind in ("text", "emoji"):
+    if span.kind in ("text", "emoji", "code", "math", "display"):
         return span.text
     return "".join(_plain(s) for s in span.children)
 
 
-def _drawn(span: Span) -> str:
-    if span.kind == "emoji":
-        return ""
-    if span.kind == "text":
-        return span.text
-    return "".join(_drawn(s) for s in span.children)
-
-
-def _emoji_in(spans: list[Span]):
-    for span in spans:
-        if span.kind == "emoji":
-            yield span.text
-        yield from _emoji_in(span.children)
-
-
-def _has_emoji(spans: list[Span]) -> bool:
-    return next(_emoji_in(spans), None) is not None
-
-
-def _render(span: Span, inline: bool) -> str:
-    inner = "".join(_render(s, inline) for s in span.children)
-    if span.kind == "text":
-        parts = span.text.split("\n")
-        joiner = " " if inline else "\\par "
-        return joiner.join(escape_text(p) for p in parts)
-    if span.kind == "emoji":
-        return emoji_to_latex(span.text)
-    if span.kind == "bold":
-        return f"\\textbf{{{inner}}}"
-    if span.kind == "pen":
-        return f"\\textcolor{{ts-{span.text}}}{{{inner}}}"
-    return " ".join(f"\\tshl{{{word}}}" for word in _words(span, inline))
-
-
-def _words(span: Span, inline: bool) -> list[str]:
-    """A highlight split at spaces, so that TeX can break its lines between words."""
-    words: list[str] = [""]
-    for child in span.children:
-        if child.kind != "text":
-            words[-1] += _render(child, inline)
-            continue
-        pieces = re.split(r"\s+", child.text)
-        for n, piece in enumerate(pieces):
-            if n:
-                words.append("")
-            words[-1] += escape_text(piece)
-    return [w for w in words if w]
+def drawn_text(spans: list[Span]) -> tuple[str, str]:
+    """(prose, code): the characters that fonts must draw, apart from emoji and formulas."""
+    prose, code = [], []
+    for span in walk(spans):
+        if span.kind == "text":
+            prose.append(span.text)
+        elif span.kind == "code":
+            code.append(span.text)
+    return unicodedata.normalize("NFC", "".join(prose)), unicodedata.normalize("NFC", "".join(code))

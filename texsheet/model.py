@@ -8,22 +8,35 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
+import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, NewType
 
-from . import fonts, markup
+from pygments.lexers import get_all_lexers
+
+from . import markup
+from .emoji import emoji_code
 from .errors import ContentError, Problem
-from .escape import find_forbidden
+from .escape import INVISIBLE, find_forbidden
+from .fonts import package_hint, sheet_chains
+from .machine import Machine
+from .mathcheck import check_math
 from .source import Source, Where
 from .theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 
 Text = NewType("Text", str)  # user prose with inline markup
+Code = NewType("Code", str)  # source code, printed as typed
+Formula = NewType("Formula", str)  # a LaTeX formula in the safe subset of texsheet.mathcheck
+Language = NewType("Language", str)  # a Pygments lexer name
 Colour = NewType("Colour", str)  # a pen colour name
 Icon = NewType("Icon", str)  # one emoji, typed as itself
 FontName = NewType("FontName", str)  # a font family installed on the machine
 FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"  # what a FontName may look like before fc-list is asked
+LANGUAGES = frozenset(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
 def fld(default: Any = dataclasses.MISSING, *, doc: str, **limits: Any) -> Any:
@@ -65,8 +78,10 @@ class Theme:
     highlighter: str = fld("FFE14D", doc="highlighter colour for ==text==, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
     font: FontName = fld("NanumBarunpen", doc="body font (Hangul and Latin)")
     hand_font: FontName = fld("Nanum Pen Script", doc="handwriting font of titles and labels")
-    font_size: float = fld(9.5, doc="body text size, pt", minimum=5, maximum=20)
+    code_font: FontName = fld("D2Coding", doc="monospace font of code (Hangul and Latin)")
+    font_size: float | None = fld(None, doc="body text size, pt; left out, texsheet chooses it to fill the page", minimum=5, maximum=20)
     min_font_size: float = fld(6.5, doc="smallest size a panel's text may shrink to, to fit, pt", minimum=4, maximum=20)
+    max_font_size: float = fld(16.0, doc="largest size text may grow to, to fill the page, pt", minimum=5, maximum=30)
     seed: int = fld(1, doc="seed of the hand-drawn wobble; change it for another drawing", minimum=0, maximum=99999)
     wobble: float = fld(0.7, doc="how far hand-drawn lines stray, pt (0 for ruler-straight lines)", minimum=0, maximum=3)
 
@@ -149,7 +164,7 @@ class Table(Block):
 
     header: list[Text] = fld(doc="column headings", min_items=1, max_items=6)
     rows: list[list[Text]] = fld(doc="rows, each a list of cells as long as header", min_items=1, max_items=20)
-    widths: list[float] = fld([], doc="relative column widths (default: equal)", minimum=0.1)
+    widths: list[float] = fld([], doc="relative column widths (default: by their content)", minimum=0.1, maximum=100)
 
 
 @dataclass(kw_only=True)
@@ -215,6 +230,23 @@ class Takeaways(Block):
     numbered: bool = fld(False, doc="number the points 1, 2, 3 instead of ticking them")
 
 
+@block_kind("code")
+@dataclass(kw_only=True)
+class CodeBlock(Block):
+    """Source code in a monospace font, highlighted, its indentation kept."""
+
+    code: Code = fld(doc="the code, as typed (a YAML block: code: |)")
+    language: Language = fld("", doc="a Pygments lexer name such as python, bash, yaml (default: no highlighting)")
+
+
+@block_kind("math")
+@dataclass(kw_only=True)
+class MathBlock(Block):
+    """A displayed formula, centred."""
+
+    math: Formula = fld(doc="the formula in LaTeX math (the subset in the README), without $")
+
+
 @block_kind("text")
 @dataclass(kw_only=True)
 class TextBlock(Block):
@@ -237,7 +269,7 @@ class Panel:
     subtitle: Text = fld("", doc="a smaller line beside the heading")
     icon: Icon = fld("", doc="an emoji before the heading")
     colour: Colour = fld("blue", doc="the panel's accent colour")
-    width: float = fld(1.0, doc="width share within its row", minimum=0.05, maximum=100)
+    width: float | None = fld(None, doc="width share within its row; left out, the row's panels share it by their content", minimum=0.05, maximum=100)
     columns: int = fld(1, doc="set the blocks in this many columns, side by side", minimum=1, maximum=4)
     column_widths: list[float] = fld([], doc="relative widths of the columns (default: equal)", minimum=0.1, maximum=100)
     hero: bool = fld(False, doc="the page's main panel: a heavier frame and a larger title")
@@ -248,7 +280,7 @@ class Panel:
 class Row:
     """A band of the page holding panels side by side."""
 
-    height: float = fld(doc="height share of the page", minimum=0.05, maximum=100)
+    height: float | None = fld(None, doc="height share of the page; left out, as tall as its content needs", minimum=0.05, maximum=100)
     panels: list[Panel] = fld(doc="the panels, left to right", min_items=1, max_items=6)
 
 
@@ -269,12 +301,20 @@ class Sheet:
 # ----------------------------------------------------------------------------- validation
 
 
-def validate_sheet(source: Source) -> Sheet:
-    """The Sheet described by source; a ContentError lists every problem at once."""
+def validate_sheet(source: Source, machine: Machine | None = None, require_fonts: bool = True) -> Sheet:
+    """The Sheet described by source; a ContentError lists every problem at once.
+
+    With a machine, every character is also checked against its fonts and every emoji against
+    its icons, so that what passes here also builds. Without require_fonts, a theme font the
+    machine lacks skips the glyph checks (missing_fonts says which) instead of being a problem.
+    """
     problems: list[Problem] = []
     sheet = _convert(Sheet, source.data, (), source, problems)
     if not problems:
         problems.extend(_check_across_fields(sheet, source))
+        if machine is not None and not require_fonts and missing_fonts(sheet, machine):
+            machine = Machine(None, machine.twemoji, machine.missing)
+        problems.extend(_check_texts(sheet, source, machine))
     if problems:
         raise ContentError(problems)
     return sheet
@@ -282,9 +322,11 @@ def validate_sheet(source: Source) -> Sheet:
 
 def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     """Rules that tie one key to another, which the per-field limits cannot see."""
-    problems = _check_glyphs(sheet, source)
-    if sheet.theme.min_font_size > sheet.theme.font_size:
-        problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {sheet.theme.min_font_size:g} is above theme.font_size {sheet.theme.font_size:g}"))
+    problems = []
+    theme = sheet.theme
+    if theme.min_font_size > (theme.font_size or theme.max_font_size):
+        above = "theme.font_size" if theme.font_size else "theme.max_font_size"
+        problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {theme.min_font_size:g} is above {above} {theme.font_size or theme.max_font_size:g}"))
     for r, row in enumerate(sheet.rows):
         for p, panel in enumerate(row.panels):
             if panel.column_widths and len(panel.column_widths) != panel.columns:
@@ -302,43 +344,97 @@ def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     return problems
 
 
-def _check_glyphs(sheet: Sheet, source: Source) -> list[Problem]:
-    """Every character of every text must be in both fonts: TeX would stop at a missing glyph."""
-    problems = []
-    charsets = {}
-    for key in ("font", "hand_font"):
-        family = getattr(sheet.theme, key)
-        charsets[family] = fonts.font_charset(family)
-        if charsets[family] is None:
-            problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{family}' is installed (fc-list)"))
-    if problems:
-        return problems
-    for where, text in _texts(sheet, ()):
-        lacking = sorted({c for c in markup.plain_characters(text) if not c.isspace()
-                          and any(ord(c) not in charset for charset in charsets.values())})
-        if lacking:
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in lacking[:5])
-            problems.append(source.problem(where, f"{'.'.join(map(str, where))}: the fonts have no glyph for {shown}"))
+def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[Problem]:
+    """Markup, formulas, code languages, emoji and glyphs of every text field, each problem at
+    the character it is about."""
+    problems: list[Problem] = []
+    fonts = machine.fonts if machine else None
+    chains = sheet_chains(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font)
+    if fonts is not None:
+        for role, key in (("body", "font"), ("hand", "hand_font"), ("code", "code_font")):
+            if not fonts.installed(chains[role][0]):
+                problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{chains[role][0]}' is installed (fc-list)"))
+        if problems:
+            return problems
+    prose = chains["body"] + tuple(f for f in chains["hand"] if f not in chains["body"])
+
+    def glyphs(where: Where, text: str, chain: tuple[str, ...], start: int) -> None:
+        if fonts is None:
+            return
+        for n, char in enumerate(text):
+            if char.isspace() or char in INVISIBLE or unicodedata.combining(char):
+                continue
+            cluster = char + "".join(itertools.takewhile(unicodedata.combining, text[n + 1:]))
+            if fonts.face_for(cluster, chain) is None:
+                shown = " + ".join(f"U+{ord(c):04X}" for c in cluster)
+                problems.append(source.problem(where, f"{_name(where)}: no installed font draws '{cluster}' ({shown}); "
+                                               f"the package {package_hint(char)} would", start + n))
+
+    def emoji_icon(where: Where, cluster: str, at: int) -> None:
+        if machine is not None and machine.twemoji is not None and emoji_code(cluster) not in machine.twemoji:
+            problems.append(source.problem(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon", at))
+
+    def formula(where: Where, text: str, display: bool, start: int) -> None:
+        for problem in check_math(text, display=display):
+            problems.append(source.problem(where, f"{_name(where)}: {problem.message}", start + problem.offset))
+
+    for where, tp, value in _text_fields(sheet, ()):
+        if tp is Text:
+            spans, found = markup.parse(value)
+            problems.extend(source.problem(where, f"{_name(where)}: {p.message}", p.offset) for p in found)
+            for span in markup.walk(spans):
+                if span.kind == "text":
+                    glyphs(where, unicodedata.normalize("NFC", span.text), prose, span.start)
+                elif span.kind == "code":
+                    glyphs(where, unicodedata.normalize("NFC", span.text), chains["code"], span.start)
+                elif span.kind == "emoji":
+                    emoji_icon(where, span.text, span.start)
+                elif span.kind in ("math", "display"):
+                    formula(where, span.text, span.kind == "display", span.start)
+        elif tp is Code:
+            glyphs(where, unicodedata.normalize("NFC", value), chains["code"], 0)
+        elif tp is Formula:
+            formula(where, value, True, 0)
+        elif tp is Icon and value:
+            spans, _ = markup.parse(value)
+            if len(spans) != 1 or spans[0].kind != "emoji":
+                problems.append(source.problem(where, f"{_name(where)}: an icon is one emoji typed as itself, such as 🧀"))
+            else:
+                emoji_icon(where, value, 0)
+        elif tp is Language and value and value not in LANGUAGES:
+            problems.append(source.problem(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, LANGUAGES)}"))
     return problems
 
 
-def _texts(node: Any, where: Where):
-    """(where, text) for every Text value in the model."""
+def missing_fonts(sheet: Sheet, machine: Machine) -> list[str]:
+    """The theme's fonts this machine does not have (none when it cannot tell)."""
+    theme = sheet.theme
+    if machine.fonts is None:
+        return []
+    return [family for family in dict.fromkeys((theme.font, theme.hand_font, theme.code_font)) if not machine.fonts.installed(family)]
+
+
+def _name(where: Where) -> str:
+    return ".".join(str(w) for w in where)
+
+
+def _text_fields(node: Any, where: Where):
+    """(where, type, value) for every text-like value in the model: prose, code, formulas, icons."""
     if isinstance(node, list):
         for n, item in enumerate(node):
-            yield from _texts(item, where + (n,))
+            yield from _text_fields(item, where + (n,))
     elif dataclasses.is_dataclass(node):
         hints = typing.get_type_hints(type(node))
         for field in dataclasses.fields(node):
-            value = getattr(node, field.name)
-            if hints[field.name] is Text and value:
-                yield where + (field.name,), value
-            elif hints[field.name] is list[Text]:
-                yield from ((where + (field.name, n), item) for n, item in enumerate(value))
-            elif hints[field.name] is list[list[Text]]:
-                yield from ((where + (field.name, n, m), cell) for n, row in enumerate(value) for m, cell in enumerate(row))
+            value, tp = getattr(node, field.name), hints[field.name]
+            if tp in (Text, Code, Formula, Icon, Language):
+                yield where + (field.name,), tp, value
+            elif tp == list[Text]:
+                yield from ((where + (field.name, n), Text, item) for n, item in enumerate(value))
+            elif tp == list[list[Text]]:
+                yield from ((where + (field.name, n, m), Text, cell) for n, row in enumerate(value) for m, cell in enumerate(row))
             else:
-                yield from _texts(value, where + (field.name,))
+                yield from _text_fields(value, where + (field.name,))
 
 
 def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem], meta=None) -> Any:
@@ -348,6 +444,9 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
         problems.append(source.problem(where, message))
 
     name = ".".join(str(w) for w in where) or "the sheet"
+    optional = _optional(tp)
+    if optional is not None:
+        return None if value is None else _convert(optional, value, where, source, problems, meta)
     if value is None:
         bad(f"{name}: a value is missing")
         return None
@@ -365,56 +464,76 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
         item_type = typing.get_args(tp)[0]
         item_meta = {k: v for k, v in meta.items() if k not in ("min_items", "max_items")}
         return [_convert(item_type, item, where + (n,), source, problems, item_meta) for n, item in enumerate(value)]
-    if not isinstance(value, str):
+    if isinstance(value, (list, dict)):
         bad(f"{name}: expected a single value, not a {'list' if isinstance(value, list) else 'mapping'}")
         return None
     if tp in (int, float):
         return _convert_number(tp, value, name, meta, bad)
     if tp is bool:
-        if value not in ("true", "false"):
-            bad(f"{name}: expected true or false, not '{value}'")
+        if not isinstance(value, bool):
+            bad(f"{name}: expected true or false, not {_shown(value, source.typed(where))}")
             return False
-        return value == "true"
+        return value
+    if tp in (Text, Code, Formula):
+        # Prose may be typed as any scalar: `title: 2024` is the text "2024", as typed.
+        value = value if isinstance(value, str) else source.typed(where) or str(value)
+    elif not isinstance(value, str):
+        typed = source.typed(where)
+        bad(f"{name}: expected text, not {_shown(value, typed)}; write it in quotes: '{typed}'")
+        return ""
     return _convert_string(tp, value, name, meta, bad)
 
 
-def _convert_number(tp, value: str, name: str, meta, bad):
-    try:
-        number = int(value) if tp is int else float(value)
-    except ValueError:
-        bad(f"{name}: expected {'a whole number' if tp is int else 'a number'}, not '{value}'")
+def _shown(value: Any, typed: str | None) -> str:
+    """How a typed value reads in a message: the number 12, the text '12', true."""
+    if isinstance(value, bool):
+        return f"the value {typed or str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {typed or value}"
+    return f"the text '{value}'"
+
+
+def _optional(tp: Any) -> Any:
+    """T for a type T | None, else None."""
+    if isinstance(tp, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return args[0] if len(args) == 1 else None
+    return None
+
+
+def _convert_number(tp, value: Any, name: str, meta, bad):
+    """A number as YAML 1.2 reads it: 12, 1.5, 1e3, 0x10; a whole number may be written 2.0."""
+    wanted = "a whole number" if tp is int else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        quoted = " (numbers are written without quotes)" if isinstance(value, str) else ""
+        bad(f"{name}: expected {wanted}, not {_shown(value, None)}{quoted}")
         return tp(meta.get("minimum", 0))
+    number = value
     if number != number or number in (float("inf"), float("-inf")):
         bad(f"{name}: expected a finite number")
         return tp(meta.get("minimum", 0))
+    if tp is int and not float(number).is_integer():
+        bad(f"{name}: expected {wanted}, not {number:g}")
+        return int(number)
+    number = tp(number)
     if "minimum" in meta and number < meta["minimum"]:
-        bad(f"{name}: {value} is below the smallest allowed, {meta['minimum']}")
+        bad(f"{name}: {number:g} is below the smallest allowed, {meta['minimum']}")
     if "maximum" in meta and number > meta["maximum"]:
-        bad(f"{name}: {value} is above the largest allowed, {meta['maximum']}")
+        bad(f"{name}: {number:g} is above the largest allowed, {meta['maximum']}")
     return number
 
 
 def _convert_string(tp, value: str, name: str, meta, bad) -> str:
     forbidden = find_forbidden(value)
     if forbidden:
-        bad(f"{name}: {forbidden}")
+        bad(f"{name}: {forbidden[1]}")
         return ""
     if "choices" in meta and value not in meta["choices"]:
         bad(f"{name}: '{value}' is not one of {', '.join(meta['choices'])}{_suggest(value, meta['choices'])}")
     if "pattern" in meta and not re.fullmatch(meta["pattern"], value):
         bad(f"{name}: '{value}' is not a hex colour such as 1F2A44")
-    if tp is Text:
-        for message in markup.check(value):
-            bad(f"{name}: {message}")
-    elif tp is Colour and (value or meta.get("default") != "") and value not in PEN_COLOURS:
+    if tp is Colour and (value or meta.get("default") != "") and value not in PEN_COLOURS:
         bad(f"{name}: unknown colour '{value}' (known: {', '.join(sorted(PEN_COLOURS))}){_suggest(value, PEN_COLOURS)}")
-    elif tp is Icon and value:
-        spans, _ = markup.parse(value)
-        if len(spans) != 1 or spans[0].kind != "emoji":
-            bad(f"{name}: an icon is one emoji typed as itself, such as 🧀")
-        else:
-            for message in markup.check(value):
-                bad(f"{name}: {message}")
     elif tp is FontName and not re.fullmatch(FONT_NAME_PATTERN, value):
         bad(f"{name}: a font name is letters, digits and spaces")
     return value
@@ -423,8 +542,10 @@ def _convert_string(tp, value: str, name: str, meta, bad) -> str:
 def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem]) -> Any:
     name = ".".join(str(w) for w in where) or "the sheet"
     shorthand = getattr(tp, "shorthand", None)
-    if isinstance(value, str) and shorthand:
+    if shorthand and value is not None and not isinstance(value, (dict, list)):
         value = {shorthand: value}
+        if where in source.scalars:  # messages about the text point into the string typed
+            source.scalars.setdefault(where + (shorthand,), source.scalars[where])
     if not isinstance(value, dict):
         problems.append(source.problem(where, f"{name}: expected a mapping of keys"))
         return None

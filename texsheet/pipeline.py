@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -12,12 +13,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import build, markup
-from .errors import ContentError, Problem
-from .layout import layout_sheet
+from . import build, measure
+from .fragment import render_fragment, render_style
+from .layout import ask_texts, layout_sheet
+from .machine import Machine, probe_machine
 from .model import Sheet, validate_sheet
-from .render import panel_box_name, render_fragment, render_sheet, render_style
+from .fonts import make_faces
+from .render import Source as RenderSource
+from .render import render_measure, render_preamble, render_sheet
 from .source import Source, load_source
+from .typeset import Typesetter
 
 
 def _read_umask() -> int:
@@ -42,13 +47,24 @@ class Outputs:
         return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style) if p is not None]
 
 
-def load_sheet(path: Path, theme: str | None = None) -> tuple[Source, Sheet]:
+def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None) -> tuple[Source, Sheet]:
     """Read and validate a content file; theme, if given, replaces the theme's name."""
-    source = load_source(path)
+    return check_sheet(load_source(path), theme, machine)
+
+
+def check_sheet(source: Source, theme: str | None = None, machine: Machine | None = None,
+                require_fonts: bool = True) -> tuple[Source, Sheet]:
+    """Validate loaded content; theme, if given, replaces the theme's name."""
     if theme is not None:
         chosen = source.data.get("theme")
         source.data["theme"] = {**chosen, "name": theme} if isinstance(chosen, dict) else {"name": theme}
-    return source, validate_sheet(source)
+    return source, validate_sheet(source, machine, require_fonts)
+
+
+@functools.lru_cache(maxsize=1)
+def this_machine() -> Machine:
+    """The machine's fonts and icons, asked once per process."""
+    return probe_machine()
 
 
 def compile_sheet(
@@ -66,23 +82,31 @@ def compile_sheet(
     Outputs that are current (same generated .tex, options and build recipe, files untouched)
     are kept without building, unless force.
     """
-    source, sheet = load_sheet(path, theme)
-    stem = Path(path).stem
-    texts = {f"{stem}.tex": render_sheet(sheet, source)}
-    if fragment:
-        texts[f"{stem}-fragment.tex"] = render_fragment(sheet, source)
-        texts["texsheet.sty"] = render_style()
-    key = _cache_key(texts, dpi)
-    current = None if force else _current_outputs(output_dir, stem, key)
-    if current:
-        return current
+    path = Path(path)
+    source, sheet = load_sheet(path, theme, this_machine())
+    return build_sheet(source, sheet, path.stem, Path(output_dir), dpi, timeout, force, fragment)
+
+
+def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: int = 200, timeout: float = 60.0,
+                force: bool = False, fragment: bool = False) -> Outputs:
+    """Build validated content to output_dir/<stem>.tex, .pdf and .png (see compile_sheet)."""
+    machine = this_machine()
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as work:
+        tex_text = render_tex(source, sheet, machine, output_dir / f".{stem}.measure.json", Path(work), timeout,
+                              output_dir / f"{stem}.log")
+        texts = {f"{stem}.tex": tex_text}
+        if fragment:
+            texts[f"{stem}-fragment.tex"] = render_fragment(stem)
+            texts["texsheet.sty"] = render_style()
+        key = _cache_key(texts, dpi)
+        current = None if force else _current_outputs(output_dir, stem, key)
+        if current:
+            return current
         made = {name: Path(work) / name for name in texts}
         for name, text in texts.items():
             made[name].write_text(text, encoding="utf-8", newline="\n")
         tex = made[f"{stem}.tex"]
         pdf = build.run_latexmk(tex, timeout=timeout, keep_log=output_dir / f"{stem}.log")
-        _check_fits(source, sheet, tex)
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
@@ -92,6 +116,30 @@ def compile_sheet(
             outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra)
             _write_stamp(output_dir, stem, key, outputs)
             return outputs
+
+
+def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path, work: Path, timeout: float,
+               keep_log: Path | None) -> str:
+    """The sheet's .tex: its text measured by TeX (what was measured before is kept in cache),
+    laid out, and drawn."""
+    faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
+    typesetter = Typesetter(faces)
+    ask_texts(sheet, typesetter)
+    every_face = " ".join(f"{declared.command} " for declared in faces.declared.values())
+    fonts_key = hashlib.sha256(render_preamble(sheet, faces, every_face).encode()).hexdigest()
+    known = measure.read_cache(cache, fonts_key)
+    metrics, sizes = measure.measure(typesetter.segments(), known, lambda missing: render_measure(sheet, faces, missing),
+                                     work, timeout, keep_log)
+    if sizes != known:
+        measure.write_cache(cache, fonts_key, sizes)
+    layout = layout_sheet(sheet, typesetter.measured(metrics), source)
+    widths = {tex: size[0] for tex, size in metrics.items()}
+    return render_sheet(sheet, layout, faces, widths, RenderSource(source.path.name, _element_lines(source)))
+
+
+def _element_lines(source: Source) -> dict:
+    """The content line of every element the .tex names in a comment."""
+    return {where: line for where, (line, _) in source.marks.items()}
 
 
 def template_files() -> list[Path]:
@@ -133,31 +181,6 @@ def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
     extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty") if name in stamp["files"]]
     return Outputs(*paths, *extra, cached=True)
-
-
-def _check_fits(source: Source, sheet: Sheet, tex: Path) -> None:
-    """Refuse panels whose text overflows their box or has a word wider than its column."""
-    placed = {panel_box_name(p.where): p for p in layout_sheet(sheet).panels}
-    tex_lines = tex.read_text(encoding="utf-8").splitlines()
-    problems = []
-    for fit in build.read_fits(tex.with_suffix(".log")):
-        panel = placed.get(fit.box)
-        if panel is None:
-            continue
-        title = markup.plain(panel.panel.title)
-        if fit.overflows:
-            problems.append(source.problem(
-                panel.where,
-                f"panel '{title}' does not fit: its text needs {fit.needs_mm:.0f} mm even at {fit.size_pt:g} pt, "
-                f"the panel has {fit.has_mm:.0f} mm",
-            ))
-        for tex_line in sorted(set(fit.too_wide)):
-            origin = build.content_origin(tex_lines, tex_line)
-            line = origin[1] if origin else source.position(panel.where)[0]
-            problems.append(Problem(source.path, line, 1, f"panel '{title}': a word is wider than its column; "
-                                    "shorten it, or widen the column"))
-    if problems:
-        raise ContentError(problems)
 
 
 def _publish(made: Path, output_dir: Path) -> Path:

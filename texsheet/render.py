@@ -1,8 +1,12 @@
-"""The sheet as LaTeX text: a pure function of the model and its layout, no I/O but templates."""
+"""The sheet as LaTeX text: a pure function of the model, its layout and the fonts chosen.
+
+Templates draw the numbers the layout decided; text arrives as lines already broken, each
+segment a box TeX measured. Nothing here asks the machine or the disk (templates aside).
+"""
 from __future__ import annotations
 
-import hashlib
 import re
+from dataclasses import dataclass
 from importlib import resources
 
 import jinja2
@@ -10,16 +14,33 @@ from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
 from . import markup
-from .escape import escape_text
-from .layout import PlacedPanel, layout_sheet
-from .model import Block, Panel, Sheet
-from .source import Source
+from .escape import escape_chars
+from .blocks import Item, Placed, Rect
+from .layout import Layout, PanelLayout
+from .model import Sheet
+from .fonts import Faces
+from .paragraphs import Segment
 from .theme import PALETTES
-from .units import fmt
-from .wobble import wobbly_rectangle
+from .typeset import TextBox
+from .units import PT, fmt
+from .wobble import coordinates, element_seed, ellipse, rectangle, wobble
 
 ENGINE = "xelatex"
-FRAME_SEGMENT_PT = 20.0  # wobble step of the page's large frames
+REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
+FRAME_STEP = 20.0  # pt: wobble step of the page's frames
+BOX_STEP = 12.0  # of boxes inside blocks
+LINE_STEP = 14.0  # of rules and arrows
+MARKER_STEP = 6.0  # of ticks
+MARKER_WOBBLE = 0.35  # pt: check boxes and ticks are small, so they stray less
+HIGHLIGHT_REACH = (0.17, 0.27, 0.79)  # em: a highlighter stroke reaches this far left, below and above
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the comments of the .tex name: the content file and each element's line."""
+
+    name: str
+    lines: dict  # where -> line
 
 
 def _finalize(value):
@@ -30,11 +51,7 @@ def _finalize(value):
         return "1" if value else "0"
     if isinstance(value, (int, float)):
         return fmt(value)
-    return escape_text(str(value))
-
-
-def _icon(icon: str) -> NoEscape:
-    return markup.emoji_to_latex(icon) if icon else NoEscape("")
+    return NoEscape(escape_chars(str(value)))
 
 
 def _comment(text: str) -> NoEscape:
@@ -42,130 +59,212 @@ def _comment(text: str) -> NoEscape:
     return NoEscape(re.sub(r"[\x00-\x1f\x7f]", " ", markup.plain(str(text))))
 
 
-def _environment() -> jinja2.Environment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FunctionLoader(_template_source),
-        block_start_string="((*",
-        block_end_string="*))",
-        variable_start_string="<<",
-        variable_end_string=">>",
-        comment_start_string="((#",
-        comment_end_string="#))",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-    )
-    env.filters["md"] = lambda text: markup.to_latex(text)
-    env.filters["mdi"] = lambda text: markup.to_latex(text, inline=True)
-    env.filters["icon"] = _icon
-    env.filters["comment"] = _comment
-    return env
-
-
 def _template_source(name: str) -> str:
     return resources.files("texsheet.tex_templates").joinpath(name).read_text(encoding="utf-8")
 
 
-_ENV = _environment()
+_ENV = SandboxedEnvironment(
+    loader=jinja2.FunctionLoader(_template_source),
+    block_start_string="((*",
+    block_end_string="*))",
+    variable_start_string="<<",
+    variable_end_string=">>",
+    comment_start_string="((#",
+    comment_end_string="#))",
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+    finalize=_finalize,
+    autoescape=False,
+)
 
 
-def element_seed(theme_seed: int, element: str) -> int:
-    """A wobble seed for one element, from its place in the content: edits elsewhere keep it."""
-    digest = hashlib.sha256(f"{theme_seed}/{element}".encode()).digest()
-    return 1 + int.from_bytes(digest[:4], "big") % 999_983
+_ENV.filters["comment"] = _comment
+_ENV.globals["inset"] = lambda rect, d: Rect(rect.x + d, rect.y + d, rect.w - 2 * d, rect.h - 2 * d)
 
 
-def panel_box_name(where: tuple) -> str:
-    """The TeX box name of a panel's text: ("rows", 1, "panels", 0) -> p10."""
-    return "p" + "".join(str(w) for w in where if isinstance(w, int))
+# ----------------------------------------------------------------------------- text
 
 
-def render_sheet(sheet: Sheet, source: Source) -> str:
-    """The complete .tex of the sheet: a page holding its picture."""
-    return _render_picture("sheet.tex.j2", sheet, source)
+class _Text:
+    """Text boxes as TeX, given each segment's width (em) as TeX measured it."""
+
+    def __init__(self, widths: dict[str, float]):
+        self.widths = widths
+
+    def __call__(self, box: TextBox, indent: str = "") -> NoEscape:
+        """Highlighter strokes behind the box's marked runs, then its lines, each placed at its
+        baseline (mm; y downwards is negated)."""
+        size = box.size
+        out = []
+        for x, baseline, line in box.lines:
+            for start, end, mark in self._marked_runs(line.items, size):
+                out.append(_mark_tex(box.x + x + start, box.y + baseline, end - start, size, mark, indent))
+        lines = []
+        for x, baseline, line in box.lines:
+            if line.items:
+                left = box.x + x + line.items[0][0] * size * PT
+                lines.append(f"{indent}  \\tsl{{{fmt(left)}}}{{{fmt(-(box.y + baseline))}}}{{{self._line(line.items, size)}}}")
+        if lines:
+            out.append(f"{indent}\\tstext{{{fmt(size)}}}{{{box.colour}}}{{%\n" + "%\n".join(lines) + "}%")
+        return NoEscape("\n".join(out))
+
+    def _line(self, items: tuple, size: float) -> str:
+        """Segments one after another, the glue between them as kerns (pt): their widths are known."""
+        parts = []
+        end = items[0][0]
+        for x, segment in items:
+            gap = (x - end) * size
+            if gap > 0.0005:
+                parts.append(f"\\kern{gap:.3f}pt")
+            parts.append(f"\\hbox{{{segment.tex}}}")
+            end = x + self.widths[segment.tex]
+        return "".join(parts)
+
+    def _marked_runs(self, items: tuple, size: float) -> list[tuple[float, float, str]]:
+        """(start, end, mark) in mm of the runs of highlighted or code segments of a line."""
+        runs: list[list] = []
+        for x, segment in items:
+            end = x + self.widths[segment.tex]
+            if segment.mark and runs and runs[-1][2] == segment.mark and runs[-1][3]:
+                runs[-1][1] = end
+            elif segment.mark:
+                runs.append([x, end, segment.mark, True])
+            elif runs:
+                runs[-1][3] = False
+        em = size * PT
+        return [(start * em, end * em, mark) for start, end, mark, _ in runs]
 
 
-def render_fragment(sheet: Sheet, source: Source) -> str:
-    """The sheet's picture alone, for \\input in a paper that loads texsheet.sty."""
-    return _render_picture("fragment.tex.j2", sheet, source)
+def _mark_tex(x: float, baseline: float, width: float, size: float, mark: str, indent: str) -> str:
+    em = size * PT
+    left, below, above = HIGHLIGHT_REACH
+    if mark == "code":
+        return (f"{indent}\\fill[ts-grey!14,rounded corners=0.4mm] ({fmt(x - 0.12 * em)},{fmt(-(baseline + 0.3 * em))}) "
+                f"rectangle ({fmt(x + width + 0.12 * em)},{fmt(-(baseline - 0.85 * em))});")
+    seed = element_seed(0, f"{x:.2f}/{baseline:.2f}")
+    corners = [(x - left * em, baseline + below * em), (x + width + left * em, baseline + below * em),
+               (x + width + left * em, baseline - above * em), (x - left * em, baseline - above * em)]
+    jittered = wobble(corners, seed, 1000.0, 0.03 * size, closed=True)
+    return f"{indent}\\fill[ts-hl,opacity=0.6] {coordinates(jittered, closed=True)};"
 
 
-def render_style() -> str:
-    """texsheet.sty: the packages and macros every fragment needs, whatever its theme."""
-    return _ENV.get_template("texsheet.sty.j2").render()
+# ----------------------------------------------------------------------------- drawing helpers
 
 
-def _render_picture(template: str, sheet: Sheet, source: Source) -> str:
-    layout = layout_sheet(sheet)
-    return _ENV.get_template(template).render(
-        sheet=sheet,
-        layout=layout,
-        source_name=source.path.name,
-        stem=source.path.stem,
-        engine=ENGINE,
-        pens=PALETTES[sheet.theme.palette],
-        panels=[_panel_view(sheet, source, placed) for placed in layout.panels],
-        seed=lambda element: element_seed(sheet.theme.seed, element),
-        frame=lambda x0, y0, x1, y1, element: NoEscape(
-            wobbly_rectangle(x0, y0, x1, y1, element_seed(sheet.theme.seed, element), FRAME_SEGMENT_PT, sheet.theme.wobble)
-        ),
+class _Pen:
+    """Wobbly paths for one element: each asks for its seed by name."""
+
+    def __init__(self, sheet: Sheet, element: str):
+        self.seed, self.amplitude, self.element = sheet.theme.seed, sheet.theme.wobble, element
+
+    def _seed(self, part: str) -> int:
+        return element_seed(self.seed, f"{self.element}/{part}")
+
+    def box(self, rect: Rect, part: str = "box", step: float = BOX_STEP, amplitude: float | None = None) -> NoEscape:
+        amplitude = self.amplitude if amplitude is None else min(amplitude, self.amplitude)
+        points = wobble(rectangle(rect.x, rect.y, rect.w, rect.h), self._seed(part), step, amplitude, closed=True)
+        return NoEscape(coordinates(points, closed=True))
+
+    def line(self, points, part: str = "line", step: float = LINE_STEP, amplitude: float | None = None) -> NoEscape:
+        amplitude = self.amplitude if amplitude is None else min(amplitude, self.amplitude)
+        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
+        return NoEscape(coordinates(wobble(points, self._seed(part), step, amplitude)))
+
+    def oval(self, cx: float, cy: float, rx: float, ry: float, part: str = "oval") -> NoEscape:
+        points = wobble(ellipse(cx, cy, rx, ry), self._seed(part), 1000.0, self.amplitude, closed=True)
+        return NoEscape(coordinates(points, closed=True))
+
+    def straight(self, rect: Rect) -> NoEscape:
+        return NoEscape(f"({fmt(rect.x)},{fmt(-rect.y)}) rectangle ({fmt(rect.right)},{fmt(-rect.bottom)})")
+
+
+def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
+    em = item.text.size * PT
+    x, y = item.x, item.baseline
+    colour = f"ts-{item.colour}"
+    if item.marker == "dot":
+        return f"  \\fill[{colour}] ({fmt(x + 0.3 * em)},{fmt(-(y - 0.3 * em))}) circle ({fmt(0.17 * em)});"
+    if item.marker in ("box", "done"):
+        side = 0.8 * em
+        square = Rect(x + 0.1 * em, y - 0.72 * em, side, side)
+        out = f"  \\draw[ts pen,line width=0.6pt] {pen.box(square, f'box{n}', side / PT, MARKER_WOBBLE)};"
+        if item.marker == "done":
+            tick = [(x + 0.24 * em, y - 0.35 * em), (x + 0.5 * em, y - 0.08 * em), (x + 1.05 * em, y - 0.95 * em)]
+            out += f"\n  \\draw[ts pen,ts-green,line width=1.2pt] {pen.line(tick, f'tick{n}', MARKER_STEP, MARKER_WOBBLE)};"
+        return out
+    if item.marker == "tick":
+        tick = [(x + 0.05 * em, y - 0.32 * em), (x + 0.35 * em, y - 0.02 * em), (x + 0.9 * em, y - 0.78 * em)]
+        return f"  \\draw[ts pen,ts-green,line width=1.1pt] {pen.line(tick, f'tick{n}', MARKER_STEP, MARKER_WOBBLE)};"
+    return text(item.label) if item.label is not None else ""
+
+
+# ----------------------------------------------------------------------------- the document
+
+
+def render_sheet(sheet: Sheet, layout: Layout, faces: Faces, widths: dict[str, float], source: Source) -> str:
+    """The complete .tex of the sheet: the page holding its picture. widths is each
+    segment's width in em, as TeX measured it."""
+    text = _Text(widths)
+    panels = [_panel_view(sheet, panel, source, text) for panel in layout.panels]
+    body = _ENV.get_template("picture.tex.j2").render(
+        sheet=sheet, layout=layout, panels=panels, source_name=source.name, text=text, pen=lambda element: _Pen(sheet, element),
+    )
+    return _ENV.get_template("sheet.tex.j2").render(
+        preamble=NoEscape(render_preamble(sheet, faces, body)), body=NoEscape(body), source_name=source.name, engine=ENGINE,
     )
 
 
-def _panel_view(sheet: Sheet, source: Source, placed: PlacedPanel) -> dict:
-    panel = placed.panel
-    name = panel_box_name(placed.where)
-    gap = 4.0
-    shares = panel.column_widths or [1.0] * panel.columns
-    free = placed.body.w - gap * (panel.columns - 1)
-    widths = [free * share / sum(shares) for share in shares]
-    columns = []
-    for width, indices in zip(widths, split_columns(panel)):
-        blocks = []
-        for b in indices:
-            where = placed.where + ("blocks", b)
-            blocks.append(_render_block(sheet, panel.blocks[b], f"{name}b{b}", where, width, panel.colour, source))
-        columns.append((width, NoEscape("\n\\tsgap\n".join(blocks))))
-    line, _ = source.position(placed.where)
+def render_block(sheet: Sheet, placed: Placed, widths: dict[str, float], source_name: str = "sheet", line: int = 0) -> str:
+    """One block's drawing and text, in the scope that places it (what golden files hold)."""
+    return _block_tex(sheet, placed, source_name, line, _Text(widths))
+
+
+def _panel_view(sheet: Sheet, panel: PanelLayout, source: Source, text: _Text) -> dict:
+    element = ".".join(str(w) for w in panel.where)
     return {
-        "placed": placed,
-        "panel": panel,
-        "name": name,
-        "element": ".".join(str(w) for w in placed.where),
-        "line": line,
-        "columns": columns,
-        "column_gap": gap,
+        "layout": panel,
+        "element": element,
+        "line": source.lines.get(panel.where, 0),
+        "blocks": [NoEscape(_block_tex(sheet, placed, source.name, source.lines.get(placed.where, 0), text)) for placed in panel.blocks],
     }
 
 
-def split_columns(panel: Panel) -> list[list[int]]:
-    """Block indices per column: by their column: keys, else spread evenly in order."""
-    groups: list[list[int]] = [[] for _ in range(panel.columns)]
-    if any(block.column for block in panel.blocks):
-        column = 1
-        for b, block in enumerate(panel.blocks):
-            column = block.column or column
-            groups[column - 1].append(b)
-    else:
-        per_column = -(-len(panel.blocks) // panel.columns)
-        for b in range(len(panel.blocks)):
-            groups[b // per_column].append(b)
-    return groups
-
-
-def _render_block(sheet: Sheet, block: Block, name: str, where: tuple, width: float, colour: str, source: Source) -> str:
-    line, _ = source.position(where)
-    element = ".".join(str(w) for w in where)
-    return _ENV.get_template(f"block_{block.kind}.tex.j2").render(
-        block=block,
-        name=name,
-        width=width,
-        colour=colour,
-        element=element,
-        line=line,
-        source_name=source.path.name,
-        seed=lambda part="": element_seed(sheet.theme.seed, element + part),
+def _block_tex(sheet: Sheet, placed: Placed, source_name: str, line: int, text: _Text) -> str:
+    element = ".".join(str(w) for w in placed.where)
+    pen = _Pen(sheet, element)
+    geometry = placed.geometry
+    drawing = _ENV.get_template(f"block_{placed.block.kind}.tex.j2").render(
+        block=placed.block, geo=geometry, parts=geometry.parts, pen=pen, text=text, width=placed.width,
     ).rstrip("\n")
+    markers = [_marker_tex(item, pen, n, text) for n, item in enumerate(geometry.items)]
+    texts = [] if geometry.parts.get("draws_text") else [text(box) for box in geometry.texts]
+    heading = [text(placed.heading)] if placed.heading is not None else []
+    inner = "\n".join(part for part in [drawing, *markers, *heading, *texts] if part)
+    return (f"% {placed.block.kind} ({source_name}:{line})\n"
+            f"\\begin{{scope}}[shift={{({fmt(placed.x)},{fmt(-placed.y)})}}]\n{inner}\n\\end{{scope}}")
+
+
+def render_preamble(sheet: Sheet, faces: Faces, body: str) -> str:
+    """Packages, the fonts the body uses, the theme's colours and texsheet's macros."""
+    used = sorted({d for d in faces.declared.values() if re.search(re.escape(d.command) + r"(?![A-Za-z])", body)},
+                  key=lambda d: d.command)
+    families = [(NoEscape(d.command), d.name, NoEscape(d.options)) for d in used]
+    theme = sheet.theme
+    return _ENV.get_template("preamble.tex.j2").render(
+        families=families,
+        pens=PALETTES[theme.palette],
+        theme=theme,
+        math="\\tsmath{" in body or "\\tsdisplaymath{" in body,
+        emoji_text=faces.emoji_text if "\\tsemoji{" in body else None,
+    )
+
+
+def render_measure(sheet: Sheet, faces: Faces, segments: list[Segment]) -> str:
+    """A document that sets every segment at the reference size and writes its width, height
+    and depth, one line each, to <jobname>.measured."""
+    body = "\n".join(f"\\tsmeasure{{{n}}}{{{segment.tex}}}" for n, segment in enumerate(segments))
+    return _ENV.get_template("measure.tex.j2").render(
+        preamble=NoEscape(render_preamble(sheet, faces, body)), body=NoEscape(body), size=REFERENCE_SIZE,
+    )

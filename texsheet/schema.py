@@ -4,11 +4,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import types
 import typing
 from typing import Any
 
 from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .model import BLOCK_KINDS, FONT_NAME_PATTERN, Block, Colour, FontName, Sheet, Text
+from .model import BLOCK_KINDS, FONT_NAME_PATTERN, LANGUAGES, Block, Code, Colour, FontName, Formula, Language, Sheet, Text
 from .theme import PEN_COLOURS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -85,6 +86,10 @@ def _field(cls: type, field: dataclasses.Field, tp: Any, defs: dict[str, dict]) 
 
 def _type(tp: Any, meta: typing.Mapping[str, Any], default: Any, defs: dict[str, dict]) -> dict:
     """The schema of a value of type tp under the limits in meta, as model._convert reads them."""
+    if isinstance(tp, types.UnionType):  # T | None: the key may also be left empty (null)
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        schema = _type(inner, meta, default, defs)
+        return {**schema, "type": [schema["type"], "null"]}
     if tp is Block or dataclasses.is_dataclass(tp):
         return _ref(tp, defs)
     if typing.get_origin(tp) is list:
@@ -100,13 +105,16 @@ def _type(tp: Any, meta: typing.Mapping[str, Any], default: Any, defs: dict[str,
     if tp in (int, float):
         schema = {"type": "integer" if tp is int else "number"}
         schema.update({key: meta[key] for key in ("minimum", "maximum") if key in meta})
+        # Finite numbers only: every comparison with NaN (YAML's .nan) is false, so NaN, and
+        # only NaN or -inf, passes this 'maximum' and is refused by the 'not'.
+        schema["not"] = {"type": "number", "maximum": -1e308}
         return schema
     return _string(tp, meta, default)
 
 
 def _string(tp: Any, meta: typing.Mapping[str, Any], default: Any) -> dict:
     """A string, or for prose any scalar: the loader keeps what was typed, so `2024` is text."""
-    schema: dict[str, Any] = {"type": ["string", "number", "boolean"] if tp is Text else "string"}
+    schema: dict[str, Any] = {"type": ["string", "number", "boolean"] if tp in (Text, Code, Formula) else "string"}
     if "choices" in meta:
         schema["enum"] = list(meta["choices"])
     elif tp is Colour:
@@ -115,6 +123,8 @@ def _string(tp: Any, meta: typing.Mapping[str, Any], default: Any) -> dict:
         schema["pattern"] = f"^(?:{meta['pattern']})$"
     elif tp is FontName:
         schema["pattern"] = f"^(?:{FONT_NAME_PATTERN})$"
+    elif tp is Language:
+        schema["enum"] = [""] + sorted(LANGUAGES)
     else:
         # Free text: the choices and patterns above already admit only plain characters.
         schema["maxLength"] = MAX_FIELD_LENGTH
@@ -161,3 +171,97 @@ def _show(value: Any) -> str:
 
 def _doc(cls: type) -> str:
     return inspect.cleandoc(cls.__doc__ or "")
+
+
+# ----------------------------------------------------------------------------- the README's tables
+
+REFERENCE_START = "<!-- format reference: written by `texsheet schema --markdown`; edit texsheet/model.py, not this -->"
+REFERENCE_END = "<!-- end of format reference -->"
+
+_TYPE_NAMES = {Text: "text", Code: "code", Formula: "formula", Colour: "colour", "Icon": "emoji", FontName: "font",
+               Language: "language", int: "whole number", float: "number", bool: "true/false", str: "string"}
+
+# How each class is introduced, in the order the tables are printed: (class, heading).
+_SECTIONS = [
+    ("Sheet", "**The sheet** (top level)"),
+    ("Page", "**`page:`**"),
+    ("Theme", "**`theme:`** (a built-in theme's name, or a mapping)"),
+    ("Row", "**`rows:`**, each"),
+    ("Panel", "**`panels:`**, each"),
+    ("Block", "**`blocks:`**, each a mapping with `kind:` and the keys of its kind. Every kind also takes:"),
+    ("kinds", None),
+    ("Stage", "**a pipeline's `stages:`, each**"),
+    ("Item", "**a bullets `items:` entry: a string, or**"),
+    ("CheckItem", "**a checklist `items:` entry: a string, or**"),
+    ("Step", "**a flow's `steps:`, each a string, or**"),
+    ("Column", "**a comparison's `left:` and `right:`**"),
+]
+
+
+def format_reference() -> str:
+    """The README's tables of every key, from the model: the same definition as the schema's."""
+    from . import model
+
+    out = [REFERENCE_START, ""]
+    for name, heading in _SECTIONS:
+        if name == "kinds":
+            for cls in BLOCK_KINDS.values():
+                out += [f"`kind: {cls.kind}` — {_doc(cls)}", "", *_table(cls, own_only=True), ""]
+            continue
+        out += [heading, "", *_table(getattr(model, name)), ""]
+    return "\n".join(out + [REFERENCE_END])
+
+
+def _table(cls: type, own_only: bool = False) -> list[str]:
+    hints = typing.get_type_hints(cls)
+    inherited = {f.name for f in dataclasses.fields(Block)} if own_only else set()
+    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for field in dataclasses.fields(cls):
+        if field.name in inherited:
+            continue
+        meta = field.metadata
+        rows.append(f"| `{field.name}` | {_type_name(hints[field.name])} | {_default_shown(cls, field)} | "
+                    f"{meta['doc']}{_limits(meta)} |")
+    return rows
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, types.UnionType):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _type_name(inner)
+    if typing.get_origin(tp) is list:
+        return f"list of {_type_name(typing.get_args(tp)[0])}"
+    if dataclasses.is_dataclass(tp) or tp is Block:
+        return tp.__name__.lower()
+    return _TYPE_NAMES.get(tp, _TYPE_NAMES.get(getattr(tp, "__name__", ""), "string"))
+
+
+def _default_shown(cls: type, field: dataclasses.Field) -> str:
+    if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+        return "**required**"
+    presets = getattr(cls, "presets", {})
+    default = _default(field)
+    if any(field.name in preset for preset in presets.values()) and field.name != getattr(cls, "shorthand", None):
+        return f"`{_show(default)}` (by theme)"
+    if default is None:
+        return "(chosen by texsheet)"
+    if dataclasses.is_dataclass(default):
+        return "(see below)"
+    if default == "" or default == []:
+        return "(empty)" if default == "" else "(none)"
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
+    return f"`{_show(default)}`"
+
+
+def _limits(meta: typing.Mapping[str, Any]) -> str:
+    parts = []
+    if "choices" in meta:
+        parts.append(f"one of {', '.join(meta['choices'])}")
+    if "minimum" in meta and "maximum" in meta:
+        parts.append(f"{_show(meta['minimum'])} to {_show(meta['maximum'])}")
+    elif "minimum" in meta:
+        parts.append(f"at least {_show(meta['minimum'])}")
+    if "max_items" in meta:
+        parts.append(f"at most {meta['max_items']} items")
+    return f" ({'; '.join(parts)})" if parts else ""

@@ -1,7 +1,8 @@
 """Reading content YAML strictly, keeping where every key and value stands in the file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,47 @@ class Source:
     text: str
     data: Any
     marks: dict[Where, tuple[int, int]]
+    scalars: dict[Where, yaml.ScalarNode] = field(default_factory=dict)
 
-    def position(self, where: Where) -> tuple[int, int]:
-        """(line, column) of the part at where, or of its nearest enclosing part."""
+    def position(self, where: Where, offset: int | None = None) -> tuple[int, int]:
+        """(line, column) of the part at where, or of its nearest enclosing part; with offset,
+        of that character of the scalar's value where the file shows it plainly."""
+        node = self.scalars.get(where)
+        if offset is not None and node is not None:
+            found = _offset_position(self.text, node, offset)
+            if found:
+                return found
         while where not in self.marks and where:
             where = where[:-1]
         return self.marks.get(where, (1, 1))
 
-    def problem(self, where: Where, message: str) -> Problem:
-        line, column = self.position(where)
+    def typed(self, where: Where) -> str | None:
+        """The text a scalar was typed as (`1.10`, not 1.1), or None if there is no scalar there."""
+        node = self.scalars.get(where)
+        return node.value if node is not None else None
+
+    def problem(self, where: Where, message: str, offset: int | None = None) -> Problem:
+        line, column = self.position(where, offset)
         return Problem(self.path, line, column, message)
+
+
+def _offset_position(text: str, node: yaml.ScalarNode, offset: int) -> tuple[int, int] | None:
+    """Where character offset of a scalar's value stands in the file: for values typed on one
+    line as they read (plain or quoted without escapes), and for literal blocks (|)."""
+    start, end = node.start_mark, node.end_mark
+    if node.style in (None, "'", '"'):
+        raw = text[start.index:end.index]
+        inner = raw[1:-1] if node.style else raw
+        if inner == node.value and "\n" not in inner:
+            return start.line + 1, start.column + 1 + (1 if node.style else 0) + offset
+        return None
+    if node.style == "|":
+        lines = text[start.index:end.index].split("\n")[1:]
+        indent = next((len(l) - len(l.lstrip(" ")) for l in lines if l.strip()), 0)
+        before = node.value[:offset]
+        line = before.count("\n")
+        return start.line + 2 + line, indent + 1 + len(before) - (before.rfind("\n") + 1)
+    return None
 
 
 class _Refused(Exception):
@@ -75,7 +107,7 @@ def load_source(path: Path) -> Source:
     except OSError as error:
         raise fail(f"cannot read: {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"file is {len(raw)} bytes; content files may be at most {MAX_FILE_BYTES}")
+        raise fail(f"the content is {len(raw)} bytes; content may be at most {MAX_FILE_BYTES}")
     if b"\0" in raw:
         raise fail("this is a binary file, not YAML text")
     try:
@@ -83,7 +115,18 @@ def load_source(path: Path) -> Source:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line) from None
-    text = text.removeprefix("\ufeff")
+    return parse_source(text.removeprefix("\ufeff"), path)
+
+
+def parse_source(text: str, path: Path) -> Source:
+    """Content from YAML text; path names it in messages (a file, or "<text>")."""
+
+    def fail(message: str, line: int = 1, column: int = 1) -> ContentError:
+        return ContentError([Problem(path, line, column, message)])
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise fail(f"the content is {size} bytes; content may be at most {MAX_FILE_BYTES}")
     if not text.strip():
         raise fail("the file is empty; a sheet needs at least a title and rows")
 
@@ -108,28 +151,48 @@ def load_source(path: Path) -> Source:
     if node is None:
         raise fail("the file is empty but for comments; a sheet needs at least a title and rows")
     marks: dict[Where, tuple[int, int]] = {}
+    scalars: dict[Where, yaml.ScalarNode] = {}
     problems: list[Problem] = []
-    data = _to_data(node, (), marks, problems, path)
+    data = _to_data(node, (), marks, scalars, problems, path)
     if problems:
         raise ContentError(problems)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         raise fail(f"the top level is {kind}; a sheet is a mapping of keys such as title: and rows:")
-    return Source(path, text, data, marks)
+    return Source(path, text, data, marks, scalars)
 
 
-_NULL = "tag:yaml.org,2002:null"
+_CORE_SCHEMA = [  # YAML 1.2's core schema, what an editor's YAML 1.2 parser reads a plain scalar as
+    (re.compile(r"~|null|Null|NULL|"), lambda text: None),
+    (re.compile(r"true|True|TRUE"), lambda text: True),
+    (re.compile(r"false|False|FALSE"), lambda text: False),
+    (re.compile(r"[-+]?[0-9]+"), int),
+    (re.compile(r"0o[0-7]+"), lambda text: int(text[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+"), lambda text: int(text[2:], 16)),
+    (re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"), float),
+    (re.compile(r"[-+]?\.(?:inf|Inf|INF)"), lambda text: float(text.replace(".", "").lower())),
+    (re.compile(r"\.(?:nan|NaN|NAN)"), lambda text: float("nan")),
+]
 
 
-def _to_data(node: yaml.Node, where: Where, marks, problems, path) -> Any:
-    """Plain data from a node tree. Scalars stay the strings typed, so `no` stays "no"."""
+def resolve_plain(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2 reads it: `no` is the text "no", `True` is true,
+    `1e3` is 1000.0, `0x10` is 16; quoted scalars are always text."""
+    for pattern, convert in _CORE_SCHEMA:
+        if pattern.fullmatch(text):
+            return convert(text)
+    return text
+
+
+def _to_data(node: yaml.Node, where: Where, marks, scalars, problems, path) -> Any:
+    """Plain data from a node tree, scalars read by YAML 1.2's core schema. The text typed is
+    kept with each scalar node, so that prose typed as `1.10` stays "1.10"."""
     marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.tag == _NULL:
-            return None
-        return node.value
+        scalars[where] = node
+        return resolve_plain(node.value) if node.style is None else node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, where + (n,), marks, problems, path) for n, item in enumerate(node.value)]
+        return [_to_data(item, where + (n,), marks, scalars, problems, path) for n, item in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
@@ -142,5 +205,5 @@ def _to_data(node: yaml.Node, where: Where, marks, problems, path) -> Any:
             problems.append(Problem(path, line, column, f"duplicate key '{key}' (first at line {first[0]})"))
             continue
         marks[where + (key,)] = (line, column)
-        result[key] = _to_data(value_node, where + (key,), marks, problems, path)
+        result[key] = _to_data(value_node, where + (key,), marks, scalars, problems, path)
     return result

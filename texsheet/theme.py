@@ -36,13 +36,13 @@ PEN_COLOURS = tuple(CLASSIC)
 # Built-in themes: values for the theme: keys, as a content file would type them. A sheet
 # names one (theme: dots, or name: under theme:) and may override any key.
 THEMES: dict[str, dict[str, str]] = {
-    "graph": {"paper": "grid", "grid": "5", "grid_colour": "B7CBEA", "paper_colour": "FFFFFF",
+    "graph": {"paper": "grid", "grid": 5, "grid_colour": "B7CBEA", "paper_colour": "FFFFFF",
               "palette": "classic", "highlighter": "FFE14D"},
-    "dots": {"paper": "dots", "grid": "5", "grid_colour": "B9AE9A", "paper_colour": "FFFCF2",
+    "dots": {"paper": "dots", "grid": 5, "grid_colour": "B9AE9A", "paper_colour": "FFFCF2",
              "palette": "muted", "highlighter": "FFD86B", "ink": "brown"},
-    "lines": {"paper": "lines", "grid": "7", "grid_colour": "A9C7E8", "paper_colour": "FFFFFF",
+    "lines": {"paper": "lines", "grid": 7, "grid_colour": "A9C7E8", "paper_colour": "FFFFFF",
               "palette": "vivid", "highlighter": "B8F28C", "hand_font": "Nanum Brush Script"},
-    "plain": {"paper": "plain", "grid": "5", "grid_colour": "DDDDDD", "paper_colour": "FBFBF8",
+    "plain": {"paper": "plain", "grid": 5, "grid_colour": "DDDDDD", "paper_colour": "FBFBF8",
               "palette": "classic", "highlighter": "FFE14D"},
 }
 

@@ -1,0 +1,121 @@
+"""Layout decisions (texsheet.layout) as pure functions of measurements: fake ones here, no TeX."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from texsheet.errors import ContentError
+from texsheet.layout import GROW, PANEL_PADDING, layout_sheet
+from texsheet.model import validate_sheet
+from texsheet.source import load_source
+
+from fakes import typesetter
+
+
+def plan(tmp_path: Path, text: str):
+    path = tmp_path / "sheet.yaml"
+    path.write_text(text, encoding="utf-8")
+    source = load_source(path)
+    return layout_sheet(validate_sheet(source), typesetter(), source)
+
+
+def bullets(n: int, words: int = 6, word: str = "word") -> str:
+    return "\n".join(f"              - \"{' '.join([word] * words)} {i}\"" for i in range(n))
+
+
+def panel(title: str, items: str, extra: str = "") -> str:
+    return (f"      - title: {title}\n{extra}        blocks:\n          - kind: bullets\n            items:\n{items}\n")
+
+
+def sheet(*rows: str, head: str = "") -> str:
+    body = "".join(f"  - {('panels:' + chr(10)) if not row.startswith('height') else row.split(chr(10), 1)[0] + chr(10) + '    panels:' + chr(10)}"
+                   f"{row if not row.startswith('height') else row.split(chr(10), 1)[1]}" for row in rows)
+    return f"title: A sheet\n{head}rows:\n{body}"
+
+
+def content_bottom(panel_layout) -> float:
+    return max(p.y + p.geometry.height for p in panel_layout.blocks)
+
+
+def assert_nothing_spills(layout) -> None:
+    for p in layout.panels:
+        assert content_bottom(p) <= p.frame.bottom - PANEL_PADDING + 0.05, p.where
+        for placed in p.blocks:
+            for box in placed.geometry.texts:
+                assert box.width <= placed.width + 0.05
+
+
+def test_sparse_sheet_takes_the_largest_size_and_fills_the_page(tmp_path):
+    layout = plan(tmp_path, sheet(panel("One", bullets(3)) + panel("Two", bullets(2))))
+    assert {p.size for p in layout.panels} == {16.0}  # the theme's max_font_size
+    bottom = max(p.frame.bottom for p in layout.panels)
+    assert bottom == pytest.approx(layout.height - 7.0, abs=0.1)  # down to the bottom margin
+    assert_nothing_spills(layout)
+
+
+def test_dense_sheet_shrinks_all_text_alike_and_fits(tmp_path):
+    rows = [panel("A", bullets(12, 14)) + panel("B", bullets(12, 14)), panel("C", bullets(16, 12))]
+    layout = plan(tmp_path, sheet(*rows))
+    sizes = [p.size for p in layout.panels]
+    assert 6.5 <= min(sizes) < 16 and max(sizes) / min(sizes) <= GROW
+    assert_nothing_spills(layout)
+
+
+def test_a_row_shares_its_width_by_content(tmp_path):
+    layout = plan(tmp_path, sheet(panel("Heavy", bullets(8, 40)) + panel("Light", bullets(2, 3)), panel("Below", bullets(6))))
+    heavy, light = layout.panels[0], layout.panels[1]
+    assert heavy.frame.w > 1.3 * light.frame.w
+    assert_nothing_spills(layout)
+
+
+def test_given_widths_and_heights_are_honoured(tmp_path):
+    rows = ["height: 3\n" + panel("A", bullets(3), "        width: 2\n") + panel("B", bullets(3), "        width: 1\n"),
+            "height: 1\n" + panel("C", bullets(2))]
+    layout = plan(tmp_path, sheet(*rows))
+    a, b, c = layout.panels
+    assert a.frame.w == pytest.approx(2 * b.frame.w, rel=0.01)
+    assert a.frame.h == pytest.approx(3 * c.frame.h, rel=0.01)
+
+
+def test_given_font_size_is_used_where_it_fits(tmp_path):
+    layout = plan(tmp_path, sheet(panel("A", bullets(3)) + panel("B", bullets(4)), head="theme:\n  font_size: 9\n"))
+    assert {p.size for p in layout.panels} == {9.0}
+
+
+def test_too_much_content_is_refused_with_the_sheet_named(tmp_path):
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*[panel(f"P{n}", bullets(20, 30)) for n in range(6)]))
+    assert "does not fit on one page" in str(error.value)
+
+
+def test_a_panel_with_a_given_height_that_cannot_hold_its_text_is_named(tmp_path):
+    rows = ["height: 1\n" + panel("Crowded", bullets(20, 40)), "height: 30\n" + panel("Roomy", bullets(1))]
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*rows))
+    [problem] = error.value.problems
+    assert "panel 'Crowded' does not fit" in problem.message and problem.line == 5
+
+
+def test_a_word_too_wide_for_any_column_is_quoted_with_its_place(tmp_path):
+    wide = "W" * 17
+    rows = [panel("A", f"              - \"ok {wide} ok\"") + "".join(panel(f"N{n}", bullets(1, 1)) for n in range(5))]
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*rows, head="theme:\n  max_font_size: 30\n  min_font_size: 20\n"))
+    problem = next(p for p in error.value.problems if wide in p.message)
+    assert f"the word '{wide}' is wider than its column" in problem.message
+    assert (problem.line, problem.column) == (11, 21)
+
+
+def test_a_title_too_long_for_its_panel_is_refused(tmp_path):
+    long_title = "A very long panel title that goes on and on and on and on"
+    rows = [panel(f'"{long_title}"', bullets(1)) + "".join(panel(f"N{n}", bullets(1)) for n in range(5))]
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*rows))
+    assert "is too long for its panel" in str(error.value)
+
+
+def test_layout_is_a_pure_function_of_its_inputs(tmp_path):
+    text = sheet(panel("A", bullets(5)) + panel("B", bullets(3)), panel("C", bullets(4)))
+    first, second = plan(tmp_path, text), plan(tmp_path, text)
+    assert [(p.frame, p.size) for p in first.panels] == [(p.frame, p.size) for p in second.panels]

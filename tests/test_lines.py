@@ -1,0 +1,132 @@
+"""Text into words and lines (texsheet.paragraphs, texsheet.lines): the rules a careful
+typesetter keeps, checked with fake measurements, no TeX."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from texsheet.lines import TooWide, break_lines
+from texsheet.paragraphs import LONG_WORD, Style, build_code_lines, build_paragraphs
+
+from fakes import FakeMetrics, faces
+
+FACES = faces()
+
+
+def lines_of(text: str, width: float, style: Style = Style()) -> list[str]:
+    """The lines of text at width (em), each as the words on it joined by spaces."""
+    metrics = FakeMetrics()
+    out = []
+    for paragraph in build_paragraphs(text, style, FACES):
+        for line in break_lines(paragraph, width, metrics):
+            words, current, end = [], "", None
+            for x, segment in line.items:
+                if end is not None and x - end > 1e-6 and current:
+                    words.append(current)
+                    current = ""
+                current += _visible(segment.tex)
+                end = x + metrics[segment.tex][0]
+            out.append(" ".join(words + [current]))
+    return out
+
+
+def _visible(tex: str) -> str:
+    from fakes import _COMMANDS
+
+    return _COMMANDS.sub("", tex).strip()
+
+
+def test_lines_fill_up_to_the_width_and_no_further():
+    text = "one two three four five six seven eight nine ten"
+    metrics = FakeMetrics()
+    (paragraph,) = build_paragraphs(text, Style(), FACES)
+    for width in (4.0, 6.5, 9.0, 30.0):
+        lines = break_lines(paragraph, width, metrics)
+        assert all(line.width <= width + 1e-6 for line in lines)
+        # first fit: the next word would not have fitted on each full line
+        assert " ".join(lines_of(text, width)) == text
+
+
+def test_korean_breaks_only_between_words():
+    assert lines_of("토큰 레벨에서만 계산한다", 6.0) == ["토큰", "레벨에서만", "계산한다"]
+
+
+def test_japanese_breaks_between_characters_but_not_before_closing_punctuation():
+    lines = lines_of("駅で会いましょう。", 8.0)
+    assert lines == ["駅で会いましょ", "う。"]
+
+
+def test_no_line_starts_with_a_small_kana_or_a_long_vowel_mark():
+    for text in ("ちょっと待って", "コーヒーです"):
+        for width in (1.0, 2.0, 3.0, 4.0, 5.0):
+            try:
+                lines = lines_of(text, width)
+            except TooWide:
+                continue
+            assert all(line[0] not in "ょっーゃゅァィゥェォッャュョ" for line in lines[1:]), (text, width, lines)
+
+
+def test_no_line_ends_with_an_opening_bracket():
+    lines = lines_of("aaaa ( bbbb ) cccc", 3.5)
+    assert all(not line.endswith("(") for line in lines)
+    assert all(not line.startswith(")") for line in lines)
+
+
+def test_punctuation_alone_never_starts_a_line():
+    lines = lines_of("word word — next", 5.0)
+    assert not any(line.startswith("—") for line in lines)
+
+
+def test_a_short_word_is_never_parted():
+    with pytest.raises(TooWide) as error:
+        lines_of("삽입/삭제 연산", 2.0)
+    assert error.value.word.text == "삽입/삭제"
+
+
+def test_a_long_word_parts_after_punctuation_only_when_it_must():
+    url = "https://example.org/a/very/long/path/name"
+    assert len(url) > LONG_WORD
+    assert lines_of(url, 40.0) == [url]
+    parted = lines_of(url, 10.0)
+    assert len(parted) > 1 and "".join(parted).replace(" ", "") == url
+    assert all(line[-1] in "/.:" for line in parted[:-1])
+
+
+def test_code_keeps_its_spaces_and_parts_long_words_with_a_mark():
+    (paragraph,) = build_code_lines([[("    x  =  1", "")]], FACES)
+    metrics = FakeMetrics()
+    (line,) = break_lines(paragraph, 40.0, metrics)
+    assert line.items[0][0] == pytest.approx(4 * 0.25)  # four spaces of indentation
+    gaps = [b[0] - (a[0] + metrics[a[1].tex][0]) for a, b in zip(line.items, line.items[1:])]
+    assert gaps == [pytest.approx(0.5), pytest.approx(0.5)]  # two spaces each, as typed
+    lines = lines_of("`--field-selector=status.phase=Running`", 8.0)
+    assert len(lines) > 1 and all(line.endswith("↩") for line in lines[:-1])
+
+
+def test_inline_code_breaks_at_its_spaces_before_inside_a_flag():
+    lines = lines_of("`kubectl get pods --field-selector=app`", 14.0)
+    assert lines[0] == "kubectl get pods"
+    assert lines[1].startswith("--field-selector")
+
+
+def test_a_formula_is_never_broken():
+    lines = lines_of("so $a+b=c$ holds", 4.0)
+    assert any("\\tsmath" not in line and "a+b=c" in line for line in lines) or any("a+b=c" in line for line in lines)
+    assert all("a+b" not in line or "c" in line for line in lines)
+
+
+def test_display_math_is_a_paragraph_of_its_own_centred():
+    paragraphs = build_paragraphs("before $$x^2$$ after", Style(), FACES)
+    assert [p.align for p in paragraphs] == ["left", "center", "left"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text("abcdefgh가나다", min_size=1, max_size=4), min_size=1, max_size=25), st.floats(4.0, 30.0))
+def test_every_word_is_set_once_in_order_within_the_width(words, width):
+    text = " ".join(words)
+    metrics = FakeMetrics()
+    (paragraph,) = build_paragraphs(text, Style(), FACES)
+    lines = break_lines(paragraph, width, metrics)
+    assert all(line.width <= width + 1e-6 for line in lines)
+    assert "".join(_visible(s.tex) for line in lines for _, s in line.items) == text.replace(" ", "")

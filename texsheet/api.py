@@ -1,0 +1,107 @@
+"""texsheet as a library: build or check a sheet given as a file, as YAML text, or as a dict.
+
+    import texsheet
+    result = texsheet.compile("content/llm-grand-summary.yaml", "build")
+    result.pdf, result.png        # paths; in Jupyter, `result` shows the sheet
+    texsheet.validate({"title": "x", "rows": []})   # -> [Problem(...)], empty when fine
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import pipeline
+from .errors import ContentError, Problem
+from .model import missing_fonts
+from .source import Source, load_source, parse_source
+
+SheetSource = str | os.PathLike | dict
+CONTENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The files a build wrote; shown as its PNG in Jupyter."""
+
+    tex: Path
+    pdf: Path
+    png: Path
+    fragment: Path | None = None
+    style: Path | None = None
+    cached: bool = False
+
+    def _repr_png_(self) -> bytes:
+        return self.png.read_bytes()
+
+
+def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dpi: int = 200, theme: str | None = None,
+            fragment: bool = False, force: bool = False, timeout: float = 60.0) -> Result:
+    """Build a sheet to <out_dir>/<name>.tex, .pdf and .png and return their paths.
+
+    source is a content file (a path, as str or Path), YAML text, or a dict of the same
+    content. name is the file's stem, else "sheet". Without out_dir the files go to a folder
+    of texsheet's in the user's cache (~/.cache/texsheet/sheets/<name>-<digest of the content>).
+    Raises TexsheetError (ContentError for content, with every problem and its place).
+    """
+    loaded, name = _load(source)
+    _, sheet = pipeline.check_sheet(loaded, theme, pipeline.this_machine())
+    folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
+    outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment)
+    return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached)
+
+
+def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]:
+    """Every problem compile would find in the content, each with its place; [] when fine.
+
+    fonts: True checks every character against the installed fonts and icons (a theme font
+    that is not installed is a problem), False checks structure and markup only, None (the
+    default) checks fonts when the theme's fonts are installed (see skipped_checks)."""
+    try:
+        loaded, _ = _load(source)
+        machine = pipeline.this_machine() if fonts is not False else None
+        pipeline.check_sheet(loaded, None, machine, require_fonts=fonts is True)
+    except ContentError as error:
+        return list(error.problems)
+    return []
+
+
+def skipped_checks(source: SheetSource) -> list[str]:
+    """What validate(source) could not check on this machine, a line each."""
+    machine = pipeline.this_machine()
+    notes = list(machine.missing)
+    try:
+        loaded, _ = _load(source)
+        _, sheet = pipeline.check_sheet(loaded, None, None)
+    except ContentError:
+        return notes
+    missing = missing_fonts(sheet, machine)
+    if missing:
+        notes.append(f"fonts not checked: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed "
+                     "(the README's set-up installs them)")
+    return notes
+
+
+def _load(source: SheetSource) -> tuple[Source, str]:
+    """The content and the name its outputs take."""
+    if isinstance(source, dict):
+        text = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
+        return parse_source(text, Path("<dict>")), "sheet"
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_a_path(source)):
+        path = Path(source)
+        return load_source(path), path.stem
+    if isinstance(source, str):
+        return parse_source(source, Path("<text>")), "sheet"
+    raise TypeError(f"a sheet is a path, YAML text or a dict, not {type(source).__name__}")
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return "\n" not in text and (text.endswith(CONTENT_SUFFIXES) or os.sep in text or Path(text).is_file())
+
+
+def _cache_folder(name: str, text: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "texsheet" / "sheets" / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"

@@ -1,0 +1,454 @@
+"""Each block kind's geometry at a width and a text size: what goes where, in millimetres.
+
+A layout function sets a block's texts through the Typesetter and places them and the block's
+drawn parts (boxes, rules, arrows, markers) relative to the block's top left, y downwards.
+Every length inside a block is in em of its text, so a block at size s and width w is the same
+drawing as at size 1 and width w/s, scaled; the page layout relies on that to search sizes fast.
+The templates draw these numbers; they compute nothing.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from .model import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Flow, MathBlock, Pipeline, Table,
+                    Takeaways, TextBlock)
+from .paragraphs import Style
+from .typeset import TextBox, TextTooWide, Typesetter
+from .units import PT
+
+BLOCK_GAP = 0.55  # em between blocks of a column
+HEADING_SCALE = 1.15
+HEADING_GAP = 0.15
+MARKER = 1.25  # em: the column of bullets, boxes and ticks before an item's text
+TAKEAWAY_GAP = 0.2
+TAKEAWAY_COLUMN_GAP = 1.6
+TEXT_SCALES = {"small": 0.85, "normal": 1.0, "large": 1.2}
+CALLOUT_SCALE = 1.05
+CALLOUT_PAD = (1.25, 0.95)  # em around the note's text, across and down
+CALLOUT_TILT = -2.0  # degrees
+CALLOUT_TAPE = 0.5  # em the tape stands above the note
+TABLE_PAD = (0.5, 0.28)
+FLOW_GAP = 1.45  # em between step boxes, where the arrow goes
+FLOW_PAD = 0.4
+FLOW_NOTE_GAP = 1.3
+COMPARE_VS = 2.3  # em between the two columns, for the 'vs' circle
+COMPARE_PAD = 0.65
+PIPELINE_GAP = 3.7  # em between stage boxes, for the arrow
+PIPELINE_PAD = 0.8
+PIPELINE_RULE = 1.3  # em from the header to the rule, and from the rule to the notes
+PIPELINE_TITLE_SCALE = 1.7
+CHAIN_WIDTH = 0.78  # of a stage box
+CHAIN_GAP = 1.6  # em between chain boxes, for the arrow
+CHAIN_PAD = 0.4
+CODE_SCALE = 0.9
+CODE_PAD = 0.55
+
+BODY = Style("body")
+BOLD = Style("body", bold=True)
+HAND = Style("hand")
+HAND_BOLD = Style("hand", bold=True)
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line of a list: its marker (dot, icon, box, tick or a number) and its text."""
+
+    marker: str  # dot, icon, box, done, tick, number
+    x: float  # of the marker's left, mm
+    baseline: float  # of the text's first line, where the marker sits
+    text: TextBox
+    label: TextBox | None = None  # the icon or the number, as text
+    colour: str = "accent"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """What a block draws, relative to its top left; texts lists every text box, items the
+    lists' markers, parts is the kind's own drawing (a dict the kind's template reads)."""
+
+    height: float
+    texts: tuple[TextBox, ...] = ()
+    items: tuple[Item, ...] = ()
+    parts: dict = field(default_factory=dict)
+
+    def below(self, dy: float) -> "Geometry":
+        """The same drawing moved dy further down, its height grown by as much."""
+        moved = _shift(self, 0.0, dy)
+        return replace(moved, height=self.height + dy)
+
+
+def _shift(value, dx: float, dy: float):
+    """A copy of a geometry (or any part of one) moved by (dx, dy)."""
+    if isinstance(value, TextBox):
+        return value.at(value.x + dx, value.y + dy)
+    if isinstance(value, Rect):
+        return Rect(value.x + dx, value.y + dy, value.w, value.h)
+    if isinstance(value, Item):
+        return replace(value, x=value.x + dx, baseline=value.baseline + dy, text=_shift(value.text, dx, dy),
+                       label=_shift(value.label, dx, dy))
+    if isinstance(value, Geometry):
+        return Geometry(value.height, _shift(value.texts, dx, dy), _shift(value.items, dx, dy), _shift(value.parts, dx, dy))
+    if isinstance(value, Point):
+        return Point(value.x + dx, value.y + dy)
+    if isinstance(value, tuple):
+        return tuple(_shift(v, dx, dy) for v in value)
+    if isinstance(value, list):
+        return [_shift(v, dx, dy) for v in value]
+    if isinstance(value, dict):
+        return {k: _shift(v, dx, dy) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A block of a panel: where its top left is (mm, on the page), its heading, its geometry."""
+
+    block: Block
+    where: tuple
+    x: float
+    y: float
+    width: float
+    heading: TextBox | None
+    geometry: Geometry
+
+
+LAYOUTS: dict[str, Callable] = {}
+
+
+def layout_of(kind: str):
+    def register(function):
+        LAYOUTS[kind] = function
+        return function
+
+    return register
+
+
+def layout_block(block: Block, ts: Typesetter, width: float, size: float, where: tuple,
+                 air: float = 0.0) -> tuple[TextBox | None, Geometry]:
+    """A block's heading, if any, and its geometry below it (y from the block's top). air (em)
+    is room to spare, spread between the lines of lists and tables."""
+    em = size * PT
+    geometry = LAYOUTS[block.kind](block, ts, width, size, where, air)
+    if not block.heading:
+        return None, geometry
+    heading = ts.text(block.heading, width, size * HEADING_SCALE, HAND_BOLD, "accent", where=where + ("heading",))
+    return heading, geometry.below(heading.height + HEADING_GAP * em)
+
+
+def block_height(block: Block, ts: Typesetter, width: float, size: float, where: tuple) -> float:
+    """mm a block needs, heading included (what layout_block gives, without placing it)."""
+    height = LAYOUTS[block.kind](block, ts, width, size, where).height
+    if block.heading:
+        heading = ts.text(block.heading, width, size * HEADING_SCALE, HAND_BOLD, "accent", where=where + ("heading",))
+        height += heading.height + HEADING_GAP * size * PT
+    return height
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+def _items(entries: list[tuple[str, str, TextBox | None, tuple]], ts: Typesetter, width: float, size: float,
+           gap: float = 0.0, x: float = 0.0, colour: str = "accent") -> tuple[list[Item], float]:
+    """Items stacked down, from (marker, text, label, where) each; returns them and their height."""
+    em = size * PT
+    items, y = [], 0.0
+    for marker, text, label, where in entries:
+        box = ts.text(text, width - MARKER * em, size, BODY, where=where).at(x + MARKER * em, y)
+        baseline = y + box.first_baseline
+        if label is not None:
+            label = label.at(x, baseline - label.first_baseline)
+        items.append(Item(marker, x, baseline, box, label, colour))
+        y += box.height + gap * em
+    return items, max(0.0, y - gap * em)
+
+
+def _label(ts: Typesetter, text: str, size: float, style: Style, colour: str, where: tuple) -> TextBox:
+    return ts.text(text, 1000.0, size, style, colour, where=where)
+
+
+@layout_of("bullets")
+def layout_bullets(block: Bullets, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    entries = []
+    for n, item in enumerate(block.items):
+        label = _label(ts, item.icon, size, BODY, "text", where + ("items", n, "icon")) if item.icon else None
+        entries.append(("icon" if item.icon else "dot", item.text, label, where + ("items", n, "text")))
+    items, height = _items(entries, ts, width, size, air)
+    return Geometry(height, tuple(i.text for i in items), tuple(items))
+
+
+@layout_of("checklist")
+def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    entries = [("done" if item.done else "box", item.text, None, where + ("items", n, "text")) for n, item in enumerate(block.items)]
+    items, height = _items(entries, ts, width, size, air)
+    return Geometry(height, tuple(i.text for i in items), tuple(items))
+
+
+@layout_of("takeaways")
+def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    per = -(-len(block.items) // block.columns)
+    column_width = (width - TAKEAWAY_COLUMN_GAP * em * (block.columns - 1)) / block.columns
+    items, height = [], 0.0
+    for c in range(block.columns):
+        entries = []
+        for n in range(c * per, min(len(block.items), (c + 1) * per)):
+            label = None
+            if block.numbered:
+                label = _label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n))
+            entries.append(("number" if block.numbered else "tick", block.items[n], label, where + ("items", n)))
+        column, column_height = _items(entries, ts, column_width, size, TAKEAWAY_GAP + air,
+                                       x=c * (column_width + TAKEAWAY_COLUMN_GAP * em))
+        items += column
+        height = max(height, column_height)
+    return Geometry(height, tuple(i.text for i in items), tuple(items))
+
+
+# ----------------------------------------------------------------------------- prose
+
+
+@layout_of("text")
+def layout_text(block: TextBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    style = Style("hand" if block.hand else "body")
+    box = ts.text(block.text, width, size * TEXT_SCALES[block.size], style, align=block.align, where=where + ("text",))
+    return Geometry(box.height, (box,))
+
+
+@layout_of("callout")
+def layout_callout(block: Callout, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    pad_x, pad_y = CALLOUT_PAD[0] * em, CALLOUT_PAD[1] * em
+    text = ts.text(block.text, width - 2 * pad_x - 2 * em, size * CALLOUT_SCALE, HAND, align="center", where=where + ("text",))
+    note = Rect((width - text.width) / 2 - pad_x, 0.0, text.width + 2 * pad_x, text.height + 2 * pad_y)
+    # Tilted, the note reaches further up and down by half its width times the sine.
+    lean = note.w / 2 * abs(math.sin(math.radians(CALLOUT_TILT)))
+    top = CALLOUT_TAPE * em + lean
+    note = Rect(note.x, top, note.w, note.h)
+    text = text.at(note.x + pad_x, top + pad_y)
+    return Geometry(note.bottom + lean + 0.3 * em, (text,), parts={"note": note, "tilt": CALLOUT_TILT, "colour": block.colour, "draws_text": True})
+
+
+@layout_of("math")
+def layout_math(block: MathBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    """A formula is never broken: one wider than the column is set smaller, to fit."""
+    text = "$$" + block.math + "$$"
+    natural = ts.natural_width(text, size)
+    scaled = math.floor(size * min(1.0, width / natural) * 100) / 100 if natural else size
+    box = ts.text(text, width, scaled, BODY, align="center", where=where + ("math",))
+    return Geometry(box.height, (box,), parts={"scale": scaled / size})
+
+
+@layout_of("code")
+def layout_code(block: CodeBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    pad = CODE_PAD * em
+    paragraphs = ts.code(highlight(block.code, block.language))
+    box = ts.box(paragraphs, width - 2 * pad, size * CODE_SCALE, "text", where + ("code",)).at(pad, pad)
+    frame = Rect(0.0, 0.0, width, box.height + 2 * pad)
+    return Geometry(frame.h, (box,), parts={"frame": frame})
+
+
+def highlight(code: str, language: str) -> list[list[tuple[str, str]]]:
+    """The code's lines, each as (text, pen) tokens; Pygments names the tokens."""
+    from .highlight import code_tokens
+
+    return code_tokens(code, language)
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+@layout_of("table")
+def layout_table(block: Table, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    pad_x, pad_y = TABLE_PAD[0] * em, (TABLE_PAD[1] + air / 2) * em
+    rows = [block.header] + block.rows
+    widths = table_columns(block, ts, width, size)
+    texts, row_rects, y = [], [], 0.0
+    for r, cells in enumerate(rows):
+        x, boxes = 0.0, []
+        for c, cell in enumerate(cells):
+            cell_where = where + (("header", c) if r == 0 else ("rows", r - 1, c))
+            style, colour = (BOLD, "accent") if r == 0 else (BODY, "text")
+            boxes.append(ts.text(cell, widths[c] - 2 * pad_x, size, style, colour, where=cell_where).at(x + pad_x, y + pad_y))
+            x += widths[c]
+        # Cells of a row share their first baseline.
+        baseline = max(b.first_baseline for b in boxes)
+        boxes = [b.at(b.x, b.y + baseline - b.first_baseline) for b in boxes]
+        height = max(b.y + b.height for b in boxes) - y + pad_y
+        texts += boxes
+        row_rects.append(Rect(0.0, y, width, height))
+        y += height
+    columns, x = [], 0.0
+    for w in widths[:-1]:
+        x += w
+        columns.append(x)
+    return Geometry(y, tuple(texts), parts={"rows": row_rects, "columns": columns, "width": width})
+
+
+def table_columns(block: Table, ts: Typesetter, width: float, size: float) -> list[float]:
+    """Column widths: the given shares, else as an HTML table shares them: each column at
+    least its widest word, the room left given in proportion to what more each would use."""
+    if block.widths:
+        return [width * w / sum(block.widths) for w in block.widths]
+    pad = 2 * TABLE_PAD[0] * size * PT
+    columns = list(zip(block.header, *block.rows))
+    least, most = [], []
+    for c, cells in enumerate(columns):
+        styles = [BOLD] + [BODY] * (len(cells) - 1)
+        least.append(max(ts.min_width(cell, size, s) for cell, s in zip(cells, styles)) + pad)
+        most.append(max(ts.natural_width(cell, size, s) for cell, s in zip(cells, styles)) + pad)
+    if sum(most) <= width:
+        return [m + (width - sum(most)) * m / sum(most) for m in most]
+    if sum(least) >= width:
+        return [width * m / sum(least) for m in least]
+    extra = [m - l for m, l in zip(most, least)]
+    return [l + (width - sum(least)) * e / (sum(extra) or 1) for l, e in zip(least, extra)]
+
+
+# ----------------------------------------------------------------------------- diagrams
+
+
+@layout_of("flow")
+def layout_flow(block: Flow, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    has_notes = any(step.note for step in block.steps)
+    box_w = width * (0.46 if has_notes else 0.8)
+    box_x = 0.0 if has_notes else (width - box_w) / 2
+    pad = FLOW_PAD * em
+    texts, boxes, notes, y = [], [], [], 0.0
+    for n, step in enumerate(block.steps):
+        text = ts.text(step.text, box_w - 2 * pad, size, BODY, align="center", where=where + ("steps", n, "text"))
+        box = Rect(box_x, y, box_w, text.height + 2 * pad)
+        texts.append(text.at(box_x + pad, y + pad))
+        boxes.append(box)
+        row = box.h
+        if step.note:
+            note_x = box.right + FLOW_NOTE_GAP * em
+            note = ts.text(step.note, width - note_x, size * 0.92, BODY, "grey", where=where + ("steps", n, "note"))
+            note_y = y + max(0.0, (box.h - note.height) / 2)
+            texts.append(note.at(note_x, note_y))
+            notes.append((Point(box.right + 0.25 * em, y + box.h / 2), Point(note_x - 0.2 * em, y + box.h / 2)))
+            row = max(row, note_y + note.height - y)
+        y += row + (FLOW_GAP + air) * em
+    height = y - (FLOW_GAP + air) * em
+    arrows = [(Point(a.x + a.w / 2, a.bottom + 0.25 * em), Point(b.x + b.w / 2, b.y - 0.25 * em)) for a, b in zip(boxes, boxes[1:])]
+    return Geometry(height, tuple(texts), parts={"boxes": boxes, "arrows": arrows, "notes": notes})
+
+
+@layout_of("compare")
+def layout_compare(block: Compare, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    pad = COMPARE_PAD * em
+    column_w = (width - COMPARE_VS * em) / 2
+    texts, items, columns, height = [], [], [], 0.0
+    for n, (key, side) in enumerate((("left", block.left), ("right", block.right))):
+        x = n * (column_w + COMPARE_VS * em)
+        colour = side.colour or "accent"
+        title = ts.text(side.title, column_w - 2 * pad, size * 1.2, HAND_BOLD, colour, "center", where + (key, "title")).at(x + pad, pad)
+        entries = [("dot", item, None, where + (key, "items", i)) for i, item in enumerate(side.items)]
+        listed, list_h = _items(entries, ts, column_w - 2 * pad, size, air, x=x + pad, colour=colour)
+        listed = [_shift(i, 0.0, title.y + title.height + 0.3 * em) for i in listed]
+        texts += [title, *(i.text for i in listed)]
+        items += listed
+        height = max(height, title.height + 0.3 * em + list_h + 2 * pad)
+        columns.append((x, colour))
+    rects = [(Rect(x, 0.0, column_w, height), colour) for x, colour in columns]
+    vs_width = ts.natural_width(block.vs, size, HAND_BOLD)
+    vs = ts.text(block.vs, vs_width, size, HAND_BOLD, "text", "center", where + ("vs",))
+    vs = vs.at(width / 2 - vs_width / 2, height / 2 - vs.height / 2)
+    radius = max(vs_width, vs.height) / 2 + 0.35 * em
+    return Geometry(height, (*texts, vs), tuple(items), parts={"columns": rects, "vs": vs, "radius": radius})
+
+
+@layout_of("pipeline")
+def layout_pipeline(block: Pipeline, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    em = size * PT
+    n = len(block.stages)
+    gap = PIPELINE_GAP * em
+    box_w = (width - gap * (n - 1)) / n
+    pad = PIPELINE_PAD * em
+    inner = box_w - 2 * pad
+    headers, notes = [], []
+    for i, stage in enumerate(block.stages):
+        at = where + ("stages", i)
+        parts = []
+        if stage.label or stage.icon:
+            label = (stage.icon + " " if stage.icon else "") + stage.label
+            parts.append(ts.text(label, inner, size, HAND_BOLD, stage.colour or "accent", "center", at + ("label",)))
+        parts.append(ts.text(stage.title, inner, size * PIPELINE_TITLE_SCALE, HAND_BOLD, "text", "center", at + ("title",)))
+        if stage.subtitle:
+            parts.append(ts.text(stage.subtitle, inner, size, HAND, "grey", "center", at + ("subtitle",)))
+        headers.append(parts)
+        entries = [("dot", note, None, at + ("notes", k)) for k, note in enumerate(stage.notes)]
+        notes.append(_items(entries, ts, inner, size, air, colour=stage.colour or "accent"))
+    header_h = max(sum(p.height for p in parts) for parts in headers)
+    notes_h = max(h for _, h in notes)
+    has_notes = any(stage.notes for stage in block.stages)
+    box_h = pad + header_h + (2 * PIPELINE_RULE * em + notes_h if has_notes else 0.0) + pad
+    texts, items, boxes, rules, chains, links = [], [], [], [], [], []
+    chain_bottom = box_h
+    for i, stage in enumerate(block.stages):
+        x = i * (box_w + gap)
+        y = pad
+        for part in headers[i]:
+            texts.append(part.at(x + pad, y))
+            y += part.height
+        boxes.append((Rect(x, 0.0, box_w, box_h), stage.colour or "accent"))
+        if has_notes:
+            rule_y = pad + header_h + PIPELINE_RULE * em * 0.8
+            rules.append((Point(x + box_w * 0.2, rule_y), Point(x + box_w * 0.8, rule_y), stage.colour or "accent"))
+            listed = [_shift(item, x + pad, pad + header_h + PIPELINE_RULE * em * 1.6) for item in notes[i][0]]
+            items += listed
+            texts += [item.text for item in listed]
+        y = box_h + CHAIN_GAP * em * 0.7
+        previous = None
+        for k, link in enumerate(stage.chain):
+            chain_w = box_w * CHAIN_WIDTH
+            text = ts.text(link, chain_w - 2 * CHAIN_PAD * em, size, HAND, "text", "center", where + ("stages", i, "chain", k))
+            rect = Rect(x + (box_w - chain_w) / 2, y, chain_w, text.height + 2 * CHAIN_PAD * em)
+            texts.append(text.at(rect.x + CHAIN_PAD * em, y + CHAIN_PAD * em))
+            chains.append((rect, stage.colour or "accent"))
+            start = Point(x + box_w / 2, box_h + 0.1 * em) if previous is None else Point(x + box_w / 2, previous.bottom + 0.2 * em)
+            links.append((start, Point(x + box_w / 2, rect.y - 0.2 * em), stage.colour or "accent", previous is not None))
+            previous = rect
+            y = rect.bottom + CHAIN_GAP * em
+            chain_bottom = max(chain_bottom, rect.bottom)
+    arrows = []
+    for i in range(n - 1):
+        x = i * (box_w + gap) + box_w
+        colour = block.stages[i + 1].colour or "accent"
+        arrows.append((Point(x + 0.35 * em, box_h / 2), Point(x + gap - 0.35 * em, box_h / 2), colour))
+    return Geometry(chain_bottom, tuple(texts), tuple(items),
+                    parts={"boxes": boxes, "rules": rules, "chains": chains, "links": links, "arrows": arrows})
+
+
+def check_block(block: Block, ts: Typesetter, where: tuple) -> None:
+    """Typeset every text of a block once (at any size), so that its segments are known."""
+    try:
+        layout_block(block, ts, 120.0, 10.0, where)
+    except TextTooWide:
+        pass

@@ -1,0 +1,231 @@
+"""Paragraphs broken into lines from the sizes TeX measured: ragged right, first fit.
+
+A line breaks only at breakable glue; a word parts into its pieces only when it is wider than a
+whole line, and then the line ends with the word's break mark. Every size is in em of the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .paragraphs import Glue, Paragraph, Segment, Word
+
+Metrics = Mapping[str, tuple[float, float, float]]  # segment TeX -> width, height, depth (em)
+EPSILON = 1e-4  # em: widths are worked out to four decimals
+
+
+@dataclass(frozen=True)
+class Line:
+    """Segments at their x offsets (em), the line's width, and its height and depth."""
+
+    items: tuple[tuple[float, Segment], ...]
+    width: float
+    height: float
+    depth: float
+
+
+class TooWide(Exception):
+    """A word (or a piece of it) is wider than the line it must go on."""
+
+    def __init__(self, word: Word, needs: float, has: float):
+        super().__init__(word.text)
+        self.word = word
+        self.needs = needs
+        self.has = has
+
+
+@dataclass
+class _Builder:
+    metrics: Metrics
+    start: float
+    parts: list[tuple[float, Segment]] = field(default_factory=list)
+    x: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.x = self.start
+
+    @property
+    def empty(self) -> bool:
+        return not self.parts
+
+    def add(self, glue: Glue | None, segments: tuple[Segment, ...]) -> None:
+        if glue is not None and self.parts:
+            self.x += glue_width(glue, self.metrics)
+        for segment in segments:
+            self.parts.append((self.x, segment))
+            self.x += self.metrics[segment.tex][0]
+
+    def line(self, align: str, width: float) -> Line:
+        shift = (width - self.x) / 2 if align == "center" else 0.0
+        height = max(self.metrics[s.tex][1] for _, s in self.parts)
+        depth = max(self.metrics[s.tex][2] for _, s in self.parts)
+        return Line(tuple((x + shift, s) for x, s in self.parts), self.x, height, depth)
+
+
+def glue_width(glue: Glue | None, metrics: Metrics) -> float:
+    if glue is None or glue.space is None:
+        return 0.0
+    return glue.count * metrics[glue.space.tex][0]
+
+
+def word_width(word: Word, metrics: Metrics) -> float:
+    return sum(metrics[s.tex][0] for piece in word.pieces for s in piece)
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    words: list[float]  # each word's width
+    glues: list[float]
+    flat: list[tuple[Segment, ...]]  # each word's segments
+    heights: list[float]  # each word's tallest segment
+    depths: list[float]
+    chunks: list[tuple[int, int]]  # runs of words that no glue may part
+
+
+def _sizes(paragraph: Paragraph, metrics: Metrics) -> _Sizes:
+    """A paragraph's sizes, worked out once per paragraph and metrics."""
+    key = (id(paragraph), id(metrics))
+    found = _SIZES.get(key)
+    if found is None or found[0] is not paragraph or found[1] is not metrics:
+        flat = [tuple(s for piece in w.pieces for s in piece) for w in paragraph.words]
+        chunks, start = [], 0
+        for k in range(1, len(flat) + 1):
+            if k == len(flat) or paragraph.glues[k - 1].breakable:
+                chunks.append((start, k))
+                start = k
+        sizes = _Sizes(
+            [sum(metrics[s.tex][0] for s in f) for f in flat],
+            [glue_width(g, metrics) for g in paragraph.glues],
+            flat,
+            [max(metrics[s.tex][1] for s in f) for f in flat],
+            [max(metrics[s.tex][2] for s in f) for f in flat],
+            chunks,
+        )
+        found = _SIZES[key] = (paragraph, metrics, sizes)
+    return found[2]
+
+
+_SIZES: dict = {}
+
+
+def fast_breaks(paragraph: Paragraph, width: float, metrics: Metrics) -> list[tuple[int, int, float, float]] | None:
+    """(first word, past the last word, height, depth) of each line, when no word must part
+    (else None: break_lines does that). The same breaks as break_lines, without building lines."""
+    sizes = _sizes(paragraph, metrics)
+    indent = glue_width(paragraph.indent, metrics)
+    hang = _hang(paragraph, metrics)
+    found, start, x = [], 0, indent
+    for first, end in sizes.chunks:
+        lead = sizes.glues[first - 1] if first > start else 0.0
+        chunk = sum(sizes.words[first:end]) + sum(sizes.glues[first:end - 1])
+        if x + lead + chunk <= width + EPSILON:
+            x += lead + chunk
+            continue
+        if first == start:
+            return None
+        found.append((start, first, max(sizes.heights[start:first]), max(sizes.depths[start:first])))
+        start, x = first, hang + chunk
+        if x > width + EPSILON:
+            return None
+    if start < len(sizes.words):
+        found.append((start, len(sizes.words), max(sizes.heights[start:]), max(sizes.depths[start:])))
+    return found
+
+
+def make_line(paragraph: Paragraph, first: int, end: int, width: float, metrics: Metrics, start: float) -> Line:
+    """The line of words first to end, starting at start (em)."""
+    sizes = _sizes(paragraph, metrics)
+    line = _Builder(metrics, start)
+    for k in range(first, end):
+        line.add(paragraph.glues[k - 1] if k > first else None, sizes.flat[k])
+    return line.line(paragraph.align, width)
+
+
+def _hang(paragraph: Paragraph, metrics: Metrics) -> float:
+    """Where lines after the first start: code continues two spaces further in."""
+    if paragraph.indent:
+        return glue_width(paragraph.indent, metrics) + 2 * glue_width(Glue(paragraph.indent.space), metrics)
+    if any(w.breakmark for w in paragraph.words):
+        return 2 * _space_of(paragraph, metrics)
+    return 0.0
+
+
+def widest_word(paragraph: Paragraph, metrics: Metrics) -> float:
+    """The narrowest line the paragraph can be set in without parting a word."""
+    indent = glue_width(paragraph.indent, metrics)
+    return max((word_width(w, metrics) + (indent if n == 0 else 0) for n, w in enumerate(paragraph.words)), default=0.0)
+
+
+def natural_width(paragraph: Paragraph, metrics: Metrics) -> float:
+    """The width of the paragraph set on one line."""
+    return (glue_width(paragraph.indent, metrics) + sum(word_width(w, metrics) for w in paragraph.words)
+            + sum(glue_width(g, metrics) for g in paragraph.glues))
+
+
+def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Line]:
+    """The paragraph's lines at this width; TooWide when a piece of a word cannot fit."""
+    words, glues = paragraph.words, paragraph.glues
+    indent = glue_width(paragraph.indent, metrics)
+    hang = _hang(paragraph, metrics)
+    lines: list[Line] = []
+    line = _Builder(metrics, indent)
+
+    def new_line() -> _Builder:
+        lines.append(line.line(paragraph.align, width))
+        return _Builder(metrics, hang)
+
+    def fits(glue: Glue | None, extra: float) -> bool:
+        lead = glue_width(glue, metrics) if not line.empty else 0.0
+        return line.x + lead + extra <= width + EPSILON
+
+    sizes = _sizes(paragraph, metrics)
+    word_widths, glue_widths, flat = sizes.words, sizes.glues, sizes.flat
+    pos = 0
+    while pos < len(words):
+        end = pos + 1
+        while end < len(words) and not glues[end - 1].breakable:
+            end += 1
+        lead = glue_widths[pos - 1] if pos and not line.empty else 0.0
+        chunk = sum(word_widths[pos:end]) + sum(glue_widths[pos:end - 1])
+        if line.x + lead + chunk <= width + EPSILON:
+            for k in range(pos, end):
+                line.add(glues[k - 1] if k else None, flat[k])
+            pos = end
+            continue
+        if not line.empty:
+            line = new_line()
+            continue
+        # Alone on a line, the chunk is still too wide. Words that no glue may part (a bracket
+        # and its word, kana and their small kana) are refused together; a single word parts.
+        if end - pos > 1:
+            text = " ".join(w.text for w in words[pos:end])
+            raise TooWide(Word((), text, words[pos].offset), chunk, width - line.x)
+        line = _part_word(words[pos], None, line, lines, paragraph, width, hang, metrics)
+        pos = end
+    if not line.empty:
+        lines.append(line.line(paragraph.align, width))
+    return lines
+
+
+def _part_word(word: Word, glue: Glue | None, line: _Builder, lines: list[Line], paragraph: Paragraph,
+               width: float, hang: float, metrics: Metrics) -> _Builder:
+    """Set a word wider than a line piece by piece, ending each full line with its break mark."""
+    mark = metrics[word.breakmark.tex][0] if word.breakmark else 0.0
+    for n, piece in enumerate(word.pieces):
+        need = sum(metrics[s.tex][0] for s in piece) + (mark if n + 1 < len(word.pieces) else 0.0)
+        lead = glue_width(glue, metrics) if not line.empty else 0.0
+        if line.x + lead + need > width + EPSILON:
+            if line.empty:
+                raise TooWide(word, need, width - line.x)
+            if word.breakmark and n:
+                line.add(None, (word.breakmark,))
+            lines.append(line.line(paragraph.align, width))
+            line = _Builder(metrics, hang)
+            if line.x + need > width + EPSILON:
+                raise TooWide(word, need, width - line.x)
+        line.add(glue if n == 0 else None, piece)
+    return line
+
+
+def _space_of(paragraph: Paragraph, metrics: Metrics) -> float:
+    return next((metrics[g.space.tex][0] for g in paragraph.glues if g.space is not None), 0.3)

@@ -1,0 +1,316 @@
+"""User text as TeX will set it: paragraphs of words joined by glue, words made of segments.
+
+A segment is a run of one font and style that TeX sets as one box and measures once; a word is
+what must stay on one line (its pieces may part only when the word is wider than a whole line);
+glue is a space, or nothing where CJK characters may break. Which font draws each segment is
+decided here from the fonts' character sets, so TeX never meets a missing glyph.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import emoji, markup
+from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
+from .fonts import Faces
+
+LONG_WORD = 18  # characters; a longer word gets places where it may part if it must
+MIN_PIECE = 3  # characters: no part of a parted word is shorter
+_BREAK_AFTER = frozenset("/.,:;_-)]}=&|>\\")
+
+# Japanese line-breaking rules (kinsoku), also applied to Latin brackets: no line starts with
+# closing punctuation or a small kana, none ends with an opening bracket.
+NO_LINE_START = frozenset(")]}）〕〉》」』】〙〗〟’”｠»、。，．,.:;!?！？：；・ー～ヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ‐゠–〜")
+NO_LINE_END = frozenset("([{（〔〈《「『【〘〖〝‘“｟«")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """TeX for one box of text, complete with its font; mark is "", "highlight" or "code"."""
+
+    tex: str
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Word:
+    """What stays on one line. Its pieces part only when it is wider than a line; then a line
+    that ends inside it ends with breakmark, if it has one."""
+
+    pieces: tuple[tuple[Segment, ...], ...]
+    text: str
+    offset: int
+    breakmark: Segment | None = None
+
+
+@dataclass(frozen=True)
+class Glue:
+    """Between two words: count spaces as wide as space (None: no width), where a line may
+    break unless breakable is False."""
+
+    space: Segment | None
+    count: int = 1
+    breakable: bool = True
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    words: tuple[Word, ...]
+    glues: tuple[Glue, ...]  # one fewer than words
+    align: str = "left"
+    indent: Glue | None = None  # before the first word (code keeps its indentation)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a paragraph is set: its role's fonts, and bold throughout (headings)."""
+
+    role: str = "body"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class _Char:
+    """One character (or emoji, formula, code run) of flattened markup, with its style."""
+
+    kind: str  # char, emoji, math, code, space, zwsp, break
+    text: str
+    offset: int
+    bold: bool = False
+    pen: str = ""
+    mark: str = ""
+
+
+def build_paragraphs(text: str, style: Style, faces: Faces, align: str = "left") -> list[Paragraph]:
+    """The paragraphs of a piece of user text (markup already checked)."""
+    spans, _ = markup.parse(unicodedata.normalize("NFC", text))
+    chars = list(_flatten(spans, style.bold, "", ""))
+    paragraphs: list[Paragraph] = []
+    current: list[_Char] = []
+    for char in chars:
+        if char.kind == "break":
+            paragraphs.append(_paragraph(current, style, faces, align))
+            current = []
+        elif char.kind == "display":
+            if current:
+                paragraphs.append(_paragraph(current, style, faces, align))
+                current = []
+            paragraphs.append(_paragraph([char], style, faces, "center"))
+        else:
+            current.append(char)
+    if current or not paragraphs:
+        paragraphs.append(_paragraph(current, style, faces, align))
+    return [p for p in paragraphs if p.words] or paragraphs[:1]
+
+
+def build_code_lines(lines: list[list[tuple[str, str]]], faces: Faces) -> list[Paragraph]:
+    """Paragraphs of a code block: each line a list of (text, pen) tokens; spaces kept as typed."""
+    paragraphs = []
+    offset = 0
+    for tokens in lines:
+        chars = [_Char("code", piece, offset, pen=pen) for text, pen in tokens for piece in re.split(r"( +)", text) if piece]
+        indent = None
+        if chars and chars[0].text.startswith(" "):
+            indent = Glue(_space_segment(faces, "code", False, ""), len(chars[0].text), breakable=False)
+            chars = chars[1:]
+        paragraph = _paragraph(chars, Style("code"), faces, "left")
+        paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent))
+        offset += sum(len(t) for t, _ in tokens) + 1
+    return paragraphs
+
+
+def _flatten(spans: list[markup.Span], bold: bool, pen: str, mark: str):
+    for span in spans:
+        if span.kind == "text":
+            for n, char in enumerate(span.text):
+                at = span.start + n
+                if char == "\n":
+                    yield _Char("break", char, at)
+                elif char == " " or is_other_space(char):
+                    yield _Char("space", " ", at, bold, pen, mark)
+                elif char == ZERO_WIDTH_SPACE:
+                    yield _Char("zwsp", char, at)
+                elif char not in INVISIBLE:
+                    yield _Char("char", char, at, bold, pen, mark)
+        elif span.kind == "code":
+            for piece in re.split(r"( +)", span.text):
+                if piece:
+                    yield _Char("code", piece, span.start, bold, pen, mark or "code")
+        elif span.kind in ("emoji", "math", "display"):
+            yield _Char(span.kind, span.text, span.start, bold, pen, mark)
+        else:
+            yield from _flatten(
+                span.children,
+                bold or span.kind == "bold",
+                span.text if span.kind == "pen" else pen,
+                "highlight" if span.kind == "highlight" else mark,
+            )
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
+            or 0xF900 <= code <= 0xFAFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF
+            or 0x20000 <= code <= 0x3FFFF)
+
+
+def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Paragraph:
+    """Words and glue from a run of flattened characters."""
+    words: list[list[_Char]] = []
+    glues: list[Glue] = []
+    pending: Glue | None = None
+    for char in chars:
+        if char.kind == "space" or (char.kind == "code" and char.text.startswith(" ")):
+            if words and pending is None:
+                role = "code" if char.kind == "code" else style.role
+                pending = Glue(_space_segment(faces, role, char.bold, char.mark), len(char.text))
+            continue
+        if char.kind == "zwsp":
+            if words and pending is None:
+                pending = Glue(None)
+            continue
+        joins_cjk = (char.kind == "char" and _is_cjk(char.text)) or (
+            words and words[-1][-1].kind == "char" and _is_cjk(words[-1][-1].text))
+        if words and (pending is not None or joins_cjk or char.kind == "display"):
+            glues.append(pending or Glue(None))
+            words.append([char])
+        elif words:
+            words[-1].append(char)
+        else:
+            words.append([char])
+        pending = None
+    built = [_word(w, style, faces) for w in words]
+    return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align)
+
+
+def _kinsoku(glues: list[Glue], words: list[Word]) -> list[Glue]:
+    """No break before closing punctuation or a word of punctuation alone, none after an
+    opening bracket."""
+    kept = []
+    for n, glue in enumerate(glues):
+        before, after = words[n].text, words[n + 1].text
+        if glue.breakable and (after[:1] in NO_LINE_START or before[-1:] in NO_LINE_END or _is_punctuation(after)):
+            glue = Glue(glue.space, glue.count, breakable=False)
+        kept.append(glue)
+    return kept
+
+
+def _is_punctuation(text: str) -> bool:
+    """Punctuation alone, other than an opening bracket or quote (which may start a line)."""
+    return bool(text) and unicodedata.category(text[0]) not in ("Ps", "Pi") and all(
+        unicodedata.category(c)[0] == "P" for c in text)
+
+
+def _role(char: _Char, role: str) -> str:
+    return "code" if char.kind == "code" else role
+
+
+def _word(chars: list[_Char], style: Style, faces: Faces) -> Word:
+    text = "".join(c.text for c in chars)
+    pieces = _pieces(chars) if len(text) > LONG_WORD else [chars]
+    families = _word_families(chars, style.role, faces)
+    built = tuple(tuple(_segments(piece, style.role, families, faces)) for piece in pieces)
+    breakmark = None
+    if any(c.kind == "code" for c in chars):
+        breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code"), "↩", faces)
+    return Word(built, text, chars[0].offset, breakmark)
+
+
+def _pieces(chars: list[_Char]) -> list[list[_Char]]:
+    """A long word cut after punctuation, else every LONG_WORD characters."""
+    flat: list[_Char] = []
+    for char in chars:
+        if char.kind == "code":
+            flat.extend(_Char("code", c, char.offset + n, char.bold, char.pen, char.mark) for n, c in enumerate(char.text))
+        else:
+            flat.append(char)
+    pieces, current = [], []
+    for char in flat:
+        current.append(char)
+        if (char.text in _BREAK_AFTER and len(current) >= MIN_PIECE) or len(current) >= LONG_WORD:
+            pieces.append(current)
+            current = []
+    if current and pieces and len(current) < MIN_PIECE:
+        pieces[-1].extend(current)
+    elif current:
+        pieces.append(current)
+    return pieces
+
+
+def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str | None]:
+    """Per role in the word (prose, code): one font for all its letters when one font of the
+    chain draws them all, so that a word is never drawn in two hands; else None, to choose
+    per character."""
+    families: dict[str, str | None] = {}
+    for char_role in {_role(c, role) for c in chars}:
+        letters = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role)
+        chain = faces.chains[char_role]
+        families[char_role] = chain[0] if faces.fonts is None or not letters else faces.fonts.face_for(letters, chain)
+    return families
+
+
+def _clusters(text: str) -> list[str]:
+    """Grapheme clusters enough for choosing fonts: a base and its combining marks."""
+    clusters: list[str] = []
+    for char in text:
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _segments(chars: list[_Char], role: str, families: dict[str, str | None], faces: Faces) -> list[Segment]:
+    """Runs of one font and style, as TeX."""
+    runs: list[tuple[tuple, str]] = []  # (key, text)
+    for char in chars:
+        if char.kind in ("emoji", "math", "display"):
+            runs.append(((char.kind, char.bold, char.pen, char.mark), char.text))
+            continue
+        char_role = _role(char, role)
+        for cluster in _clusters(char.text):
+            face = families.get(char_role) or faces.choose(cluster, char_role)
+            key = ("text", char.bold, char.pen, char.mark, face, char_role)
+            if runs and runs[-1][0] == key:
+                runs[-1] = (key, runs[-1][1] + cluster)
+            else:
+                runs.append((key, cluster))
+    return [_segment(key, text, faces) for key, text in runs]
+
+
+def _segment(key: tuple, text: str, faces: Faces) -> Segment:
+    kind, bold, pen, mark = key[:4]
+    colour = f"\\color{{ts-{pen}}}" if pen else ""
+    if kind == "emoji":
+        code = emoji.emoji_code(text)
+        hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c)
+                         and c not in (emoji.ZWJ, emoji.VS16))
+        return Segment(f"\\tsemoji{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark)
+    if kind in ("math", "display"):
+        command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"
+        return Segment(f"{{{colour}{command}{{{text.strip()}}}}}", mark)
+    declared = faces.face(key[5], key[4], any(_is_cjk(c) for c in text))
+    weight = "\\bfseries" if bold else ""
+    tex = f"{colour}{declared.command}{weight} {escape_chars(text)}"
+    if declared.rise:
+        return Segment(f"{{\\raisebox{{{declared.rise:.3f}em}}{{{tex}}}}}", mark)
+    return Segment(f"{{{tex}}}", mark)
+
+
+def _space_segment(faces: Faces, role: str, bold: bool, mark: str) -> Segment:
+    weight = "\\bfseries" if bold else ""
+    return Segment(f"{{{faces.face(role, faces.chains[role][0], False).command}{weight}\\ }}", mark)
+
+
+def segments_of(paragraphs: list[Paragraph]):
+    """Every segment TeX must measure for these paragraphs."""
+    for paragraph in paragraphs:
+        for glue in (*paragraph.glues, paragraph.indent):
+            if glue is not None and glue.space is not None:
+                yield glue.space
+        for word in paragraph.words:
+            if word.breakmark is not None:
+                yield word.breakmark
+            for piece in word.pieces:
+                yield from piece
