@@ -590,7 +590,7 @@ def test_top_level_single_value(tmp_path):
 def test_binary_file(tmp_path):
     problem = only_problem(write(tmp_path, b"title: Cheese\n\x00\x01\x02\xff\n"))
     assert "binary file" in problem.message
-    assert problem.line == 1
+    assert problem.line == 2  # where the first NUL is
 
 
 def test_not_utf8(tmp_path):

@@ -16,11 +16,12 @@ import yaml
 
 from . import pipeline
 from .errors import ContentError, Problem
+from .machine import user_cache
 from .model import missing_fonts
-from .source import Source, load_source, parse_source
+from .content import CONTENT_SUFFIXES, load_content
+from .source import Source, parse_source
 
 SheetSource = str | os.PathLike | dict
-CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dp
             fragment: bool = False, force: bool = False, timeout: float = 60.0) -> Result:
     """Build a sheet to <out_dir>/<name>.tex, .pdf and .png and return their paths.
 
-    source is a content file (a path, as str or Path), YAML text, or a dict of the same
-    content. name is the file's stem, else "sheet". Without out_dir the files go to a folder
+    source is a content file (a path, as str or Path: YAML, a Markdown note or an image-model
+    prompt), YAML text, or a dict of the same content. name is the file's stem, else "sheet". Without out_dir the files go to a folder
     of texsheet's in the user's cache (~/.cache/texsheet/sheets/<name>-<digest of the content>).
     Raises TexsheetError (ContentError for content, with every problem and its place).
     """
@@ -92,7 +93,7 @@ def _load(source: SheetSource) -> tuple[Source, str]:
         return parse_source(text, Path("<dict>")), "sheet"
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_a_path(source)):
         path = Path(source)
-        return load_source(path), path.stem
+        return load_content(path)[0], path.stem
     if isinstance(source, str):
         return parse_source(source, Path("<text>")), "sheet"
     raise TypeError(f"a sheet is a path, YAML text or a dict, not {type(source).__name__}")
@@ -103,5 +104,4 @@ def _looks_like_a_path(text: str) -> bool:
 
 
 def _cache_folder(name: str, text: str) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "texsheet" / "sheets" / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    return user_cache() / "sheets" / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"

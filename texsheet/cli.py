@@ -12,11 +12,9 @@ from pathlib import Path
 
 import click
 
-from . import api
-from . import diff as sheet_diff
-from . import pipeline
+from . import api, pipeline
+from .content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
 from .errors import TexsheetError
-from .schema import content_schema, format_reference
 from .theme import THEMES
 
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
@@ -106,7 +104,7 @@ def validate_command(files: tuple[Path, ...]) -> None:
 @click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNG (30 to {MAX_DPI})")
 @click.option("--interval", default=0.5, type=click.FloatRange(0.1, 60), show_default=True, help="seconds between looks at the files")
 def watch_command(target: Path, output_dir: Path, dpi: int, interval: float) -> None:
-    """Rebuild TARGET (a sheet, or every *.yaml in a folder) whenever it or a template is saved.
+    """Rebuild TARGET (a sheet, or every sheet in a folder) whenever it or a template is saved.
 
     Errors are printed with their place in the content; the last good outputs stay. Ctrl-C stops.
     """
@@ -114,7 +112,7 @@ def watch_command(target: Path, output_dir: Path, dpi: int, interval: float) -> 
     seen: dict[Path, float] = {}
     try:
         while True:
-            sheets = sorted(target.glob("*.yaml")) if target.is_dir() else [target]
+            sheets = sorted(p for p in target.iterdir() if p.suffix in CONTENT_SUFFIXES) if target.is_dir() else [target]
             templates = pipeline.template_files()
             stamps = {path: _mtime(path) for path in [*sheets, *templates]}
             templates_changed = any(stamps[p] != seen.get(p) for p in templates)
@@ -153,6 +151,8 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
 
     OLD and NEW are content files; or OLD alone with --rev REV, the same file at a git revision.
     """
+    from . import diff as sheet_diff  # Pillow's image tools: only diff needs them
+
     if (new is None) == (rev is None):
         click.echo("texsheet diff: give OLD and NEW, or one file and --rev REV", err=True)
         sys.exit(2)
@@ -173,6 +173,41 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
     sys.exit(1)
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), help="the YAML to write (default: content/<name>.yaml)")
+@click.option("--force", is_flag=True, help="overwrite the YAML if it exists")
+def import_command(file: Path, target: Path | None, force: bool) -> None:
+    """Write the content YAML of a Markdown note or an image-model prompt, for further editing.
+
+    What the import guessed, or kept as text because the format has no place for it, is said
+    in comments in the YAML, and here.
+    """
+    from .markdown import to_yaml
+
+    target = target or Path("content") / f"{file.stem}.yaml"
+    if target.exists() and not force:
+        click.echo(f"{target} exists; not overwritten (--force overwrites it)", err=True)
+        sys.exit(1)
+    try:
+        source, notes = load_content(file)
+        if file.suffix.lower() not in MARKDOWN_SUFFIXES:
+            raise TexsheetError(f"{file}: import reads Markdown notes and image-model prompts (.md, .txt), not {file.suffix or 'this file'}")
+        text = to_yaml(source, notes)
+    except TexsheetError as error:
+        click.echo(f"{error}", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    for note in notes:
+        click.echo(f"{file}:{note.line}: {note.message}")
+    problems = api.validate(target)
+    click.echo(f"wrote {target} ({len(notes)} note{'s' if len(notes) != 1 else ''}, as comments in it); "
+               + ("it validates: texsheet compile " + str(target) if not problems else f"{len(problems)} problems to fix:"))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
 @main.command("new")
 @click.argument("name")
 @click.option("-d", "--dir", "folder", default=Path("content"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="where to write it")
@@ -191,4 +226,6 @@ def new_command(name: str, folder: Path) -> None:
 @click.option("--markdown", is_flag=True, help="print the README's tables of every key instead")
 def schema_command(markdown: bool) -> None:
     """Print the JSON Schema of the content format (for editors' YAML language servers)."""
+    from .schema import content_schema, format_reference
+
     click.echo(format_reference() if markdown else json.dumps(content_schema(), indent=2, ensure_ascii=False))

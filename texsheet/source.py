@@ -94,9 +94,14 @@ class _StrictLoader(yaml.SafeLoader):
 def load_source(path: Path) -> Source:
     """Read a content file; every problem is a ContentError with its file:line:column."""
     path = Path(path)
+    return parse_source(read_text(path).removeprefix("\ufeff"), path)
 
-    def fail(message: str, line: int = 1, column: int = 1) -> ContentError:
-        return ContentError([Problem(path, line, column, message)])
+
+def read_text(path: Path) -> str:
+    """A content file's text: unreadable, oversized, binary and non-UTF-8 files are ContentErrors."""
+
+    def fail(message: str, line: int = 1) -> ContentError:
+        return ContentError([Problem(path, line, 1, message)])
 
     try:
         raw = path.read_bytes()
@@ -109,13 +114,11 @@ def load_source(path: Path) -> Source:
     if len(raw) > MAX_FILE_BYTES:
         raise fail(f"the content is {len(raw)} bytes; content may be at most {MAX_FILE_BYTES}")
     if b"\0" in raw:
-        raise fail("this is a binary file, not YAML text")
+        raise fail("this is a binary file, not text", raw[: raw.index(b"\0")].count(b"\n") + 1)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line) from None
-    return parse_source(text.removeprefix("\ufeff"), path)
+        raise fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x})", raw[: error.start].count(b"\n") + 1) from None
 
 
 def parse_source(text: str, path: Path) -> Source:
