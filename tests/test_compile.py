@@ -61,7 +61,7 @@ def test_default_sheet_shows_the_seed_text(default_build, phrase):
 def test_default_sheet_png_matches_page_and_dpi(default_build):
     with Image.open(default_build.png) as image:
         assert image.size == (827, 1170)  # A4 at 100 dpi, rounded up by pdftoppm
-        assert len(set(image.convert("RGB").resize((64, 90)).getdata())) > 100  # a drawing, not a blank page
+        assert len(image.convert("RGB").resize((64, 90)).getcolors(64 * 90)) > 100  # a drawing, not a blank page
 
 
 def test_default_sheet_embeds_handwriting_fonts(default_build):
@@ -162,28 +162,48 @@ def test_the_final_tex_holds_no_trial_typesetting(default_build):
 
 
 def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
-    from texsheet import build
+    from texsheet import build, render
 
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(DEFAULT_SHEET.read_text(encoding="utf-8"), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
     measured = []
-    real = build.run_measure
+    real = render.render_driver
 
-    def counting(tex, timeout=60.0, keep_log=None):
-        records = real(tex, timeout, keep_log)
-        measured.append(len(records))
-        return records
+    def counting(preamble, segments, picture):
+        measured.append(len(segments))
+        return real(preamble, segments, picture)
 
-    monkeypatch.setattr(build, "run_measure", counting)
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("지식 습득", "지식 획득"), encoding="utf-8")
+    monkeypatch.setattr("texsheet.pipeline.render_driver", counting)
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("지식 습득 (", "지식 획득 ("), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
     assert measured and 1 <= measured[0] <= 3
     compile_sheet(sheet, tmp_path / "out", dpi=30, force=True)
-    assert len(measured) == 1  # nothing new: no measuring pass at all
+    assert len(measured) == 1  # nothing new: no measuring at all
 
 
-def test_tex_error_names_the_error_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch):
+def test_texsheets_build_and_the_tex_built_on_its_own_give_the_same_pixels(default_build, tmp_path):
+    """The .tex texsheet publishes is the sheet: built alone, beside its icons, it draws what
+    texsheet's own run (measuring and drawing in one) drew."""
+    import shutil
+
+    shutil.copy(default_build.tex, tmp_path)
+    shutil.copytree(default_build.tex.parent / "texsheet-icons", tmp_path / "texsheet-icons")
+    done = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", default_build.tex.name],
+                          cwd=tmp_path, capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
+    assert done.returncode == 0
+    def pixels(pdf):
+        subprocess.run(["pdftoppm", "-r", "60", "-singlefile", str(pdf), str(pdf.with_suffix(""))], check=True)
+        with Image.open(pdf.with_suffix(".ppm")) as image:
+            return image.convert("RGB").tobytes()
+    alone = pixels(tmp_path / default_build.pdf.name)
+    ours = tmp_path / "ours.pdf"
+    shutil.copy(default_build.pdf, ours)
+    assert pixels(ours) == alone
+
+
+@pytest.mark.parametrize("measured_before", [True, False], ids=["drawn-from-kept-measurements", "measured-and-drawn"])
+def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch, measured_before):
     from texsheet import pipeline
     from texsheet.errors import BuildError
 
@@ -191,10 +211,16 @@ def test_tex_error_names_the_error_and_a_log_that_still_exists(tmp_path, tex_ava
     out = tmp_path / "out"
     good = compile_sheet(sheet, out, dpi=30)
     before = good.pdf.read_bytes()
-    broken = "% !TEX program = xelatex\n\\documentclass{article}\n\\begin{document}\n% text (text.yaml:12)\n\\undefinedmacro\n\\end{document}\n"
-    monkeypatch.setattr(pipeline, "render_tex", lambda *args: broken)
+    if not measured_before:
+        (out / ".text.measure.json").unlink()
+    real = pipeline.render_picture
+
+    def broken(*args):  # a TeX error inside the picture, under the comment that names its block
+        return real(*args).replace("% text (text.yaml:12)\n", "% text (text.yaml:12)\n\\undefinedmacro\n")
+
+    monkeypatch.setattr(pipeline, "render_picture", broken)
     with pytest.raises(BuildError) as error:
-        compile_sheet(sheet, out, dpi=30)
+        compile_sheet(sheet, out, dpi=30, force=True)
     message = str(error.value)
     assert message.startswith("text.yaml:12: TeX error: Undefined control sequence.")
     log = re.search(r"\(full log: (.+)\)", message).group(1)

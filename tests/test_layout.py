@@ -48,7 +48,7 @@ def assert_nothing_spills(layout) -> None:
 
 def test_sparse_sheet_takes_the_largest_size_and_fills_the_page(tmp_path):
     layout = plan(tmp_path, sheet(panel("One", bullets(3)) + panel("Two", bullets(2))))
-    assert {p.size for p in layout.panels} == {16.0}  # the theme's max_font_size
+    assert {p.size for p in layout.panels} == {24.0}  # the theme's max_font_size
     bottom = max(p.frame.bottom for p in layout.panels)
     assert bottom == pytest.approx(layout.height - 7.0, abs=0.1)  # down to the bottom margin
     assert_nothing_spills(layout)

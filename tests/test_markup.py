@@ -147,7 +147,7 @@ def test_nfd_hangul_is_set_as_nfc():
 
 # What a text segment's TeX may contain besides escaped characters: its font and style switches.
 _ALLOWED = re.compile(r"\\(?:tsf[A-Za-z]+|bfseries|color\{ts-[a-z]+\}|textbackslash\{\}|textasciitilde\{\}|"
-                      r"textasciicircum\{\}|tsemoji\{\d+\}|[&%$#_{} ])")
+                      r"textasciicircum\{\}|tsemoji\{[0-9a-f-]+\}\{\d+\}|raisebox\{-?[\d.]+em\}|[&%$#_{} ])")
 
 
 def _braces_balance(text: str) -> bool:

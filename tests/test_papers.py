@@ -334,7 +334,7 @@ def test_tex_is_the_same_whatever_the_hash_seed(tmp_path, tex_available):
         code = ("import sys; from pathlib import Path; from texsheet import pipeline; "
                 "m = pipeline.this_machine(); source, sheet = pipeline.load_sheet(Path(sys.argv[1]), None, m); "
                 "cache = Path(sys.argv[2]) / '.llm-grand-summary.measure.json'; "
-                "sys.stdout.write(pipeline.render_tex(source, sheet, m, cache, Path(sys.argv[2]), 60, None))")
+                "sys.stdout.write(pipeline.render_tex(source, sheet, m, cache))")
         result = subprocess.run([sys.executable, "-c", code, str(sheet), str(tmp_path)],
                                 capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         renders.add(result.stdout)

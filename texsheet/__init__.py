@@ -1,4 +1,6 @@
 """texsheet: hand-drawn-looking one-page study sheets from content YAML, via LaTeX/TikZ."""
+__version__ = "0.2.0"
+
 from .api import Result, compile, validate
 from .errors import BuildError, ContentError, Problem, TexsheetError
 

@@ -43,6 +43,7 @@ CHAIN_WIDTH = 0.78  # of a stage box
 CHAIN_GAP = 1.6  # em between chain boxes, for the arrow
 CHAIN_PAD = 0.4
 CODE_SCALE = 0.9
+MIN_MATH_SCALE = 0.8  # a displayed formula may be set this much smaller than its text, to fit
 CODE_PAD = 0.55
 
 BODY = Style("body")
@@ -253,10 +254,11 @@ def layout_callout(block: Callout, ts: Typesetter, width: float, size: float, wh
 
 @layout_of("math")
 def layout_math(block: MathBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
-    """A formula is never broken: one wider than the column is set smaller, to fit."""
+    """A formula is never broken: one wider than the column is set smaller, down to
+    MIN_MATH_SCALE of the text around it; narrower than that, the column is too narrow."""
     text = "$$" + block.math + "$$"
     natural = ts.natural_width(text, size)
-    scaled = math.floor(size * min(1.0, width / natural) * 100) / 100 if natural else size
+    scaled = math.floor(size * max(MIN_MATH_SCALE, min(1.0, width / natural)) * 100) / 100 if natural else size
     box = ts.text(text, width, scaled, BODY, align="center", where=where + ("math",))
     return Geometry(box.height, (box,), parts={"scale": scaled / size})
 

@@ -17,6 +17,8 @@ _BMP_EMOJI = set(
 def is_emoji_start(text: str, index: int) -> bool:
     """Whether an emoji cluster starts at text[index]."""
     char = text[index]
+    if char in (VS16, ZWJ):  # a stray selector or joiner starts nothing
+        return False
     if ord(char) >= 0x1F000 or char in _BMP_EMOJI:
         return True
     return index + 1 < len(text) and text[index + 1] == VS16 and ord(char) > 0x7F

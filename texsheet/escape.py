@@ -12,8 +12,9 @@ MAX_FIELD_LENGTH = 2000
 # sign for it), so it is a character like any other here.
 _OVERRIDES = {"^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
 ZERO_WIDTH_SPACE = "\u200b"
-# Joiners and invisible separators have nothing to draw (emoji sequences keep theirs).
-INVISIBLE = frozenset("\u200c\u200d\u2060")
+# Joiners, invisible separators and variation selectors have nothing to draw (emoji sequences
+# keep theirs).
+INVISIBLE = frozenset("\u200c\u200d\u2060\ufe0e\ufe0f")
 
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 

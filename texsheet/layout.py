@@ -9,6 +9,7 @@ little, so the page is full and its sizes even. Millimetres, origin at the page'
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,18 +26,21 @@ from .units import PT
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
 TITLE_GAP = 2.4  # mm between a panel's title line and its content (the underline runs there)
 COLUMN_GAP = 4.0  # mm between the columns of a panel
-PANEL_TITLE_SIZE = 14.0  # pt
+PANEL_TITLE_SIZE = 14.0  # pt, at least; with larger body text, TITLE_SCALE times the body's
 HERO_TITLE_SIZE = 17.0
+TITLE_SCALE = 1.4
+HERO_TITLE_SCALE = 1.7
 SUBTITLE_SCALE = 0.8  # of the title's size
 MIN_TITLE_SIZE = 9.0  # a panel title shrinks to fit its width down to this, then is refused
-BANNER_TITLE_SIZE = 20.0
+BANNER_TITLE_SIZE = 20.0  # pt, at least; with larger body text, BANNER_SCALE times the body's
+BANNER_SCALE = 1.8
 BANNER_SUBTITLE_SIZE = 12.0
 MIN_BANNER_TITLE_SIZE = 11.0
 BANNER_PADDING = 3.2  # mm above and below the banner's text
 BANNER_SIDE = 8.0  # mm on either side of the banner's text
 GROW = 1.25  # a panel with room to spare sets its text up to this much larger than the page's
 SIZE_STEP = 0.25  # pt
-MAX_AIR = 1.2  # em of room to spare a panel may put between the lines of its lists
+MAX_AIR = 2.0  # em of room to spare a panel may put between the lines of its lists
 AIR_STEP = 0.1
 AIR_BETWEEN_BLOCKS = 2.0  # blocks part by this many times the air between lines
 WIDTH_STEPS = 24  # rounds of moving width between the panels of a row
@@ -115,18 +119,24 @@ class _Planner:
         self.panel_height = lru_cache(maxsize=None)(self._panel_height)
         self.block_height = lru_cache(maxsize=None)(self._block_height)
         self.title_size = lru_cache(maxsize=None)(self._title_size)
+        self.balanced: dict[int, list[float]] = {}
 
     # ------------------------------------------------------------------ the plan
 
     def plan(self) -> Layout:
         sheet, theme = self.sheet, self.sheet.theme
-        banner, title, subtitle = self.banner()
-        top = banner.bottom + self.gap
-        room = self.height - self.margin - top - self.gap * (len(sheet.rows) - 1)
         low, high = theme.min_font_size, theme.font_size or theme.max_font_size
-        size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
-        if size is None:
-            self.refuse_overflow(low, room)
+        body = low
+        # The banner's title keeps in step with the body text: sized for the body the page
+        # would have under a banner of the smallest title, then the page sized again under it.
+        for _ in range(2):
+            banner, title, subtitle = self.banner(body)
+            top = banner.bottom + self.gap
+            room = self.height - self.margin - top - self.gap * (len(sheet.rows) - 1)
+            size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
+            if size is None:
+                self.refuse_overflow(low, room)
+            body = size
         heights, widths = self.rows_at(size, room, fill=True)
         panels, y = [], top
         for r, row in enumerate(sheet.rows):
@@ -183,9 +193,10 @@ class _Planner:
         if any(p.width is not None for p in panels):
             shares = [p.width or 1.0 for p in panels]
             return [free * s / sum(shares) for s in shares]
-        widths = [free / len(panels)] * len(panels)
+        # Start where the last size's search ended (the balance hardly moves with the size).
+        widths = self.balanced.get(r) or [free / len(panels)] * len(panels)
         heights = [self.panel_height(r, p, round(w, 2), size) for p, w in enumerate(widths)]
-        step = free / len(panels) / 4
+        step = free / len(panels) / (16 if r in self.balanced else 4)
         for _ in range(WIDTH_STEPS):
             tall, short = max(range(len(panels)), key=heights.__getitem__), min(range(len(panels)), key=heights.__getitem__)
             if heights[tall] - heights[short] < 0.5 or step < 0.5:
@@ -198,24 +209,27 @@ class _Planner:
                 widths, heights = trial, trial_heights
             else:
                 step /= 2
+        self.balanced[r] = widths
         return widths
 
     # ------------------------------------------------------------------ panels
 
-    def title_zone(self, r: int, p: int, width: float) -> float:
-        """mm above a panel's content: its title line, the gap, the padding."""
+    def title_zone(self, r: int, p: int, width: float, body: float) -> float:
+        """mm above a panel's content at a body size: its title line, the gap, the padding."""
         panel = self.sheet.rows[r].panels[p]
-        size = self.title_size(r, p, round(width, 2))
+        size = self.title_size(r, p, round(width, 2), body)
         if size is None:
             return float("inf")
         title, subtitle = self.panel_title(panel, ("rows", r, "panels", p), width - 2 * PANEL_PADDING, size)
         below = subtitle.y + subtitle.height if subtitle is not None else title.height
         return PANEL_PADDING + below + TITLE_GAP
 
-    def _title_size(self, r: int, p: int, width: float) -> float | None:
+    def _title_size(self, r: int, p: int, width: float, body: float) -> float | None:
+        """A panel title's size: in step with the body text, shrunk to fit its width down to
+        MIN_TITLE_SIZE (None: it does not fit even then)."""
         panel = self.sheet.rows[r].panels[p]
-        where = ("rows", r, "panels", p, "title")
-        start = HERO_TITLE_SIZE if panel.hero else PANEL_TITLE_SIZE
+        start = max(HERO_TITLE_SIZE, HERO_TITLE_SCALE * body) if panel.hero else max(PANEL_TITLE_SIZE, TITLE_SCALE * body)
+        start = round(start / SIZE_STEP) * SIZE_STEP
         text = _title_text(panel)
         return fit_size(lambda s: self.ts.natural_width(text, s, TITLE_STYLE) <= width - 2 * PANEL_PADDING,
                         MIN_TITLE_SIZE, start, SIZE_STEP)
@@ -238,7 +252,7 @@ class _Planner:
 
     def _panel_height(self, r: int, p: int, width: float, size: float) -> float:
         """mm a panel needs at this width and body size (inf: it cannot be set that narrow)."""
-        zone = self.title_zone(r, p, width)
+        zone = self.title_zone(r, p, width, size)
         if zone == float("inf"):
             return zone
         content = self.columns(r, p, width - 2 * PANEL_PADDING, size)
@@ -271,7 +285,7 @@ class _Planner:
                 heights = []
                 for w, group in zip(widths, groups):
                     em = size * PT
-                    total = sum(self.block_height(r, p, b, round(w / em, 3)) for b in group) * em
+                    total = sum(self.block_height(r, p, b, _quantized(w / em)) for b in group) * em
                     heights.append(total + BLOCK_GAP * em * max(0, len(group) - 1))
                 height = max(heights)
                 if height < float("inf") and (best is None or height < best[0] - 0.01):
@@ -304,7 +318,7 @@ class _Planner:
         r, p = where[1], where[3]
         theme = self.sheet.theme
         width = round(frame.w, 2)
-        zone = self.title_zone(r, p, width)
+        zone = self.title_zone(r, p, width, page_size_pt)
         if zone == float("inf"):
             self.refuse_title(panel, where, frame.w)
         content_h = frame.h - zone - PANEL_PADDING
@@ -320,7 +334,7 @@ class _Planner:
             self.refuse_panel(panel, where, inner, content_h)
         height, widths, groups = self.columns(r, p, inner, size)
         air = self.air(panel, where, widths, groups, size, content_h)
-        title_size = self.title_size(r, p, width)
+        title_size = self.title_size(r, p, width, page_size_pt)
         title, subtitle = self.panel_title(panel, where, frame.w - 2 * PANEL_PADDING, title_size)
         title = title.at(frame.x + PANEL_PADDING, frame.y + PANEL_PADDING)
         if subtitle is not None:
@@ -357,12 +371,14 @@ class _Planner:
 
     # ------------------------------------------------------------------ the banner
 
-    def banner(self) -> tuple[Rect, TextBox, TextBox | None]:
+    def banner(self, body: float) -> tuple[Rect, TextBox, TextBox | None]:
+        """The banner at a body size: its title as large as BANNER_SCALE times the body (at least
+        BANNER_TITLE_SIZE) and the page's width allow, its subtitle likewise."""
         sheet = self.sheet
         width = self.inner - 2 * BANNER_SIDE
         text = _banner_text(sheet)
-        size = fit_size(lambda s: self.ts.natural_width(text, s, TITLE_STYLE) <= width, MIN_BANNER_TITLE_SIZE,
-                        BANNER_TITLE_SIZE, SIZE_STEP)
+        start = round(max(BANNER_TITLE_SIZE, BANNER_SCALE * body) / SIZE_STEP) * SIZE_STEP
+        size = fit_size(lambda s: self.ts.natural_width(text, s, TITLE_STYLE) <= width, MIN_BANNER_TITLE_SIZE, start, SIZE_STEP)
         if size is None:
             need = self.ts.natural_width(text, MIN_BANNER_TITLE_SIZE, TITLE_STYLE)
             raise _Refused([self.source.problem(("title",), f"the title is too long for one line: at {MIN_BANNER_TITLE_SIZE:g} pt "
@@ -371,8 +387,9 @@ class _Planner:
         subtitle = None
         height = BANNER_PADDING * 2 + title.height
         if sheet.subtitle:
+            sub_start = round(max(BANNER_SUBTITLE_SIZE, BANNER_SUBTITLE_SIZE * size / BANNER_TITLE_SIZE) / SIZE_STEP) * SIZE_STEP
             sub_size = fit_size(lambda s: self.ts.natural_width(sheet.subtitle, s, Style("hand")) <= width,
-                                MIN_TITLE_SIZE, BANNER_SUBTITLE_SIZE, SIZE_STEP)
+                                MIN_TITLE_SIZE, sub_start, SIZE_STEP)
             if sub_size is None:
                 raise _Refused([self.source.problem(("subtitle",), "the subtitle is too long for one line; shorten it")])
             subtitle = self.ts.text(sheet.subtitle, width, sub_size, Style("hand"), "grey", "center", ("subtitle",))
@@ -396,7 +413,7 @@ class _Planner:
         for r, row in enumerate(self.sheet.rows):
             widths = self.row_widths(r, low)
             for p, panel in enumerate(row.panels):
-                if self.title_size(r, p, round(widths[p], 2)) is None:
+                if self.title_size(r, p, round(widths[p], 2), low) is None:
                     self.refuse_title(panel, ("rows", r, "panels", p), widths[p])
         problems = self.too_wide(low)
         if not problems:
@@ -446,3 +463,10 @@ class _Planner:
 
 
 TITLE_STYLE = Style("hand", bold=True)
+WIDTH_QUANTUM = 0.2  # em: blocks are measured at widths rounded down to this, so searches reuse them
+
+
+def _quantized(width: float) -> float:
+    """A width rounded down to WIDTH_QUANTUM: a block set there needs at least the height it
+    needs at the width itself, so a layout decided on it never overflows."""
+    return math.floor(width / WIDTH_QUANTUM + 1e-9) * WIDTH_QUANTUM

@@ -5,6 +5,7 @@ so the same content renders the same wherever the answer is the same.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,12 @@ class Machine:
     fonts: FontSet | None
     twemoji: dict[str, int] | None
     missing: tuple[str, ...] = field(default=())  # what could not be asked, said in a line each
+    twemoji_pdf: Path | None = None  # the icons' drawings, a page each
+
+
+def user_cache() -> Path:
+    """texsheet's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "texsheet"
 
 
 def probe_machine() -> Machine:
@@ -33,17 +40,18 @@ def probe_machine() -> Machine:
     font_set = fonts.probe_fonts()
     if font_set is None:
         missing.append("fonts not checked: fontconfig (fc-list) is not installed")
-    twemoji = _twemoji_pages()
-    if twemoji is None:
+    sty, pdf = _kpsewhich("twemojis.sty", TWEMOJI_PDF)
+    if sty is None:
         missing.append("emoji not checked: the LaTeX package twemojis is not installed (kpsewhich twemojis.sty)")
-    return Machine(font_set, twemoji, tuple(missing))
+    twemoji = read_twemoji_codes(sty.read_text(encoding="utf-8")) if sty else None
+    return Machine(font_set, twemoji, tuple(missing), pdf)
 
 
-def _twemoji_pages() -> dict[str, int] | None:
+def _kpsewhich(*names: str) -> list[Path | None]:
+    """Where TeX finds each file, in one kpsewhich call (None: not found, or no TeX)."""
     try:
-        found = subprocess.run(["kpsewhich", "twemojis.sty"], capture_output=True, text=True, check=False, timeout=30).stdout.strip()
+        found = subprocess.run(["kpsewhich", *names], capture_output=True, text=True, check=False, timeout=30).stdout.split("\n")
     except (FileNotFoundError, subprocess.TimeoutExpired):
-        return None
-    if not found:
-        return None
-    return read_twemoji_codes(Path(found).read_text(encoding="utf-8"))
+        return [None] * len(names)
+    by_name = {Path(line).name: Path(line) for line in found if line}
+    return [by_name.get(name) for name in names]

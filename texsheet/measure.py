@@ -10,17 +10,17 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import build
 from .lines import Metrics
 from .paragraphs import Segment
-from .render import REFERENCE_SIZE
+
+Sizes = dict[str, tuple[float, float, float]]  # segment key -> width, height, depth (em)
 
 
 def segment_key(segment: Segment) -> str:
     return hashlib.sha256(segment.tex.encode()).hexdigest()[:20]
 
 
-def read_cache(path: Path, fonts_key: str) -> dict[str, tuple[float, float, float]]:
+def read_cache(path: Path, fonts_key: str) -> Sizes:
     """Measurements kept from earlier builds, if they were made with the same fonts."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -31,23 +31,27 @@ def read_cache(path: Path, fonts_key: str) -> dict[str, tuple[float, float, floa
         return {}
 
 
-def write_cache(path: Path, fonts_key: str, sizes: dict[str, tuple[float, float, float]]) -> None:
+def write_cache(path: Path, fonts_key: str, sizes: Sizes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"fonts": fonts_key, "sizes": dict(sorted(sizes.items()))}, separators=(",", ":"))
     path.write_text(text, encoding="utf-8")
 
 
-def measure(segments: set[Segment], known: dict[str, tuple[float, float, float]], measure_tex, work: Path,
-            timeout: float, keep_log: Path | None) -> tuple[Metrics, dict[str, tuple[float, float, float]]]:
-    """Metrics (segment TeX -> em sizes) for every segment: from known, or measured by one TeX
-    run over measure_tex(the segments missing). Returns them and the updated known sizes."""
-    ordered = sorted(segments, key=lambda s: s.tex)
-    missing = [s for s in ordered if segment_key(s) not in known]
+def unmeasured(segments: set[Segment], known: Sizes) -> list[Segment]:
+    """The segments known lacks, in a stable order."""
+    return sorted((s for s in segments if segment_key(s) not in known), key=lambda s: s.tex)
+
+
+def with_records(known: Sizes, measured: list[Segment], records: list[tuple[int, float, float, float]],
+                 reference: float) -> Sizes:
+    """known and what TeX measured of the segments measured (records in pt at reference size)."""
     sizes = dict(known)
-    if missing:
-        tex = work / "measure.tex"
-        tex.write_text(measure_tex(missing), encoding="utf-8", newline="\n")
-        for n, width, height, depth in build.run_measure(tex, timeout, keep_log):
-            sizes[segment_key(missing[n])] = (width / REFERENCE_SIZE, height / REFERENCE_SIZE, depth / REFERENCE_SIZE)
-    metrics = {s.tex: sizes[segment_key(s)] for s in ordered}
-    return metrics, {segment_key(s): sizes[segment_key(s)] for s in ordered}
+    for n, width, height, depth in records:
+        sizes[segment_key(measured[n])] = (width / reference, height / reference, depth / reference)
+    return sizes
+
+
+def metrics_of(segments: set[Segment], sizes: Sizes) -> tuple[Metrics, Sizes]:
+    """Segment TeX -> size for every segment, and the sizes worth keeping (these segments')."""
+    kept = {segment_key(s): sizes[segment_key(s)] for s in segments}
+    return {s.tex: kept[segment_key(s)] for s in segments}, kept

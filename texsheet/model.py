@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import itertools
 import re
 import types
@@ -15,8 +16,6 @@ import typing
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, NewType
-
-from pygments.lexers import get_all_lexers
 
 from . import markup
 from .emoji import emoji_code
@@ -36,7 +35,14 @@ Colour = NewType("Colour", str)  # a pen colour name
 Icon = NewType("Icon", str)  # one emoji, typed as itself
 FontName = NewType("FontName", str)  # a font family installed on the machine
 FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"  # what a FontName may look like before fc-list is asked
-LANGUAGES = frozenset(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
+
+
+@functools.cache
+def languages() -> frozenset[str]:
+    """Every Pygments lexer name a code block may give (read once, when first asked)."""
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(alias for _, aliases, _, _ in get_all_lexers() for alias in aliases)
 
 
 def fld(default: Any = dataclasses.MISSING, *, doc: str, **limits: Any) -> Any:
@@ -81,7 +87,7 @@ class Theme:
     code_font: FontName = fld("D2Coding", doc="monospace font of code (Hangul and Latin)")
     font_size: float | None = fld(None, doc="body text size, pt; left out, texsheet chooses it to fill the page", minimum=5, maximum=20)
     min_font_size: float = fld(6.5, doc="smallest size a panel's text may shrink to, to fit, pt", minimum=4, maximum=20)
-    max_font_size: float = fld(16.0, doc="largest size text may grow to, to fill the page, pt", minimum=5, maximum=30)
+    max_font_size: float = fld(24.0, doc="largest size text may grow to, to fill the page, pt", minimum=5, maximum=30)
     seed: int = fld(1, doc="seed of the hand-drawn wobble; change it for another drawing", minimum=0, maximum=99999)
     wobble: float = fld(0.7, doc="how far hand-drawn lines stray, pt (0 for ruler-straight lines)", minimum=0, maximum=3)
 
@@ -401,8 +407,8 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
                 problems.append(source.problem(where, f"{_name(where)}: an icon is one emoji typed as itself, such as 🧀"))
             else:
                 emoji_icon(where, value, 0)
-        elif tp is Language and value and value not in LANGUAGES:
-            problems.append(source.problem(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, LANGUAGES)}"))
+        elif tp is Language and value and value not in languages():
+            problems.append(source.problem(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, languages())}"))
     return problems
 
 

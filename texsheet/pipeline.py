@@ -4,24 +4,25 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import build, measure
+from . import __version__, build, measure
 from .fragment import render_fragment, render_style
-from .layout import ask_texts, layout_sheet
-from .machine import Machine, probe_machine
+from .layout import ask_texts, layout_sheet, page_size
+from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
 from .fonts import make_faces
 from .render import Source as RenderSource
-from .render import render_measure, render_preamble, render_sheet
-from .source import Source, load_source
+from .render import ICONS, MEASURED, REFERENCE_SIZE, render_document, render_driver, render_picture, render_preamble
+from .content import load_content
+from .source import Source
 from .typeset import Typesetter
 
 
@@ -42,14 +43,16 @@ class Outputs:
     fragment: Path | None = None  # <stem>-fragment.tex, when asked for
     style: Path | None = None  # texsheet.sty, beside the fragment
     cached: bool = False  # True when the outputs were current and nothing was built
+    icons: tuple[Path, ...] = ()  # texsheet-icons/CODE.pdf, the icons the .tex places
 
     def files(self) -> list[Path]:
-        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style) if p is not None]
+        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style, *self.icons) if p is not None]
 
 
 def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None) -> tuple[Source, Sheet]:
-    """Read and validate a content file; theme, if given, replaces the theme's name."""
-    return check_sheet(load_source(path), theme, machine)
+    """Read and validate a content file (YAML, Markdown or a prompt); theme, if given,
+    replaces the theme's name."""
+    return check_sheet(load_content(path)[0], theme, machine)
 
 
 def check_sheet(source: Source, theme: str | None = None, machine: Machine | None = None,
@@ -89,52 +92,100 @@ def compile_sheet(
 
 def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: int = 200, timeout: float = 60.0,
                 force: bool = False, fragment: bool = False) -> Outputs:
-    """Build validated content to output_dir/<stem>.tex, .pdf and .png (see compile_sheet)."""
+    """Build validated content to output_dir/<stem>.tex, .pdf and .png (see compile_sheet).
+
+    Text TeX has not measured for this sheet before is measured in the same TeX run that draws
+    the page (build.run_tex_measuring); else the page is drawn from the kept measurements.
+    """
     machine = this_machine()
-    with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as work:
-        tex_text = render_tex(source, sheet, machine, output_dir / f".{stem}.measure.json", Path(work), timeout,
-                              output_dir / f"{stem}.log")
-        texts = {f"{stem}.tex": tex_text}
-        if fragment:
-            texts[f"{stem}-fragment.tex"] = render_fragment(stem)
-            texts["texsheet.sty"] = render_style()
-        key = _cache_key(texts, dpi)
-        current = None if force else _current_outputs(output_dir, stem, key)
-        if current:
-            return current
-        made = {name: Path(work) / name for name in texts}
-        for name, text in texts.items():
-            made[name].write_text(text, encoding="utf-8", newline="\n")
-        tex = made[f"{stem}.tex"]
-        pdf = build.run_latexmk(tex, timeout=timeout, keep_log=output_dir / f"{stem}.log")
-        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi)
+    drawing = _Drawing(source, sheet, machine)
+    cache = output_dir / f".{stem}.measure.json"
+    known = measure.read_cache(cache, drawing.fonts_key)
+    missing = measure.unmeasured(drawing.segments, known)
+    extras = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
+    with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
+        work = Path(folder)
+        tex = work / f"{stem}.tex"
+        keep_log = output_dir / f"{stem}.log"
+        pages = drawing.icon_pages()
+        icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
+        if not missing:
+            texts = {tex.name: drawing.document(measure.metrics_of(drawing.segments, known)[0]), **extras}
+            key = _cache_key(texts, dpi)
+            current = None if force else _current_outputs(output_dir, stem, key)
+            if current:
+                return current
+            _write(texts, work)
+            pdf = build.run_tex(tex, timeout=timeout, keep_log=keep_log)
+        else:
+            def draw(records: list[build.Record]) -> str:
+                sizes = measure.with_records(known, missing, records, REFERENCE_SIZE)
+                metrics, kept = measure.metrics_of(drawing.segments, sizes)
+                measure.write_cache(cache, drawing.fonts_key, kept)
+                texts[tex.name] = drawing.document(metrics)
+                return drawing.picture
+
+            texts = dict(extras)
+            driver = work / DRIVER
+            driver.write_text(render_driver(drawing.preamble, missing, PICTURE), encoding="utf-8", newline="\n")
+            pdf = build.run_tex_measuring(driver, work / f"{PICTURE}.tex", MEASURED, draw, timeout, keep_log)
+            key = _cache_key(texts, dpi)
+            _write(texts, work)
+            pdf = pdf.rename(work / f"{stem}.pdf")
+        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, page_size(sheet)[1])
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
         with open(output_dir / f".{stem}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            extra = [_publish(made[name], output_dir) for name in texts if name != tex.name]
-            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra)
+            extra = [_publish(work / name, output_dir) for name in extras]
+            published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
+            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra, icons=published)
             _write_stamp(output_dir, stem, key, outputs)
             return outputs
 
 
-def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path, work: Path, timeout: float,
-               keep_log: Path | None) -> str:
-    """The sheet's .tex: its text measured by TeX (what was measured before is kept in cache),
-    laid out, and drawn."""
-    faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
-    typesetter = Typesetter(faces)
-    ask_texts(sheet, typesetter)
-    every_face = " ".join(f"{declared.command} " for declared in faces.declared.values())
-    fonts_key = hashlib.sha256(render_preamble(sheet, faces, every_face).encode()).hexdigest()
-    known = measure.read_cache(cache, fonts_key)
-    metrics, sizes = measure.measure(typesetter.segments(), known, lambda missing: render_measure(sheet, faces, missing),
-                                     work, timeout, keep_log)
-    if sizes != known:
-        measure.write_cache(cache, fonts_key, sizes)
-    layout = layout_sheet(sheet, typesetter.measured(metrics), source)
-    widths = {tex: size[0] for tex, size in metrics.items()}
-    return render_sheet(sheet, layout, faces, widths, RenderSource(source.path.name, _element_lines(source)))
+DRIVER = "texsheet-driver.tex"  # a build that measures first: the driver, and the picture it then reads
+PICTURE = "texsheet-picture"
+
+
+class _Drawing:
+    """A sheet ready to be drawn once its text is measured: its faces, every segment of its
+    text, the preamble they need, and the key under which their measurements are kept."""
+
+    def __init__(self, source: Source, sheet: Sheet, machine: Machine):
+        self.source, self.sheet = source, sheet
+        self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
+        self.typesetter = Typesetter(self.faces)
+        ask_texts(sheet, self.typesetter)
+        self.segments = self.typesetter.segments()
+        self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
+        every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
+        self.fonts_key = hashlib.sha256(render_preamble(sheet, self.faces, every_face).encode()).hexdigest()
+        self.picture = ""
+
+    def icon_pages(self) -> dict[str, int]:
+        """The page in the Twemoji PDF of every icon the sheet shows."""
+        text = "".join(s.tex for s in self.segments)
+        return {code: int(page) for code, page in re.findall(r"\\tsemoji\{([0-9a-f-]+)\}\{(\d+)\}", text)}
+
+    def document(self, metrics) -> str:
+        """The sheet's .tex, laid out from metrics; its picture is kept in self.picture."""
+        layout = layout_sheet(self.sheet, self.typesetter.measured(metrics), self.source)
+        widths = {tex: size[0] for tex, size in metrics.items()}
+        self.picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
+        return render_document(self.preamble, self.picture, self.source.path.name)
+
+
+def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> str:
+    """The sheet's .tex from the measurements kept in cache (all its text must be there)."""
+    drawing = _Drawing(source, sheet, machine)
+    known = measure.read_cache(cache, drawing.fonts_key)
+    return drawing.document(measure.metrics_of(drawing.segments, known)[0])
+
+
+def _write(texts: dict[str, str], folder: Path) -> None:
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
 
 
 def _element_lines(source: Source) -> dict:
@@ -143,17 +194,17 @@ def _element_lines(source: Source) -> dict:
 
 
 def template_files() -> list[Path]:
-    """The files the output depends on besides the content: templates and the latexmkrc."""
+    """The files the output depends on besides the content: the templates."""
     folder = Path(str(resources.files("texsheet.tex_templates")))
-    return sorted(folder.glob("*.j2")) + [build.latexmkrc()]
+    return sorted(folder.glob("*.j2"))
 
 
 def _cache_key(texts: dict[str, str], dpi: int) -> str:
     """What the outputs depend on: the generated files (content, templates, theme, texsheet's
-    code all show in them), the PNG's resolution, the latexmkrc, and a fixed build date."""
-    recipe = build.latexmkrc().read_bytes()
+    code all show in them), the PNG's resolution, the TeX commands, and a fixed build date."""
+    recipe = " ".join(build.XELATEX + build.XDVIPDFMX).encode()
     parts = [*(f"{name}\n{text}".encode() for name, text in sorted(texts.items())), str(dpi).encode(), recipe,
-             os.environ.get("SOURCE_DATE_EPOCH", "").encode(), importlib.metadata.version("texsheet").encode()]
+             os.environ.get("SOURCE_DATE_EPOCH", "").encode(), __version__.encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -166,7 +217,7 @@ def _file_digest(path: Path) -> str:
 
 
 def _write_stamp(output_dir: Path, stem: str, key: str, outputs: Outputs) -> None:
-    files = {p.name: _file_digest(p) for p in outputs.files()}
+    files = {str(p.relative_to(output_dir)): _file_digest(p) for p in outputs.files()}
     _stamp(output_dir, stem).write_text(json.dumps({"key": key, "files": files}, indent=1), encoding="utf-8")
 
 
@@ -180,11 +231,13 @@ def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
         return None
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
     extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty") if name in stamp["files"]]
-    return Outputs(*paths, *extra, cached=True)
+    icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
+    return Outputs(*paths, *extra, cached=True, icons=icons)
 
 
 def _publish(made: Path, output_dir: Path) -> Path:
     """Copy beside the target, then rename over it: a reader never sees half a file."""
+    output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / made.name
     handle, temporary = tempfile.mkstemp(prefix=f".{made.name}.", dir=output_dir)
     os.close(handle)

@@ -26,7 +26,9 @@ from .units import PT, fmt
 from .wobble import coordinates, element_seed, ellipse, rectangle, wobble
 
 ENGINE = "xelatex"
+ICONS = "texsheet-icons"  # the folder beside the .tex holding the icons it places, CODE.pdf each
 REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
+MEASURED = "texsheet-measured"  # what a driver says on the terminal when it has measured
 FRAME_STEP = 20.0  # pt: wobble step of the page's frames
 BOX_STEP = 12.0  # of boxes inside blocks
 LINE_STEP = 14.0  # of rules and arrows
@@ -203,17 +205,26 @@ def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
 # ----------------------------------------------------------------------------- the document
 
 
-def render_sheet(sheet: Sheet, layout: Layout, faces: Faces, widths: dict[str, float], source: Source) -> str:
-    """The complete .tex of the sheet: the page holding its picture. widths is each
-    segment's width in em, as TeX measured it."""
+def render_picture(sheet: Sheet, layout: Layout, widths: dict[str, float], source: Source) -> str:
+    """The sheet's picture: paper, banner, panels and blocks. widths is each segment's width in
+    em, as TeX measured it."""
     text = _Text(widths)
     panels = [_panel_view(sheet, panel, source, text) for panel in layout.panels]
-    body = _ENV.get_template("picture.tex.j2").render(
+    return _ENV.get_template("picture.tex.j2").render(
         sheet=sheet, layout=layout, panels=panels, source_name=source.name, text=text, pen=lambda element: _Pen(sheet, element),
     )
+
+
+def render_document(preamble: str, picture: str, source_name: str) -> str:
+    """The complete .tex of a sheet: a page holding its picture, buildable on its own."""
     return _ENV.get_template("sheet.tex.j2").render(
-        preamble=NoEscape(render_preamble(sheet, faces, body)), body=NoEscape(body), source_name=source.name, engine=ENGINE,
+        preamble=NoEscape(preamble), body=NoEscape(picture), source_name=source_name, engine=ENGINE,
     )
+
+
+def render_sheet(sheet: Sheet, layout: Layout, faces: Faces, widths: dict[str, float], source: Source) -> str:
+    """The complete .tex of the sheet, its preamble holding what its text uses."""
+    return render_document(render_preamble(sheet, faces, "".join(widths)), render_picture(sheet, layout, widths, source), source.name)
 
 
 def render_block(sheet: Sheet, placed: Placed, widths: dict[str, float], source_name: str = "sheet", line: int = 0) -> str:
@@ -246,8 +257,10 @@ def _block_tex(sheet: Sheet, placed: Placed, source_name: str, line: int, text: 
             f"\\begin{{scope}}[shift={{({fmt(placed.x)},{fmt(-placed.y)})}}]\n{inner}\n\\end{{scope}}")
 
 
-def render_preamble(sheet: Sheet, faces: Faces, body: str) -> str:
-    """Packages, the fonts the body uses, the theme's colours and texsheet's macros."""
+def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
+    """Packages, the fonts text uses (the TeX of the sheet's segments), the theme's colours and
+    texsheet's macros."""
+    body = text
     used = sorted({d for d in faces.declared.values() if re.search(re.escape(d.command) + r"(?![A-Za-z])", body)},
                   key=lambda d: d.command)
     families = [(NoEscape(d.command), d.name, NoEscape(d.options)) for d in used]
@@ -257,14 +270,19 @@ def render_preamble(sheet: Sheet, faces: Faces, body: str) -> str:
         pens=PALETTES[theme.palette],
         theme=theme,
         math="\\tsmath{" in body or "\\tsdisplaymath{" in body,
-        emoji_text=faces.emoji_text if "\\tsemoji{" in body else None,
+        emoji="\\tsemoji{" in body,
+        emoji_text=faces.emoji_text,
+        icons=NoEscape(ICONS),
     )
 
 
-def render_measure(sheet: Sheet, faces: Faces, segments: list[Segment]) -> str:
-    """A document that sets every segment at the reference size and writes its width, height
-    and depth, one line each, to <jobname>.measured."""
-    body = "\n".join(f"\\tsmeasure{{{n}}}{{{segment.tex}}}" for n, segment in enumerate(segments))
-    return _ENV.get_template("measure.tex.j2").render(
-        preamble=NoEscape(render_preamble(sheet, faces, body)), body=NoEscape(body), size=REFERENCE_SIZE,
+def render_driver(preamble: str, segments: list[Segment], picture_file: str) -> str:
+    """The document of a build that measures first: it sets every segment at the reference
+    size and writes its width, height and depth to <jobname>.measured (a line each, numbered as
+    segments), says MEASURED on the terminal and waits for a line there; then it inputs
+    picture_file, which texsheet wrote meanwhile, and ends as the sheet's own .tex would."""
+    measures = "\n".join(f"\\tsmeasure{{{n}}}{{{segment.tex}}}" for n, segment in enumerate(segments))
+    return _ENV.get_template("driver.tex.j2").render(
+        preamble=NoEscape(preamble), measures=NoEscape(measures), size=REFERENCE_SIZE, marker=NoEscape(MEASURED),
+        picture=NoEscape(picture_file),
     )

@@ -9,7 +9,7 @@ import typing
 from typing import Any
 
 from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .model import BLOCK_KINDS, FONT_NAME_PATTERN, LANGUAGES, Block, Code, Colour, FontName, Formula, Language, Sheet, Text
+from .model import BLOCK_KINDS, languages, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Language, Sheet, Text
 from .theme import PEN_COLOURS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -124,7 +124,7 @@ def _string(tp: Any, meta: typing.Mapping[str, Any], default: Any) -> dict:
     elif tp is FontName:
         schema["pattern"] = f"^(?:{FONT_NAME_PATTERN})$"
     elif tp is Language:
-        schema["enum"] = [""] + sorted(LANGUAGES)
+        schema["enum"] = [""] + sorted(languages())
     else:
         # Free text: the choices and patterns above already admit only plain characters.
         schema["maxLength"] = MAX_FIELD_LENGTH

@@ -47,7 +47,7 @@ class _SetLines:
         return tuple(built)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TextBox:
     """Text broken into lines at a width, its top left at (x, y) mm; line baselines are mm
     below the box's top. where is the content field it came from."""
