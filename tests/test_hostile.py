@@ -93,11 +93,19 @@ UNUSUAL: list[tuple[str, str]] = [
 def squash(text: str) -> str:
     """Text as compared: NFC, whitespace and invisible format characters (category Cf) removed.
 
-    Format characters (zero-width space and joiners, soft hyphen) have no glyph on paper; whether
-    a PDF keeps them is not what this file tests.
+    Format characters (zero-width space and joiners, soft hyphen) and variation selectors have no
+    glyph on paper; whether a PDF keeps them is not what this file tests.
     """
     text = unicodedata.normalize("NFC", text)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf" and c not in "\ufe0e\ufe0f")
+
+
+def page_order(text: str) -> str:
+    """Text in the order its letters stand on the page, which is how pdftotext reads them: a word
+    written right to left (Arabic, Hebrew) reversed."""
+    if text and all(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return text[::-1]
+    return text
 
 
 MARKUP_CHARACTERS = r"\\*={}`$"
@@ -238,9 +246,9 @@ class Batches:
         seen: dict[str, list[str]] = {"files": [], "fls": [], "tex": []}
 
         def watched(real_run):
-            def run(tex: Path, timeout: float = 60.0, keep_log: Path | None = None):
+            def run(tex: Path, *args, **kwargs):
                 try:
-                    return real_run(tex, timeout, keep_log)
+                    return real_run(tex, *args, **kwargs)
                 finally:  # the build folder is deleted afterwards: look at it now
                     seen["files"] = sorted(p.name for p in tex.parent.iterdir())
                     seen["tex"].append(tex.read_text(encoding="utf-8"))
@@ -252,8 +260,8 @@ class Batches:
         error = outputs = None
         old_cwd = os.getcwd()
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(build, "run_latexmk", watched(build.run_latexmk))
-            patch.setattr(build, "run_measure", watched(build.run_measure))
+            patch.setattr(build, "run_tex", watched(build.run_tex))
+            patch.setattr(build, "run_tex_measuring", watched(build.run_tex_measuring))
             os.chdir(cwd)  # TeX runs in its own folder; a relative write would land here or there
             try:
                 outputs = compile_sheet(sheet, out, dpi=30, timeout=180)
@@ -268,8 +276,9 @@ class Batches:
         canaries = [str(p) for folder in (content, out, cwd) for p in folder.rglob("*") if CANARY in p.name]
         canaries += [f"(build folder) {name}" for name in seen["files"] if CANARY in name]
         reads = [line for line in seen["fls"] if line.startswith("INPUT") and "hostname" in line]
-        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "fdb_latexmk", "xdv", "pdf", "png", "latexmk-output")}
-        expected_files |= {f"measure.{ext}" for ext in ("tex", "log", "aux", "fls", "measured", "latexmk-output")}
+        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "xdv", "pdf", "png", "tex-output", "pdf-output")}
+        expected_files |= {f"texsheet-driver.{ext}" for ext in ("tex", "log", "aux", "fls", "measured", "xdv", "pdf", "tex-output", "pdf-output")}
+        expected_files |= {"texsheet-picture.tex", "texsheet-icons", "sheet-half0.ppm", "sheet-half1.ppm"}
         stray = [name for name in seen["files"] if name not in expected_files]
         common = dict(
             yaml_path=sheet, yaml_text=sheet.read_text(encoding="utf-8"), canaries=canaries,
@@ -323,7 +332,7 @@ def _assert_confined(outcome: Outcome) -> None:
 
 def _assert_reads_back(case: Case, outcome: Outcome) -> None:
     assert outcome.text is not None, f"the markers around {case.typed!r} are missing from the PDF text"
-    assert outcome.text == case.expected, (
+    assert outcome.text == page_order(case.expected), (
         f"{case.typed!r} reads back as {outcome.text!r}, expected {case.expected!r}\n"
         f"generated .tex:\n{_tex_lines_with(outcome.tex, case.marker)}"
     )
@@ -476,10 +485,10 @@ def test_a_build_that_cannot_finish_is_stopped_with_all_its_processes(tmp_path: 
     tex.write_text("\\documentclass{article}\\begin{document}\\loop\\iftrue\\repeat\\end{document}\n", encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(BuildError, match=r"did not finish within 3 s") as caught:
-        build.run_latexmk(tex, timeout=3)
+        build.run_tex(tex, timeout=3)
     elapsed = time.monotonic() - started
     assert "TeX" in str(caught.value)
-    assert elapsed < 3 + 10, f"run_latexmk returned {elapsed:.1f} s after it started"
+    assert elapsed < 3 + 10, f"run_tex returned {elapsed:.1f} s after it started"
     deadline = time.monotonic() + 2  # SIGKILL is delivered at once; allow the kernel a moment to finish
     while (left := _processes_referring_to(tmp_path)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -490,7 +499,7 @@ def test_a_build_that_cannot_finish_is_stopped_with_all_its_processes(tmp_path: 
 # ----------------------------------------------------------------------------- the engine's own confinement
 
 # Content cannot inject TeX (everything is escaped), so these hand-written documents show the
-# second wall: what TeX itself may do when run_latexmk runs it.
+# second wall: what TeX itself may do when run_tex runs it.
 ENGINE_ATTACKS = {
     "openin-etc-hostname": r"\newread\r \openin\r=/etc/hostname \ifeof\r UNREAD\else\read\r to\x READ[\x]\fi",
     "input-etc-hostname": r"\input{/etc/hostname}",
@@ -509,7 +518,7 @@ def test_tex_itself_cannot_read_or_write_outside_its_folder(tmp_path: Path, atta
     body = attack.replace("{outside}", str(tmp_path))
     tex.write_text(f"\\documentclass{{article}}\\begin{{document}}\nX {body}\n\\end{{document}}\n", encoding="utf-8")
     try:
-        pdf = build.run_latexmk(tex, timeout=60)
+        pdf = build.run_tex(tex, timeout=60)
     except BuildError:  # refusing is fine; the point is what it did not do
         pdf = None
     assert not [str(p) for p in tmp_path.rglob("*CANARY*")], "TeX wrote outside the rules"

@@ -130,3 +130,9 @@ def test_every_word_is_set_once_in_order_within_the_width(words, width):
     lines = break_lines(paragraph, width, metrics)
     assert all(line.width <= width + 1e-6 for line in lines)
     assert "".join(_visible(s.tex) for line in lines for _, s in line.items) == text.replace(" ", "")
+
+
+def test_words_written_right_to_left_stand_in_reading_order_from_the_right():
+    # TeX shapes the letters of each word; the line puts a run of such words right to left.
+    assert lines_of("say שלום עולם now", 40.0) == ["say עולם שלום now"]
+    assert lines_of("שלום עולם", 3.0) == ["שלום", "עולם"]

@@ -59,7 +59,27 @@ class _Builder:
         shift = (width - self.x) / 2 if align == "center" else 0.0
         height = max(self.metrics[s.tex][1] for _, s in self.parts)
         depth = max(self.metrics[s.tex][2] for _, s in self.parts)
-        return Line(tuple((x + shift, s) for x, s in self.parts), self.x, height, depth)
+        parts = _right_to_left(self.parts, self.metrics)
+        return Line(tuple((x + shift, s) for x, s in parts), self.x, height, depth)
+
+
+def _right_to_left(parts: list[tuple[float, Segment]], metrics: Metrics) -> list[tuple[float, Segment]]:
+    """The parts with each run of right-to-left segments mirrored within the room the run takes,
+    so that its first word stands rightmost (TeX shapes the letters inside each segment)."""
+    placed = list(parts)
+    k = 0
+    while k < len(placed):
+        if not placed[k][1].rtl:
+            k += 1
+            continue
+        end = k
+        while end < len(placed) and placed[end][1].rtl:
+            end += 1
+        left = placed[k][0]
+        right = placed[end - 1][0] + metrics[placed[end - 1][1].tex][0]
+        placed[k:end] = sorted(((left + right - x - metrics[s.tex][0], s) for x, s in placed[k:end]), key=lambda p: p[0])
+        k = end
+    return placed
 
 
 def glue_width(glue: Glue | None, metrics: Metrics) -> float:

@@ -27,10 +27,12 @@ NO_LINE_END = frozenset("([{（〔〈《「『【〘〖〝‘“｟«")
 
 @dataclass(frozen=True)
 class Segment:
-    """TeX for one box of text, complete with its font; mark is "", "highlight" or "code"."""
+    """TeX for one box of text, complete with its font; mark is "", "highlight" or "code";
+    rtl when its text is written right to left (Arabic, Hebrew)."""
 
     tex: str
     mark: str = ""
+    rtl: bool = False
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,7 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
         code = emoji.emoji_code(text)
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c)
                          and c not in (emoji.ZWJ, emoji.VS16))
-        return Segment(f"\\tsemoji{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark)
+        return Segment(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark)
     if kind in ("math", "display"):
         command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"
         return Segment(f"{{{colour}{command}{{{text.strip()}}}}}", mark)
@@ -294,8 +296,19 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     weight = "\\bfseries" if bold else ""
     tex = f"{colour}{declared.command}{weight} {escape_chars(text)}"
     if declared.rise:
-        return Segment(f"{{\\raisebox{{{declared.rise:.3f}em}}{{{tex}}}}}", mark)
-    return Segment(f"{{{tex}}}", mark)
+        tex = f"\\raisebox{{{declared.rise:.3f}em}}{{{tex}}}"
+    return Segment(f"{{{tex}}}", mark, _is_rtl(text))
+
+
+def _is_rtl(text: str) -> bool:
+    """Whether the text's first strongly directed letter is written right to left."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
 
 
 def _space_segment(faces: Faces, role: str, bold: bool, mark: str) -> Segment:
