@@ -226,3 +226,36 @@ def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_
     log = re.search(r"\(full log: (.+)\)", message).group(1)
     assert Path(log) == out / "text.log" and Path(log).exists()
     assert good.pdf.read_bytes() == before
+
+
+# ----------------------------------------------------------------------------- sheets nobody tuned
+
+UNTUNED = ROOT / "tests" / "sheets" / "untuned"
+
+
+@pytest.mark.parametrize("name, most_empty", [
+    ("data-structures-dense", 0.12),
+    ("git-letter-landscape", 0.27),
+    # Eleven short phrases: the text has reached the theme's max_font_size, and the room
+    # left is what a page this sparse has.
+    ("tokenization-sparse", 0.30),
+])
+def test_a_sheet_written_without_heights_or_sizes_fills_its_page(tmp_path, tex_available, name, most_empty):
+    from pages import empty_share
+
+    built = compile_sheet(UNTUNED / f"{name}.yaml", tmp_path, dpi=30)
+    assert empty_share(built.pdf) <= most_empty
+
+
+def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_available):
+    from pages import empty_share, words
+
+    note = ROOT / "tests" / "notes" / "binary-search.md"
+    built = compile_sheet(note, tmp_path, dpi=30)
+    on_page = squash(" ".join(w for *_, w in words(built.pdf)[1]))
+    prose = re.sub(r"```.*?```|\$\$.*?\$\$|\$[^$]*\$|^---.*?---", " ", note.read_text(encoding="utf-8"), flags=re.S | re.M)
+    typed = [w for w in re.findall(r"[A-Za-z가-힣_]{3,}", prose) if w not in ("title", "subtitle")]
+    assert [w for w in typed if w not in on_page] == []
+    code = re.search(r"```python\n(.*?)```", note.read_text(encoding="utf-8"), re.S).group(1)
+    assert all(squash(line) in on_page for line in code.splitlines())  # no line of code broken
+    assert empty_share(built.pdf) <= 0.25

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout import GROW, PANEL_PADDING, layout_sheet
+from texsheet.layout import GROW, PANEL_PADDING, empty_share, flaws, layout_sheet
 from texsheet.model import validate_sheet
 from texsheet.source import load_source
 
@@ -119,3 +119,41 @@ def test_layout_is_a_pure_function_of_its_inputs(tmp_path):
     text = sheet(panel("A", bullets(5)) + panel("B", bullets(3)), panel("C", bullets(4)))
     first, second = plan(tmp_path, text), plan(tmp_path, text)
     assert [(p.frame, p.size) for p in first.panels] == [(p.frame, p.size) for p in second.panels]
+
+
+def listed(*panels: str, head: str = "") -> str:
+    """A sheet whose panels are listed (panels:) for the layout to put in rows."""
+    return f"title: A sheet\n{head}panels:\n" + "".join("\n".join(line[4:] for line in p.splitlines()) + "\n" for p in panels)
+
+
+def rows_of(layout) -> list[list[str]]:
+    """The panels' titles, row by row, as the layout placed them."""
+    rows: dict[float, list[str]] = {}
+    for p in layout.panels:
+        rows.setdefault(round(p.frame.y, 2), []).append(p.panel.title)
+    return [rows[y] for y in sorted(rows)]
+
+
+def test_listed_panels_are_put_in_rows_in_reading_order_and_fill_the_page(tmp_path):
+    titles = ["A", "B", "C", "D", "E"]
+    layout = plan(tmp_path, listed(*[panel(t, bullets(3 + n % 3)) for n, t in enumerate(titles)]))
+    rows = rows_of(layout)
+    assert [t for row in rows for t in row] == titles and len(rows) > 1
+    assert all(len(row) <= 3 for row in rows)  # a row of A4 portrait holds at most three
+    assert max(p.frame.bottom for p in layout.panels) == pytest.approx(layout.height - 7.0, abs=0.1)
+    assert_nothing_spills(layout)
+    assert empty_share(layout) < 0.3
+
+
+def test_code_that_would_break_in_a_shared_row_gets_a_row_of_its_own(tmp_path):
+    code = "        blocks:\n          - kind: code\n            code: \"" + "answer = compute(first_arg, second_arg)" + "\"\n"
+    panels = [panel("A", bullets(4)), f"      - title: Code\n{code}", panel("B", bullets(4))]
+    layout = plan(tmp_path, listed(*panels))
+    assert ["Code"] in rows_of(layout)
+    assert flaws(layout)[0] == 0  # no line of code broken
+
+
+def test_empty_share_counts_what_is_far_from_text(tmp_path):
+    sparse = plan(tmp_path, sheet(panel("One", bullets(1, 2)), head="theme:\n  max_font_size: 8\n"))
+    full = plan(tmp_path, sheet(panel("A", bullets(14, 14)) + panel("B", bullets(14, 14)), panel("C", bullets(14, 14))))
+    assert empty_share(sparse) > 0.6 and empty_share(full) < 0.15

@@ -31,8 +31,8 @@ def md(text: str, name: str = "note.md") -> tuple[Source, list[Note]]:
     return markdown_source(text, Path(name))
 
 
-def blocks_of(source: Source, row: int = 0, panel: int = 0) -> list[dict]:
-    return source.data["rows"][row]["panels"][panel]["blocks"]
+def blocks_of(source: Source, panel: int = 0) -> list[dict]:
+    return panels(source)[panel]["blocks"]
 
 
 def only_block(text: str) -> dict:
@@ -42,6 +42,9 @@ def only_block(text: str) -> dict:
 
 
 def panels(source: Source) -> list[dict]:
+    """The panels in reading order, whether listed (panels:) or in rows (rows:)."""
+    if "panels" in source.data:
+        return source.data["panels"]
     return [p for row in source.data["rows"] for p in row["panels"]]
 
 
@@ -96,7 +99,7 @@ def test_front_matter_gives_the_top_level_keys():
     source, notes = md('---\ntitle: "Cheese **notes**"\nsubtitle: a course\nicon: 🧀\ntheme: dots\n'
                        "page:\n  size: a5\ntags: [x]\ntitel: typo\n---\n## Kinds\n- brie\n")
     data = source.data
-    assert list(data) == ["title", "subtitle", "icon", "page", "theme", "rows"]
+    assert list(data) == ["title", "subtitle", "icon", "page", "theme", "panels"]
     assert (data["title"], data["subtitle"], data["icon"], data["theme"], data["page"]) == \
         ("Cheese **notes**", "a course", "🧀", "dots", {"size": "a5"})
     assert source.marks[("page", "size")] == (7, 3)
@@ -241,8 +244,8 @@ def test_tables_map_header_and_rows_and_keep_extra_cells():
     source, notes = md("# T\n## P\n| a | **b** |\n|---|:-:|\n| 1 | 2 | 3 |\n| `x\\|y` | |\n")
     assert blocks_of(source)[0] == {"kind": "table", "header": ["a", "**b**"], "rows": [["1", "2 | 3"], ["`x|y`", ""]]}
     assert noted(notes, "beyond the header")[0].line == 5
-    assert source.marks[("rows", 0, "panels", 0, "blocks", 0, "header", 1)] == (3, 7)
-    assert source.marks[("rows", 0, "panels", 0, "blocks", 0, "rows", 0, 1)] == (5, 7)
+    assert source.marks[("panels", 0, "blocks", 0, "header", 1)] == (3, 7)
+    assert source.marks[("panels", 0, "blocks", 0, "rows", 0, 1)] == (5, 7)
 
 
 def test_a_block_quote_is_a_callout_and_an_alert_picks_its_colour():
@@ -321,12 +324,14 @@ def test_a_formula_texsheet_cannot_set_inline_is_kept_as_code():
 # ----------------------------------------------------------------------------- rows and limits
 
 
-def test_panels_go_two_to_a_row_wide_ones_alone_and_the_odd_one_last():
+def test_without_breaks_the_panels_are_listed_for_the_layout_to_arrange():
     wide = "| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n"
     text = "# T\n" + "".join(f"## P{n}\n- x\n" for n in range(3)) + f"## W\n{wide}" + "## Q\n- y\n"
     source, _ = md(text)
-    assert [[p["title"] for p in row["panels"]] for row in source.data["rows"]] == [["P0", "P1"], ["P2"], ["W"], ["Q"]]
-    assert all("height" not in row and all("width" not in p for p in row["panels"]) for row in source.data["rows"])
+    assert "rows" not in source.data
+    assert [p["title"] for p in source.data["panels"]] == ["P0", "P1", "P2", "W", "Q"]
+    assert all("width" not in p and "columns" not in p for p in source.data["panels"])
+    validate_sheet(source)
 
 
 def test_thematic_breaks_start_rows():
@@ -387,8 +392,8 @@ def test_every_part_of_the_data_has_a_place_in_the_markdown():
 
 def test_items_and_headings_are_placed_at_their_text():
     source, _ = md("# T\n\n## P\n\n### Head\n- first\n-   [x] second\n")
-    where = ("rows", 0, "panels", 0, "blocks", 0)
-    assert source.marks[("rows", 0, "panels", 0)] == (3, 4)
+    where = ("panels", 0, "blocks", 0)
+    assert source.marks[("panels", 0)] == (3, 4)
     assert source.marks[where + ("heading",)] == (5, 5)
     assert source.marks[where + ("items", 0)] == (6, 3)
 
@@ -426,9 +431,9 @@ def test_to_yaml_is_block_style_in_the_models_order_with_notes_above_the_guesses
     lines = text.splitlines()
     comment = next(i for i, line in enumerate(lines) if "note.md:6: an arrow chain" in line)
     assert lines[comment + 1].strip() == "- kind: flow"
-    assert "  - panels:\n      - title: P\n        colour: blue\n        blocks:\n" in text
-    assert "- |-\n                parent\n                · child\n" in text
-    assert text.count("|-") == 1 and "{" not in text.replace("\n", " ").split("rows:")[1]
+    assert "panels:\n  - title: P\n    colour: blue\n    blocks:\n" in text
+    assert "- |-\n            parent\n            · child\n" in text
+    assert text.count("|-") == 1 and "{" not in text.replace("\n", " ").split("panels:")[1]
 
 
 def test_to_yaml_loads_back_to_the_same_data(tmp_path):

@@ -17,7 +17,7 @@ def test_one_failing_sheet_does_not_stop_the_others(tmp_path, tex_available):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert (tmp_path / "out" / "text.pdf").exists() and (tmp_path / "out" / "callout.pdf").exists()
-    assert "bad.yaml:1:1: the sheet: missing key 'rows'" in result.stderr
+    assert "bad.yaml:1:1: the sheet needs rows: (panels in bands you arrange) or panels:" in result.stderr
     assert "2 built or current, 1 failed" in result.stderr
     assert "[###] 3/3" in result.stdout + result.stderr
 

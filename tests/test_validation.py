@@ -94,7 +94,7 @@ def test_minimal_sheet_loads(tmp_path):
     assert isinstance(block, TextBlock)
     assert block.text == "hello"
     # defaults filled in
-    assert sheet.subtitle == "" and panel.columns == 1 and block.align == "left"
+    assert sheet.subtitle == "" and panel.columns is None and sheet.panels is None and block.align == "left"
 
 
 def test_load_source_and_validate_sheet_separately(tmp_path):
@@ -663,3 +663,15 @@ def test_validate_skips_glyph_checks_when_the_themes_fonts_are_missing(tmp_path)
     assert api.validate(path) == []
     assert any("No Such Font Texsheet is not installed" in note for note in api.skipped_checks(path))
     assert any("no font family 'No Such Font Texsheet' is installed" in p.message for p in api.validate(path, fonts=True))
+
+
+def test_panels_may_be_listed_without_rows_but_not_beside_them(tmp_path):
+    listed = "title: Cheese\npanels:\n  - title: Kinds\n    blocks:\n      - kind: text\n        text: hello\n"
+    source, sheet = load_sheet(write(tmp_path, listed))
+    assert sheet.rows is None and [p.title for p in sheet.panels] == ["Kinds"]
+    assert sheet.placed_panels()[0][0] == ("panels", 0)
+    both = listed + "rows:\n  - panels:\n      - title: B\n        blocks: [{kind: text, text: b}]\n"
+    problem = only_problem(write(tmp_path, both))
+    assert "not both" in problem.message and problem.line == 2
+    problem = only_problem(write(tmp_path, "title: Cheese\n"))
+    assert "needs rows: (panels in bands you arrange) or panels:" in problem.message

@@ -43,6 +43,7 @@ CHAIN_WIDTH = 0.78  # of a stage box
 CHAIN_GAP = 1.6  # em between chain boxes, for the arrow
 CHAIN_PAD = 0.4
 CODE_SCALE = 0.9
+MIN_CODE_SCALE = 0.75  # code too wide for its column is set this much smaller than its text, at most
 MIN_MATH_SCALE = 0.8  # a displayed formula may be set this much smaller than its text, to fit
 CODE_PAD = 0.55
 
@@ -211,10 +212,11 @@ def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float
 @layout_of("takeaways")
 def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     em = size * PT
-    per = -(-len(block.items) // block.columns)
-    column_width = (width - TAKEAWAY_COLUMN_GAP * em * (block.columns - 1)) / block.columns
+    columns = block.columns or _takeaway_columns(block, ts, width, size)
+    per = -(-len(block.items) // columns)
+    column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
     items, height = [], 0.0
-    for c in range(block.columns):
+    for c in range(columns):
         entries = []
         for n in range(c * per, min(len(block.items), (c + 1) * per)):
             label = None
@@ -226,6 +228,17 @@ def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float
         items += column
         height = max(height, column_height)
     return Geometry(height, tuple(i.text for i in items), tuple(items))
+
+
+def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: float) -> int:
+    """Without columns: given, the most columns (up to 3, no more than points) in which every
+    point still fits on one line."""
+    em = size * PT
+    longest = max(ts.natural_width(item, size) for item in block.items) + MARKER * em
+    for columns in range(min(3, len(block.items)), 1, -1):
+        if longest <= (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns:
+            return columns
+    return 1
 
 
 # ----------------------------------------------------------------------------- prose
@@ -268,9 +281,21 @@ def layout_code(block: CodeBlock, ts: Typesetter, width: float, size: float, whe
     em = size * PT
     pad = CODE_PAD * em
     paragraphs = ts.code(highlight(block.code, block.language))
-    box = ts.box(paragraphs, width - 2 * pad, size * CODE_SCALE, "text", where + ("code",)).at(pad, pad)
+    # Code is set smaller rather than broken: down to MIN_CODE_SCALE of the text, then it wraps.
+    longest = ts.widest_line(paragraphs)
+    scale = max(MIN_CODE_SCALE, min(CODE_SCALE, (width - 2 * pad) / (longest * em))) if longest else CODE_SCALE
+    box = ts.box(paragraphs, width - 2 * pad, math.floor(size * scale * 100) / 100, "text", where + ("code",)).at(pad, pad)
     frame = Rect(0.0, 0.0, width, box.height + 2 * pad)
     return Geometry(frame.h, (box,), parts={"frame": frame})
+
+
+def unbroken_width(block: Block, ts: Typesetter, size: float) -> float:
+    """mm a block needs so that none of its lines must break: code at its smallest scale; other
+    kinds break their lines where they must (0)."""
+    if not isinstance(block, CodeBlock):
+        return 0.0
+    em = size * PT
+    return ts.widest_line(ts.code(highlight(block.code, block.language))) * MIN_CODE_SCALE * em + 2 * CODE_PAD * em
 
 
 def highlight(code: str, language: str) -> list[list[tuple[str, str]]]:

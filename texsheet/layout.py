@@ -8,13 +8,14 @@ little, so the page is full and its sizes even. Millimetres, origin at the page'
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import markup
-from .blocks import BLOCK_GAP, Placed, Rect, block_height, layout_block
+from .blocks import BLOCK_GAP, Placed, Rect, block_height, layout_block, unbroken_width
 from .errors import ContentError, Problem
 from .model import Panel, Sheet
 from .paragraphs import Style
@@ -26,6 +27,8 @@ from .units import PT
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
 TITLE_GAP = 2.4  # mm between a panel's title line and its content (the underline runs there)
 COLUMN_GAP = 4.0  # mm between the columns of a panel
+MIN_COLUMN_WIDTH = 60.0  # mm: a panel without columns: is set in two only if each is this wide
+COLUMNS_SAVING = 0.85  # and they need at most this share of the height one column needs
 PANEL_TITLE_SIZE = 14.0  # pt, at least; with larger body text, TITLE_SCALE times the body's
 HERO_TITLE_SIZE = 17.0
 TITLE_SCALE = 1.4
@@ -38,12 +41,25 @@ BANNER_SUBTITLE_SIZE = 12.0
 MIN_BANNER_TITLE_SIZE = 11.0
 BANNER_PADDING = 3.2  # mm above and below the banner's text
 BANNER_SIDE = 8.0  # mm on either side of the banner's text
-GROW = 1.25  # a panel with room to spare sets its text up to this much larger than the page's
+GROW = 1.15  # a panel with room to spare sets its text up to this much larger than the page's
 SIZE_STEP = 0.25  # pt
 MAX_AIR = 2.0  # em of room to spare a panel may put between the lines of its lists
 AIR_STEP = 0.1
 AIR_BETWEEN_BLOCKS = 2.0  # blocks part by this many times the air between lines
 WIDTH_STEPS = 24  # rounds of moving width between the panels of a row
+# Panels given without rows are grouped into rows: at most MAX_ROWS rows, at most MAX_PER_ROW
+# panels to a row and none narrower than MIN_PANEL_WIDTH mm; of the groupings whose text is at
+# least SIZE_TOLERANCE of the largest any reaches, the one that leaves the least empty.
+MAX_ROWS = 12
+MAX_PER_ROW = 4
+MIN_PANEL_WIDTH = 55.0
+SIZE_TOLERANCE = 0.85
+COMFORTABLE_SIZE = 12.0  # pt: text this large reads well; a larger size is no reason to choose a layout
+MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
+FLAW_COST = 0.5
+MAX_GROUPINGS = 40  # more ways than this to put the panels in rows: only one per number of rows is tried
+# The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
+EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
 
 
 @dataclass(frozen=True)
@@ -81,12 +97,11 @@ def ask_texts(sheet: Sheet, ts: Typesetter) -> None:
     typesetter knows every segment TeX must measure (sizes and widths do not matter here)."""
     ts.text(_banner_text(sheet), 100.0, BANNER_TITLE_SIZE, TITLE_STYLE)
     ts.text(sheet.subtitle, 100.0, BANNER_SUBTITLE_SIZE, Style("hand"))
-    for r, row in enumerate(sheet.rows):
-        for p, panel in enumerate(row.panels):
-            ts.text(_title_text(panel), 100.0, PANEL_TITLE_SIZE, TITLE_STYLE)
-            ts.text(panel.subtitle, 100.0, PANEL_TITLE_SIZE, Style("hand"))
-            for b, block in enumerate(panel.blocks):
-                block_height(block, ts, 100.0, 10.0, ("rows", r, "panels", p, "blocks", b))
+    for where, panel in sheet.placed_panels():
+        ts.text(_title_text(panel), 100.0, PANEL_TITLE_SIZE, TITLE_STYLE)
+        ts.text(panel.subtitle, 100.0, PANEL_TITLE_SIZE, Style("hand"))
+        for b, block in enumerate(panel.blocks):
+            block_height(block, ts, 100.0, 10.0, where + ("blocks", b))
 
 
 def _banner_text(sheet: Sheet) -> str:
@@ -110,21 +125,97 @@ def layout_sheet(sheet: Sheet, ts: Typesetter, source: Source) -> Layout:
         raise ContentError(refused.problems) from None
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A band of the page: its height share (None: as tall as it needs) and its panels' places
+    in the content."""
+
+    height: float | None
+    places: tuple[tuple, ...]
+
+
 class _Planner:
     def __init__(self, sheet: Sheet, ts: Typesetter, source: Source):
         self.sheet, self.ts, self.source = sheet, ts, source
         self.width, self.height = page_size(sheet)
         self.margin, self.gap = sheet.page.margin, sheet.page.gap
         self.inner = self.width - 2 * self.margin
+        self.panel_at = dict(sheet.placed_panels())
         self.panel_height = lru_cache(maxsize=None)(self._panel_height)
         self.block_height = lru_cache(maxsize=None)(self._block_height)
         self.title_size = lru_cache(maxsize=None)(self._title_size)
-        self.balanced: dict[int, list[float]] = {}
+        self.balanced: dict[tuple, list[float]] = {}
+        self.rows: list[_Row] = []
 
     # ------------------------------------------------------------------ the plan
 
     def plan(self) -> Layout:
-        sheet, theme = self.sheet, self.sheet.theme
+        if self.sheet.rows is not None:
+            return self.plan_rows([_Row(row.height, tuple(("rows", r, "panels", p) for p in range(len(row.panels))))
+                                   for r, row in enumerate(self.sheet.rows)])
+        return self.arrange()
+
+    def arrange(self) -> Layout:
+        """Panels given without rows: laid out in each grouping groupings() proposes; of the
+        layouts whose text is comfortably large (or nearly the largest any reach), the one that
+        breaks the fewest lines of code and words, then leaves the least of the page empty, each
+        line broken in a narrow box counting FLAW_COST of its share of the lines."""
+        found, refused = [], None
+        for rows in self.groupings():
+            try:
+                layout = self.plan_rows(rows)
+            except _Refused as error:
+                refused = refused or error
+                continue
+            broken, cramped, lines = flaws(layout)
+            found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
+        if not found:
+            raise refused
+        enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
+        return min((item for item in found if item[0] >= enough), key=lambda item: item[1])[2]
+
+    def groupings(self) -> list[list[_Row]]:
+        """Ways to put the panels in rows, in reading order, at most as many to a row as fit side
+        by side: every way, if there are at most MAX_GROUPINGS, else for each number of rows the
+        one that needs the least height at a middle size. Those that need the least height first."""
+        places = [where for where, _ in self.sheet.placed_panels()]
+        n = len(places)
+        most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
+        theme = self.sheet.theme
+        size = theme.font_size or round((theme.min_font_size + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+
+        @lru_cache(maxsize=None)
+        def need(i: int, j: int) -> float:
+            row = _Row(None, tuple(places[i:j]))
+            return self.row_need(row, self.row_widths(row, size), size)
+
+        def rows_of(cuts: list[int]) -> tuple[float, list[_Row]]:
+            return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
+                    [_Row(None, tuple(places[a:b])) for a, b in zip(cuts, cuts[1:])])
+
+        every = [cuts for cuts in _cuts(n, most) if len(cuts) - 1 <= MAX_ROWS]
+        if len(every) <= MAX_GROUPINGS:
+            candidates = [rows_of(cuts) for cuts in every]
+        else:
+            inf = float("inf")
+            # least[k][j]: the least height of the first j panels in k rows, and where the last row starts
+            least = [[(inf, 0)] * (n + 1) for _ in range(n + 1)]
+            least[0][0] = (0.0, 0)
+            candidates = []
+            for k in range(1, min(n, MAX_ROWS) + 1):
+                for j in range(1, n + 1):
+                    least[k][j] = min(((least[k - 1][i][0] + need(i, j), i) for i in range(max(0, j - most), j)), default=(inf, 0))
+                if least[k][n][0] < inf:
+                    cuts, j = [n], n
+                    for rows_left in range(k, 0, -1):
+                        j = least[rows_left][j][1]
+                        cuts.append(j)
+                    candidates.append(rows_of(cuts[::-1]))
+        return [rows for _, rows in sorted(candidates, key=lambda c: c[0])]
+
+    def plan_rows(self, rows: list[_Row]) -> Layout:
+        self.rows = rows
+        theme = self.sheet.theme
         low, high = theme.min_font_size, theme.font_size or theme.max_font_size
         body = low
         # The banner's title keeps in step with the body text: sized for the body the page
@@ -132,38 +223,37 @@ class _Planner:
         for _ in range(2):
             banner, title, subtitle = self.banner(body)
             top = banner.bottom + self.gap
-            room = self.height - self.margin - top - self.gap * (len(sheet.rows) - 1)
+            room = self.height - self.margin - top - self.gap * (len(rows) - 1)
             size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
             if size is None:
                 self.refuse_overflow(low, room)
             body = size
         heights, widths = self.rows_at(size, room, fill=True)
         panels, y = [], top
-        for r, row in enumerate(sheet.rows):
+        for r, row in enumerate(rows):
             x = self.margin
-            for p, panel in enumerate(row.panels):
+            for p, where in enumerate(row.places):
                 frame = Rect(x, y, widths[r][p], heights[r])
-                panels.append(self.place_panel(panel, ("rows", r, "panels", p), frame, size))
+                panels.append(self.place_panel(self.panel_at[where], where, frame, size))
                 x += widths[r][p] + self.gap
             y += heights[r] + self.gap
         return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
 
-    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[float]]:
+    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[list[float]]]:
         """Row heights and panel widths at a body size: rows without a height share are as tall
         as they need; the room left goes to rows with a share. With fill and no shares, the room
         left goes first to rows whose text can still grow, as far as it would grow, then to all."""
-        rows = range(len(self.sheet.rows))
-        widths = [self.row_widths(r, size) for r in rows]
-        needs = [self.row_need(r, widths[r], size) for r in rows]
-        shares = [row.height for row in self.sheet.rows]
+        widths = [self.row_widths(row, size) for row in self.rows]
+        needs = [self.row_need(row, w, size) for row, w in zip(self.rows, widths)]
+        shares = [row.height for row in self.rows]
         left = room - sum(n for n, share in zip(needs, shares) if share is None)
         given = sum(share for share in shares if share is not None)
         if given:
             return [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
         if not fill:
             return needs, widths
-        grown = min(self.sheet.theme.max_font_size, size * GROW) if not self.sheet.theme.font_size else size
-        wants = [self.row_need(r, widths[r], grown) - needs[r] for r in rows]
+        grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
+        wants = [self.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
         wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
         heights = list(needs)
         if sum(wants) > 0:
@@ -176,27 +266,33 @@ class _Planner:
         heights, widths = self.rows_at(size, room)
         if any(h == float("inf") for h in heights):
             return False
-        if not any(row.height for row in self.sheet.rows):
+        if not any(row.height for row in self.rows):
             return sum(heights) <= room + 0.01
-        return all(self.row_need(r, widths[r], size) <= heights[r] + 0.01 for r in range(len(heights)))
+        return all(self.row_need(row, w, size) <= h + 0.01 for row, w, h in zip(self.rows, widths, heights))
 
-    def row_need(self, r: int, widths: list[float], size: float) -> float:
-        return max(self.panel_height(r, p, round(w, 2), size) for p, w in enumerate(widths))
+    def row_need(self, row: _Row, widths: list[float], size: float) -> float:
+        return max(self.panel_height(where, round(w, 2), size) for where, w in zip(row.places, widths))
 
-    def row_widths(self, r: int, size: float) -> list[float]:
+    def row_widths(self, row: _Row, size: float) -> list[float]:
         """The panels' widths: their shares where any is given, else balanced so that they need
         about the same height."""
-        panels = self.sheet.rows[r].panels
+        panels = [self.panel_at[where] for where in row.places]
         free = self.inner - self.gap * (len(panels) - 1)
         if len(panels) == 1:
             return [free]
         if any(p.width is not None for p in panels):
             shares = [p.width or 1.0 for p in panels]
             return [free * s / sum(shares) for s in shares]
+        # Panels keep the width their code needs unbroken, where the row has it and leaves every
+        # panel at least MIN_PANEL_WIDTH.
+        least = [max(MIN_PANEL_WIDTH, max((unbroken_width(b, self.ts, size) for b in p.blocks), default=0.0) + 2 * PANEL_PADDING)
+                 for p in panels]
+        if sum(least) > free:
+            least = [0.0] * len(panels)
         # Start where the last size's search ended (the balance hardly moves with the size).
-        widths = self.balanced.get(r) or [free / len(panels)] * len(panels)
-        heights = [self.panel_height(r, p, round(w, 2), size) for p, w in enumerate(widths)]
-        step = free / len(panels) / (16 if r in self.balanced else 4)
+        widths = _at_least(self.balanced.get(row.places) or [free / len(panels)] * len(panels), least)
+        heights = [self.panel_height(where, round(w, 2), size) for where, w in zip(row.places, widths)]
+        step = free / len(panels) / (16 if row.places in self.balanced else 4)
         for _ in range(WIDTH_STEPS):
             tall, short = max(range(len(panels)), key=heights.__getitem__), min(range(len(panels)), key=heights.__getitem__)
             if heights[tall] - heights[short] < 0.5 or step < 0.5:
@@ -204,30 +300,32 @@ class _Planner:
             trial = list(widths)
             trial[tall] += step
             trial[short] -= step
-            trial_heights = [self.panel_height(r, p, round(w, 2), size) for p, w in enumerate(trial)]
+            if trial[short] < least[short]:
+                step /= 2
+                continue
+            trial_heights = [self.panel_height(where, round(w, 2), size) for where, w in zip(row.places, trial)]
             if max(trial_heights) < max(heights):
                 widths, heights = trial, trial_heights
             else:
                 step /= 2
-        self.balanced[r] = widths
+        self.balanced[row.places] = widths
         return widths
 
     # ------------------------------------------------------------------ panels
 
-    def title_zone(self, r: int, p: int, width: float, body: float) -> float:
+    def title_zone(self, where: tuple, width: float, body: float) -> float:
         """mm above a panel's content at a body size: its title line, the gap, the padding."""
-        panel = self.sheet.rows[r].panels[p]
-        size = self.title_size(r, p, round(width, 2), body)
+        size = self.title_size(where, round(width, 2), body)
         if size is None:
             return float("inf")
-        title, subtitle = self.panel_title(panel, ("rows", r, "panels", p), width - 2 * PANEL_PADDING, size)
+        title, subtitle = self.panel_title(self.panel_at[where], where, width - 2 * PANEL_PADDING, size)
         below = subtitle.y + subtitle.height if subtitle is not None else title.height
         return PANEL_PADDING + below + TITLE_GAP
 
-    def _title_size(self, r: int, p: int, width: float, body: float) -> float | None:
+    def _title_size(self, where: tuple, width: float, body: float) -> float | None:
         """A panel title's size: in step with the body text, shrunk to fit its width down to
         MIN_TITLE_SIZE (None: it does not fit even then)."""
-        panel = self.sheet.rows[r].panels[p]
+        panel = self.panel_at[where]
         start = max(HERO_TITLE_SIZE, HERO_TITLE_SCALE * body) if panel.hero else max(PANEL_TITLE_SIZE, TITLE_SCALE * body)
         start = round(start / SIZE_STEP) * SIZE_STEP
         text = _title_text(panel)
@@ -250,52 +348,57 @@ class _Planner:
         subtitle = self.ts.text(panel.subtitle, width, sub_size, Style("hand"), "grey", where=where + ("subtitle",))
         return title, subtitle.at(0.0, title.height)
 
-    def _panel_height(self, r: int, p: int, width: float, size: float) -> float:
+    def _panel_height(self, where: tuple, width: float, size: float) -> float:
         """mm a panel needs at this width and body size (inf: it cannot be set that narrow)."""
-        zone = self.title_zone(r, p, width, size)
+        zone = self.title_zone(where, width, size)
         if zone == float("inf"):
             return zone
-        content = self.columns(r, p, width - 2 * PANEL_PADDING, size)
+        content = self.columns(where, width - 2 * PANEL_PADDING, size)
         return zone + content[0] + PANEL_PADDING if content else float("inf")
 
-    def _block_height(self, r: int, p: int, b: int, width: float) -> float:
+    def _block_height(self, where: tuple, width: float) -> float:
         """em a block needs at a width in em: a block scales with its text, so this is all
         any size needs."""
-        block = self.sheet.rows[r].panels[p].blocks[b]
+        block = self.panel_at[where[:-2]].blocks[where[-1]]
         try:
-            return block_height(block, self.ts, width * PT * 10, 10.0, ("rows", r, "panels", p, "blocks", b)) / (PT * 10)
+            return block_height(block, self.ts, width * PT * 10, 10.0, where) / (PT * 10)
         except TextTooWide:
             return float("inf")
 
-    def columns(self, r: int, p: int, width: float, size: float) -> tuple[float, list[float], list[list[int]]] | None:
+    def columns(self, where: tuple, width: float, size: float) -> tuple[float, list[float], list[list[int]]] | None:
         """(height, column widths, blocks per column) of a panel's content, the split that needs
         the least height; None if no split fits the width."""
-        panel = self.sheet.rows[r].panels[p]
-        n = panel.columns
-        free = width - COLUMN_GAP * (n - 1)
-        if panel.column_widths:
-            candidates = [[free * s / sum(panel.column_widths) for s in panel.column_widths]]
-        elif n == 2:
-            candidates = [[free * f, free * (1 - f)] for f in (0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65)]
-        else:
-            candidates = [[free / n] * n]
+        panel = self.panel_at[where]
+        if panel.columns:
+            counts = [panel.columns]
+        else:  # two columns where each is wide enough and they save height
+            counts = [1, 2] if len(panel.blocks) > 1 and width >= 2 * MIN_COLUMN_WIDTH + COLUMN_GAP else [1]
         best = None
-        for widths in candidates:
-            for groups in self.splits(panel):
-                heights = []
-                for w, group in zip(widths, groups):
-                    em = size * PT
-                    total = sum(self.block_height(r, p, b, _quantized(w / em)) for b in group) * em
-                    heights.append(total + BLOCK_GAP * em * max(0, len(group) - 1))
-                height = max(heights)
-                if height < float("inf") and (best is None or height < best[0] - 0.01):
-                    best = (height, widths, groups)
+        for n in counts:
+            free = width - COLUMN_GAP * (n - 1)
+            if panel.column_widths:
+                candidates = [[free * s / sum(panel.column_widths) for s in panel.column_widths]]
+            elif n == 2:
+                candidates = [[free * f, free * (1 - f)] for f in (0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65)]
+            else:
+                candidates = [[free / n] * n]
+            for widths in candidates:
+                for groups in self.splits(panel, n):
+                    heights = []
+                    for w, group in zip(widths, groups):
+                        em = size * PT
+                        total = sum(self.block_height(where + ("blocks", b), _quantized(w / em)) for b in group) * em
+                        heights.append(total + BLOCK_GAP * em * max(0, len(group) - 1))
+                    height = max(heights)
+                    better = best is None or height < best[0] * (COLUMNS_SAVING if n > len(best[1]) else 1.0) - 0.01
+                    if height < float("inf") and better:
+                        best = (height, widths, groups)
         return best
 
-    def splits(self, panel: Panel) -> list[list[list[int]]]:
-        """Ways to share the blocks among the columns: as their column: keys say, else every
+    def splits(self, panel: Panel, n: int) -> list[list[list[int]]]:
+        """Ways to share the blocks among n columns: as their column: keys say, else every
         split of the blocks in order."""
-        n, count = panel.columns, len(panel.blocks)
+        count = len(panel.blocks)
         if n == 1:
             return [[list(range(count))]]
         if any(block.column for block in panel.blocks):
@@ -315,26 +418,25 @@ class _Planner:
     def place_panel(self, panel: Panel, where: tuple, frame: Rect, page_size_pt: float) -> PanelLayout:
         """The panel in its frame: its title, and its blocks at the largest size that fits,
         between the page's size (or the theme's smallest, if it must shrink) and GROW times it."""
-        r, p = where[1], where[3]
         theme = self.sheet.theme
         width = round(frame.w, 2)
-        zone = self.title_zone(r, p, width, page_size_pt)
+        zone = self.title_zone(where, width, page_size_pt)
         if zone == float("inf"):
             self.refuse_title(panel, where, frame.w)
         content_h = frame.h - zone - PANEL_PADDING
-        high = page_size_pt if theme.font_size else min(theme.max_font_size, page_size_pt * GROW)
+        high = page_size_pt if theme.font_size else _grown(page_size_pt, theme.max_font_size)
         inner = frame.w - 2 * PANEL_PADDING
 
         def fits(s: float) -> bool:
-            found = self.columns(r, p, inner, s)
+            found = self.columns(where, inner, s)
             return found is not None and found[0] <= content_h + 0.01
 
         size = fit_size(fits, theme.min_font_size, high, SIZE_STEP)
         if size is None:
             self.refuse_panel(panel, where, inner, content_h)
-        height, widths, groups = self.columns(r, p, inner, size)
+        height, widths, groups = self.columns(where, inner, size)
         air = self.air(panel, where, widths, groups, size, content_h)
-        title_size = self.title_size(r, p, width, page_size_pt)
+        title_size = self.title_size(where, width, page_size_pt)
         title, subtitle = self.panel_title(panel, where, frame.w - 2 * PANEL_PADDING, title_size)
         title = title.at(frame.x + PANEL_PADDING, frame.y + PANEL_PADDING)
         if subtitle is not None:
@@ -343,16 +445,20 @@ class _Planner:
         natural = self.ts.natural_width(_title_text(panel), title_size, TITLE_STYLE)
         underline = (title.x, title.x + natural, underline_y)
         placed = []
-        x = frame.x + PANEL_PADDING
+        x, bottom = frame.x + PANEL_PADDING, 0.0
         em = size * PT
         for w, group in zip(widths, groups):
-            y = frame.y + zone
+            y = 0.0
             for b in group:
                 block_where = where + ("blocks", b)
                 heading, geometry = layout_block(panel.blocks[b], self.ts, w, size, block_where, air)
                 placed.append(Placed(panel.blocks[b], block_where, x, y, w, heading, geometry))
+                bottom = max(bottom, y + geometry.height)
                 y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
             x += w + COLUMN_GAP
+        # What room the content leaves, it leaves above and below it in equal parts.
+        top = frame.y + zone + max(0.0, content_h - bottom) / 2
+        placed = [dataclasses.replace(block, y=top + block.y) for block in placed]
         return PanelLayout(panel, where, frame, title, subtitle, underline, size, tuple(placed))
 
     def air(self, panel: Panel, where: tuple, widths: list[float], groups: list[list[int]], size: float, room: float) -> float:
@@ -395,8 +501,8 @@ class _Planner:
             subtitle = self.ts.text(sheet.subtitle, width, sub_size, Style("hand"), "grey", "center", ("subtitle",))
             height += subtitle.height
         if sheet.title_height:
-            rows = sum(row.height or 0 for row in sheet.rows) or len(sheet.rows)
-            usable = self.height - 2 * self.margin - self.gap * len(sheet.rows)
+            rows = sum(row.height or 0 for row in self.rows) or len(self.rows)
+            usable = self.height - 2 * self.margin - self.gap * len(self.rows)
             height = max(height, usable * sheet.title_height / (sheet.title_height + rows))
         banner = Rect(self.margin, self.margin, self.inner, height)
         text_h = title.height + (subtitle.height if subtitle else 0.0)
@@ -410,36 +516,38 @@ class _Planner:
 
     def refuse_overflow(self, low: float, room: float) -> None:
         """Nothing fits at the smallest size: name the titles and words too wide, else the rows."""
-        for r, row in enumerate(self.sheet.rows):
-            widths = self.row_widths(r, low)
-            for p, panel in enumerate(row.panels):
-                if self.title_size(r, p, round(widths[p], 2), low) is None:
-                    self.refuse_title(panel, ("rows", r, "panels", p), widths[p])
+        for row in self.rows:
+            widths = self.row_widths(row, low)
+            for where, w in zip(row.places, widths):
+                if self.title_size(where, round(w, 2), low) is None:
+                    self.refuse_title(self.panel_at[where], where, w)
         problems = self.too_wide(low)
         if not problems:
             heights, widths = self.rows_at(low, room)
-            for r, row in enumerate(self.sheet.rows):
-                for p, panel in enumerate(row.panels):
-                    need = self.panel_height(r, p, round(widths[r][p], 2), low)
-                    if row.height is not None and need > heights[r] + 0.01:
-                        problems.append(self.source.problem(("rows", r, "panels", p), f"panel '{markup.plain(panel.title)}' does not fit: "
-                                                            f"its text needs {need:.0f} mm even at {low:g} pt, the panel has {heights[r]:.0f} mm"))
+            for row, row_widths, height in zip(self.rows, widths, heights):
+                for where, w in zip(row.places, row_widths):
+                    need = self.panel_height(where, round(w, 2), low)
+                    if row.height is not None and need > height + 0.01:
+                        problems.append(self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: "
+                                                            f"its text needs {need:.0f} mm even at {low:g} pt, the panel has {height:.0f} mm"))
             if not problems:
-                need = sum(self.row_need(r, widths[r], low) for r in range(len(self.sheet.rows)))
-                problems.append(self.source.problem(("rows",), f"the sheet does not fit on one page: even at {low:g} pt its rows need "
+                need = sum(self.row_need(row, w, low) for row, w in zip(self.rows, widths))
+                key = "rows" if self.sheet.rows is not None else "panels"
+                problems.append(self.source.problem((key,), f"the sheet does not fit on one page: even at {low:g} pt its {key} need "
                                                     f"{need:.0f} mm, the page has {room:.0f} mm; shorten it, or lower theme.min_font_size"))
         raise _Refused(problems)
 
     def too_wide(self, size: float) -> list[Problem]:
         problems = []
-        for r, row in enumerate(self.sheet.rows):
-            widths = self.row_widths(r, size)
-            for p, panel in enumerate(row.panels):
-                content = widths[p] - 2 * PANEL_PADDING
+        for row in self.rows:
+            for where, w in zip(row.places, self.row_widths(row, size)):
+                panel = self.panel_at[where]
+                content = w - 2 * PANEL_PADDING
+                n = panel.columns or 1
+                column = (content - COLUMN_GAP * (n - 1)) / n
                 for b, block in enumerate(panel.blocks):
-                    column = content if panel.columns == 1 else (content - COLUMN_GAP * (panel.columns - 1)) / panel.columns
                     try:
-                        layout_block(block, self.ts, column, size, ("rows", r, "panels", p, "blocks", b))
+                        layout_block(block, self.ts, column, size, where + ("blocks", b))
                     except TextTooWide as error:
                         problems.append(self.source.problem(error.where, f"the word '{error.word.text}' is wider than its column "
                                                             f"({error.needs_mm:.1f} mm at {size:g} pt, the column has {error.has_mm:.1f} mm); "
@@ -455,11 +563,98 @@ class _Planner:
         problems = self.too_wide(self.sheet.theme.min_font_size)
         if not problems:
             low = self.sheet.theme.min_font_size
-            found = self.columns(where[1], where[3], width, low)
+            found = self.columns(where, width, low)
             need = found[0] if found else float("inf")
             problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: its text needs "
                                             f"{need:.0f} mm even at {low:g} pt, the panel has {has:.0f} mm")]
         raise _Refused(problems)
+
+
+def empty_share(layout: Layout) -> float:
+    """The share of the page, inside its margin, that is farther than EMPTY_REACH from any line
+    of text: how empty a reader finds the page."""
+    cell, reach, margin = EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN
+    columns = math.ceil((layout.width - 2 * margin) / cell)
+    rows = math.ceil((layout.height - 2 * margin) / cell)
+    near = bytearray(columns * rows)
+    for left, top, right, bottom in _ink(layout):
+        first = max(0, math.floor((top - reach - margin) / cell))
+        last = min(rows - 1, math.floor((bottom + reach - margin) / cell))
+        for r in range(first, last + 1):
+            centre = margin + (r + 0.5) * cell
+            dy = max(top - centre, 0.0, centre - bottom)
+            if dy > reach:
+                continue
+            dx = math.sqrt(reach * reach - dy * dy)
+            low = max(0, math.ceil((left - dx - margin) / cell - 0.5))
+            high = min(columns - 1, math.floor((right + dx - margin) / cell - 0.5))
+            if low <= high:
+                near[r * columns + low:r * columns + high + 1] = b"\1" * (high - low + 1)
+    return 1.0 - sum(near) / max(1, len(near))
+
+
+def flaws(layout: Layout) -> tuple[int, int, int]:
+    """(broken, cramped, all) lines of the page: lines of code broken and words parted to fit;
+    lines broken in boxes narrower than MIN_MEASURE; every line."""
+    broken = cramped = lines = 0
+    for _, _, box in _boxes(layout):
+        broken += box.set_lines.flaws
+        lines += len(box.set_lines.entries)
+        if box.width < MIN_MEASURE * box.em:
+            cramped += max(0, len(box.set_lines.entries) - 1)
+    return broken, cramped, lines
+
+
+def _grown(size: float, most: float) -> float:
+    """The largest size a panel's text may grow to from the page's: GROW times it, in SIZE_STEP
+    steps, at most most."""
+    return min(most, math.floor(size * GROW / SIZE_STEP + 1e-9) * SIZE_STEP)
+
+
+def _at_least(widths: list[float], least: list[float]) -> list[float]:
+    """The widths with none below its least: what is added is taken from the others, in
+    proportion to their room above their least (the least add up to no more than the widths)."""
+    raised = [max(w, low) for w, low in zip(widths, least)]
+    over = sum(raised) - sum(widths)
+    spare = [r - low for r, low in zip(raised, least)]
+    if over > 0:
+        raised = [r - over * room / sum(spare) for r, room in zip(raised, spare)]
+    return raised
+
+
+def _cuts(n: int, most: int):
+    """Every way to cut n panels into rows of at most most: the row starts, and n."""
+    if n == 0:
+        yield [0]
+        return
+    for last in range(1, min(most, n) + 1):
+        for cuts in _cuts(n - last, most):
+            yield cuts + [n]
+
+
+def _boxes(layout: Layout):
+    """(dx, dy, box) of every text box on the page: it stands at dx + box.x, dy + box.y."""
+    yield 0.0, 0.0, layout.title
+    if layout.subtitle is not None:
+        yield 0.0, 0.0, layout.subtitle
+    for panel in layout.panels:
+        yield 0.0, 0.0, panel.title
+        if panel.subtitle is not None:
+            yield 0.0, 0.0, panel.subtitle
+        for placed in panel.blocks:
+            for box in (placed.heading, *placed.geometry.texts):
+                if box is not None:
+                    yield placed.x, placed.y, box
+
+
+def _ink(layout: Layout):
+    """(left, top, right, bottom) in mm of every line of text on the page."""
+    for dx, dy, box in _boxes(layout):
+        em = box.em
+        for _, baseline, line in box.lines:
+            if line.items:
+                yield (dx + box.x + line.items[0][0] * em, dy + box.y + baseline - line.height * em,
+                       dx + box.x + line.right * em, dy + box.y + baseline + line.depth * em)
 
 
 TITLE_STYLE = Style("hand", bold=True)

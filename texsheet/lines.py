@@ -16,12 +16,14 @@ EPSILON = 1e-4  # em: widths are worked out to four decimals
 
 @dataclass(frozen=True)
 class Line:
-    """Segments at their x offsets (em), the line's width, and its height and depth."""
+    """Segments at their x offsets (em), the line's width, its height and depth, and where its
+    last segment ends (em: the width, moved with the line when it is centred)."""
 
     items: tuple[tuple[float, Segment], ...]
     width: float
     height: float
     depth: float
+    right: float
 
 
 class TooWide(Exception):
@@ -60,7 +62,7 @@ class _Builder:
         height = max(self.metrics[s.tex][1] for _, s in self.parts)
         depth = max(self.metrics[s.tex][2] for _, s in self.parts)
         parts = _right_to_left(self.parts, self.metrics)
-        return Line(tuple((x + shift, s) for x, s in parts), self.x, height, depth)
+        return Line(tuple((x + shift, s) for x, s in parts), self.x, height, depth, self.x + shift)
 
 
 def _right_to_left(parts: list[tuple[float, Segment]], metrics: Metrics) -> list[tuple[float, Segment]]:
@@ -165,7 +167,7 @@ def _hang(paragraph: Paragraph, metrics: Metrics) -> float:
     """Where lines after the first start: code continues two spaces further in."""
     if paragraph.indent:
         return glue_width(paragraph.indent, metrics) + 2 * glue_width(Glue(paragraph.indent.space), metrics)
-    if any(w.breakmark for w in paragraph.words):
+    if paragraph.whole:
         return 2 * _space_of(paragraph, metrics)
     return 0.0
 

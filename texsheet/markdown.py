@@ -56,18 +56,21 @@ each Markdown construct then maps to the format as follows.
   back exactly as typed.
 - Nothing is dropped: what has no place in the format is kept as text, with a note.
 
-**Rows.** Without a thematic break the importer decides: a panel holding a pipeline, a comparison,
-a table of 4 or more columns, or code with a line over 60 characters has a row of its own; the
-other panels go two to a row, in order, and one left over before a row-filling panel or at the end
-is alone in its row. If that makes more rows than a sheet holds (12), three, then four... panels
-share a row. Row `height` and panel `width` are left out, so the layout sizes them by content.
-Panels get the pens blue, orange, red, green, purple, teal, pink and brown in turn; in a panel
-alone in its row, takeaways of 4 or more points are set in 2 columns.
+**Rows.** Without a thematic break the sections become the sheet's `panels:`, in order, and the
+layout arranges them in rows as it finds best (more than 24 go into rows of the importer's, as
+below). Thematic breaks start rows: up to 3 sections between two breaks share a row. Rows the
+importer makes otherwise hold two panels, in order; a panel holding a pipeline, a comparison, a table of 4
+or more columns, or code with a line over 60 characters has a row of its own, and one left over
+before such a panel or at the end is alone in its row. If that makes more rows than a sheet
+holds (12), three, then four... panels share a row. Row `height` and panel `width` are left out,
+so the layout sizes them by content. Panels get the pens blue, orange, red, green, purple, teal,
+pink and brown in turn; in a panel alone in its row, takeaways of 4 or more points are set in 2
+columns.
 
 **Limits.** A list longer than its kind allows (20 bullets or checklist items, 12 takeaways, 10
 flow steps), a table of more than 6 columns or 20 rows, a text or code block longer than a field
 allows (2000 characters) is split into several blocks; a panel of more than 16 blocks continues in
-a panel "… (cont.)"; more than 6 sections between two breaks are split into rows; more than 12
+a panel "… (cont.)"; more than 3 sections between two breaks are split into rows; more than 12
 rows fall back to the importer's own rows. Each of these is noted.
 
 **Positions.** Every part of the data is marked with the line and column of the Markdown it came
@@ -110,6 +113,7 @@ def _max_items(cls: type, name: str) -> int:
 
 MAX_ROWS = _max_items(Sheet, "rows")
 MAX_PANELS = _max_items(Row, "panels")
+MAX_SHEET_PANELS = _max_items(Sheet, "panels")
 MAX_BLOCKS = _max_items(Panel, "blocks")
 MAX_BULLETS = _max_items(Bullets, "items")
 MAX_CHECKS = _max_items(Checklist, "items")
@@ -1139,6 +1143,11 @@ def assemble_sheet(doc: Document, path: Path, notes: list[Note]) -> tuple[dict, 
     marks.update(doc.front_marks)
     data = {k: data[k] for k in SHEET_KEYS if k in data}
     panels = build_panels(doc.sections, notes, doc.korean)
+    if not doc.breaks and len(panels) <= MAX_SHEET_PANELS:
+        data["panels"] = [panel.data for panel in panels]
+        for n, panel in enumerate(panels):
+            marks.update({("panels", n) + w: pos for w, pos in panel.marks.items()})
+        return data, marks
     rows = decide_rows(panels, doc.breaks, notes)
     data["rows"], row_marks = place_rows(rows)
     marks.update({("rows",) + w: p for w, p in row_marks.items()})

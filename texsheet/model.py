@@ -232,7 +232,7 @@ class Takeaways(Block):
     """Numbered key points, each with a hand-drawn tick."""
 
     items: list[Text] = fld(doc="the points", min_items=1, max_items=12)
-    columns: int = fld(1, doc="how many columns to set them in", minimum=1, maximum=3)
+    columns: int | None = fld(None, doc="how many columns to set them in; left out, as many (up to 3) as keep every point on one line", minimum=1, maximum=3)
     numbered: bool = fld(False, doc="number the points 1, 2, 3 instead of ticking them")
 
 
@@ -276,7 +276,7 @@ class Panel:
     icon: Icon = fld("", doc="an emoji before the heading")
     colour: Colour = fld("blue", doc="the panel's accent colour")
     width: float | None = fld(None, doc="width share within its row; left out, the row's panels share it by their content", minimum=0.05, maximum=100)
-    columns: int = fld(1, doc="set the blocks in this many columns, side by side", minimum=1, maximum=4)
+    columns: int | None = fld(None, doc="set the blocks in this many columns, side by side; left out, one, or two where that suits a wide panel better", minimum=1, maximum=4)
     column_widths: list[float] = fld([], doc="relative widths of the columns (default: equal)", minimum=0.1, maximum=100)
     hero: bool = fld(False, doc="the page's main panel: a heavier frame and a larger title")
     blocks: list[Block] = fld(doc="the content, top to bottom", min_items=1, max_items=16)
@@ -294,6 +294,8 @@ class Row:
 class Sheet:
     """A one-page sheet."""
 
+    alternatives: ClassVar[tuple[str, ...]] = ("rows", "panels")  # exactly one of these is given
+
     title: Text = fld(doc="the banner's title")
     subtitle: Text = fld("", doc="the line under the title (source, author)")
     icon: Icon = fld("", doc="an emoji on both sides of the title")
@@ -301,7 +303,14 @@ class Sheet:
     title_height: float = fld(0.0, doc="height share of the title banner, like a row's; 0 makes it just tall enough for its text", minimum=0, maximum=100)
     page: Page = fld(Page(), doc="the paper")
     theme: Theme = fld(Theme(), doc="paper, pens and fonts")
-    rows: list[Row] = fld(doc="the bands of the page, top to bottom", min_items=1, max_items=12)
+    rows: list[Row] | None = fld(None, doc="the bands of the page, top to bottom, each with its panels; or panels: instead", min_items=1, max_items=12)
+    panels: list[Panel] | None = fld(None, doc="the panels in reading order, for texsheet to arrange in rows; instead of rows:", min_items=1, max_items=24)
+
+    def placed_panels(self) -> list[tuple[Where, Panel]]:
+        """Every panel with its place in the content: rows.R.panels.P, or panels.N."""
+        if self.panels is not None:
+            return [(("panels", n), panel) for n, panel in enumerate(self.panels)]
+        return [(("rows", r, "panels", p), panel) for r, row in enumerate(self.rows or ()) for p, panel in enumerate(row.panels)]
 
 
 # ----------------------------------------------------------------------------- validation
@@ -333,20 +342,24 @@ def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     if theme.min_font_size > (theme.font_size or theme.max_font_size):
         above = "theme.font_size" if theme.font_size else "theme.max_font_size"
         problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {theme.min_font_size:g} is above {above} {theme.font_size or theme.max_font_size:g}"))
-    for r, row in enumerate(sheet.rows):
-        for p, panel in enumerate(row.panels):
-            if panel.column_widths and len(panel.column_widths) != panel.columns:
-                problems.append(source.problem(("rows", r, "panels", p, "column_widths"), f"{len(panel.column_widths)} column widths for columns: {panel.columns}"))
-            for b, block in enumerate(panel.blocks):
-                where = ("rows", r, "panels", p, "blocks", b)
-                if block.column > panel.columns:
-                    problems.append(source.problem(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns}"))
-                if isinstance(block, Table):
-                    for n, cells in enumerate(block.rows):
-                        if len(cells) != len(block.header):
-                            problems.append(source.problem(where + ("rows", n), f"table row has {len(cells)} cells, the header has {len(block.header)}"))
-                    if block.widths and len(block.widths) != len(block.header):
-                        problems.append(source.problem(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns"))
+    if sheet.rows is None and sheet.panels is None:
+        problems.append(source.problem((), "the sheet needs rows: (panels in bands you arrange) or panels: (texsheet arranges them)"))
+    elif sheet.rows is not None and sheet.panels is not None:
+        problems.append(source.problem(("panels",), "give rows: or panels:, not both (panels: lets texsheet arrange the rows)"))
+    for place, panel in sheet.placed_panels():
+        given = "" if panel.columns else " (columns: left out; give it)"
+        if panel.column_widths and len(panel.column_widths) != (panel.columns or 1):
+            problems.append(source.problem(place + ("column_widths",), f"{len(panel.column_widths)} column widths for columns: {panel.columns or 1}{given}"))
+        for b, block in enumerate(panel.blocks):
+            where = place + ("blocks", b)
+            if block.column > (panel.columns or 1):
+                problems.append(source.problem(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns or 1}{given}"))
+            if isinstance(block, Table):
+                for n, cells in enumerate(block.rows):
+                    if len(cells) != len(block.header):
+                        problems.append(source.problem(where + ("rows", n), f"table row has {len(cells)} cells, the header has {len(block.header)}"))
+                if block.widths and len(block.widths) != len(block.header):
+                    problems.append(source.problem(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns"))
     return problems
 
 

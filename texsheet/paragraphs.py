@@ -62,6 +62,7 @@ class Paragraph:
     glues: tuple[Glue, ...]  # one fewer than words
     align: str = "left"
     indent: Glue | None = None  # before the first word (code keeps its indentation)
+    whole: bool = False  # a line of code: every break in it is a flaw a layout avoids if it can
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def build_code_lines(lines: list[list[tuple[str, str]]], faces: Faces) -> list[P
             indent = Glue(_space_segment(faces, "code", False, ""), len(chars[0].text), breakable=False)
             chars = chars[1:]
         paragraph = _paragraph(chars, Style("code"), faces, "left")
-        paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent))
+        paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent, whole=True))
         offset += sum(len(t) for t, _ in tokens) + 1
     return paragraphs
 

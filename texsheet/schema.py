@@ -60,6 +60,9 @@ def _class(cls: type, defs: dict[str, dict]) -> dict:
         properties[field.name] = _field(cls, field, hints[field.name], defs)
     required += [f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     mapping = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+    alternatives = getattr(cls, "alternatives", ())
+    if alternatives:  # exactly one of these keys, holding a value
+        mapping["oneOf"] = [{"required": [key], "properties": {key: {"not": {"type": "null"}}}} for key in alternatives]
     title = f"kind: {cls.kind}" if issubclass(cls, Block) else cls.__name__
     head = {"title": title, "description": _doc(cls)}
     shorthand = getattr(cls, "shorthand", None)

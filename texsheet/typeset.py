@@ -23,7 +23,7 @@ LINE_GAP = 0.1  # least space between a tall line and the next, em
 ROUGH = (0.01, 0.75, 0.25)  # size of a segment not yet measured, em: narrow, so that every text is set
 
 
-EMPTY_LINE = Line((), 0.0, 0.0, 0.0)  # an empty paragraph (a blank line of code) keeps its line
+EMPTY_LINE = Line((), 0.0, 0.0, 0.0, 0.0)  # an empty paragraph (a blank line of code) keeps its line
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class _SetLines:
     entries: tuple
     width: float
     metrics: Metrics
+    flaws: int  # lines of code broken, and words parted, to fit the width
 
     @functools.cached_property
     def lines(self) -> tuple[tuple[float, Line], ...]:
@@ -144,26 +145,34 @@ class Typesetter:
         entries = []
         y = 0.0
         previous_depth = None
+        flaws = 0
         for paragraph in paragraphs:
             breaks = line_breaking.fast_breaks(paragraph, width, self.metrics)
             if breaks is None:
                 broken = line_breaking.break_lines(paragraph, width, self.metrics)
                 breaks = [(line, line.height, line.depth) for line in broken]
+                flaws += 1
             else:
                 breaks = [((paragraph, first, end), height, depth) for first, end, height, depth in breaks]
+            if paragraph.whole:
+                flaws += max(0, len(breaks) - 1)
             for line, height, depth in breaks or [(EMPTY_LINE, 0.0, 0.0)]:
                 height, depth = max(height, STRUT_HEIGHT), max(depth, STRUT_DEPTH)
                 y += height if previous_depth is None else max(LEADING, previous_depth + height + LINE_GAP)
                 entries.append((y, line))
                 previous_depth = depth
         total = y + (previous_depth or 0.0)
-        lines = _SetLines(tuple(entries), width, self.metrics)
+        lines = _SetLines(tuple(entries), width, self.metrics, flaws)
         self._lines[key] = (paragraphs, lines, total)
         return lines, total
 
     def natural_width(self, text: str, size: float, style: Style = Style()) -> float:
         """mm of the text set on one line (its widest paragraph)."""
         return max((line_breaking.natural_width(p, self.metrics) for p in self.paragraphs(text, style)), default=0.0) * size * PT
+
+    def widest_line(self, paragraphs: list[Paragraph]) -> float:
+        """em of the widest of the paragraphs set on one line."""
+        return max((line_breaking.natural_width(p, self.metrics) for p in paragraphs), default=0.0)
 
     def min_width(self, text: str, size: float, style: Style = Style()) -> float:
         """mm of the text's widest word: the narrowest box it fits without parting words."""
