@@ -259,3 +259,39 @@ def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_avai
     code = re.search(r"```python\n(.*?)```", note.read_text(encoding="utf-8"), re.S).group(1)
     assert all(squash(line) in on_page for line in code.splitlines())  # no line of code broken
     assert empty_share(built.pdf) <= 0.25
+
+
+# ----------------------------------------------------------------------------- the preloaded format
+
+
+def test_the_preamble_format_is_made_once_and_kept(tmp_path, tex_available, monkeypatch):
+    from texsheet import build
+    from texsheet.machine import probe_machine
+    from texsheet.render import format_ini, render_format_head
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    compile_sheet(ROOT / "tests" / "sheets" / "text.yaml", tmp_path / "a", dpi=30)
+    (fmt,) = (tmp_path / "cache" / "texsheet" / "formats").glob("*.fmt")
+    made = fmt.stat().st_mtime_ns
+    compile_sheet(ROOT / "tests" / "sheets" / "callout.yaml", tmp_path / "b", dpi=30)
+    assert fmt.stat().st_mtime_ns == made
+    identity = probe_machine().tex_inputs
+    assert build.preloaded_format(render_format_head(), format_ini(), identity, fmt.parent) == fmt
+    other = build.preloaded_format(render_format_head() + "% another head\n", format_ini(), identity, fmt.parent)
+    assert other is not None and other != fmt
+
+
+def test_a_format_that_cannot_be_made_or_read_leaves_a_plain_run(tmp_path, tex_available, monkeypatch):
+    from texsheet import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "formats"
+    assert build.preloaded_format("\\documentclass{standalone}\n\\usepackage{no-such-package}\n", "\\input mylatexformat.ltx\n",
+                                  "id", folder) is None
+    assert len(list(folder.glob("*.failed"))) == 1
+    sheet = ROOT / "tests" / "sheets" / "text.yaml"
+    compile_sheet(sheet, tmp_path / "a", dpi=30)
+    (fmt,) = (tmp_path / "cache" / "texsheet" / "formats").glob("*.fmt")
+    fmt.write_bytes(b"not a format")
+    built = compile_sheet(sheet, tmp_path / "b", dpi=30, force=True)
+    assert built.pdf.exists() and not fmt.exists() and fmt.with_suffix(".failed").exists()

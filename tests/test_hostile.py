@@ -543,7 +543,7 @@ def _failing_builds() -> list:
         # TeX runs to the end; the panel does not fit, found from TeX's log.
         pytest.param(overflow, 180, ContentError, "does not fit", id="panel-overflow"),
         # TeX is stopped half way by the timeout.
-        pytest.param(overflow, 0.5, BuildError, "did not finish", id="tex-stopped-by-timeout"),
+        pytest.param(overflow, 0.05, BuildError, "did not finish", id="tex-stopped-by-timeout"),
         # No such font: refused (before TeX, or by TeX, whichever the package does).
         pytest.param(minimal_sheet(theme={"font": "No Such Font Texsheet"}), 180, TexsheetError, "No Such Font Texsheet", id="missing-font"),
     ]

@@ -1,6 +1,7 @@
 """Running TeX and the PNG step: the only module that starts processes."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import math
 import os
@@ -8,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -54,19 +56,69 @@ XELATEX = ["xelatex", "-no-pdf", "-no-shell-escape", "-interaction=nonstopmode",
 XDVIPDFMX = ["xdvipdfmx", "-q"]
 
 
-def run_tex(tex: Path, timeout: float = 60.0, keep_log: Path | None = None) -> Path:
-    """Build tex to a PDF beside it: one XeLaTeX pass (the sheet needs no second one), then
-    xdvipdfmx; confined: no shell escape, reads and writes kept in the folder. latexmk is not
-    run: its wrapper costs a fifth of a pass and has nothing to repeat.
+class FormatFailed(BuildError):
+    """TeX could not start from a preloaded format (see preloaded_format)."""
+
+
+def _xelatex(fmt: Path | None) -> list[str]:
+    return [XELATEX[0], f"-fmt={fmt.with_suffix('')}", *XELATEX[1:]] if fmt else list(XELATEX)
+
+
+def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: float = 120.0) -> Path | None:
+    """A format of head, the start every preamble shares, kept in folder: made once (about a
+    pass's time) for each head, ini and TeX installation (identity), then every run starts from
+    it instead of loading those packages. None, and a plain run, when there is no identity, the
+    format cannot be made (noted in folder, so it is not tried again), or another process is
+    making it now."""
+    if not identity:
+        return None
+    key = hashlib.sha256("\0".join((head, ini, identity)).encode()).hexdigest()[:20]
+    fmt, failed = folder / f"texsheet-{key}.fmt", folder / f"texsheet-{key}.failed"
+    if fmt.exists():
+        return fmt
+    if failed.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"texsheet-{key}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        if fmt.exists():
+            return fmt
+        with tempfile.TemporaryDirectory(dir=folder) as work:
+            made = Path(work) / fmt.name
+            (Path(work) / "format.ini").write_text(ini, encoding="utf-8")
+            (Path(work) / "head.tex").write_text(head, encoding="utf-8")
+            dump = ["xelatex", "-ini", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+                    f"-jobname={made.stem}", "&xelatex", "format.ini", "head.tex"]
+            code = _run(dump, Path(work) / "dump.output", timeout)
+            if code != 0 or not made.exists():
+                failed.write_text(_tail(Path(work) / "dump.output", 2000), encoding="utf-8")
+                return None
+            os.replace(made, fmt)
+    return fmt
+
+
+def discard_format(fmt: Path) -> None:
+    """Put a format that TeX could not start from aside, so that it is not used again."""
+    fmt.with_suffix(".failed").write_text("TeX could not start from this format\n", encoding="utf-8")
+    fmt.unlink(missing_ok=True)
+
+
+def run_tex(tex: Path, timeout: float = 60.0, keep_log: Path | None = None, fmt: Path | None = None) -> Path:
+    """Build tex to a PDF beside it: one XeLaTeX pass (the sheet needs no second one), started
+    from fmt if given, then xdvipdfmx; confined: no shell escape, reads and writes kept in the
+    folder. latexmk is not run: its wrapper costs a fifth of a pass and has nothing to repeat.
 
     On failure the TeX log is copied to keep_log, if given, so that the message can point to a
     log that still exists.
     """
     started = time.monotonic()
-    code = _run([*XELATEX, tex.name], tex.with_suffix(".tex-output"), timeout)
+    code = _run([*_xelatex(fmt), tex.name], tex.with_suffix(".tex-output"), timeout)
     xdv = tex.with_suffix(".xdv")
     if code != 0 or not xdv.exists():
-        _fail(tex, keep_log)
+        _fail(tex, keep_log, fmt)
     return _write_pdf(xdv, max(1.0, timeout - (time.monotonic() - started)))
 
 
@@ -81,20 +133,20 @@ def _write_pdf(xdv: Path, timeout: float) -> Path:
 
 
 def run_tex_measuring(driver: Path, picture: Path, marker: str, on_measured: Callable[[list[Record]], str],
-                      timeout: float = 60.0, keep_log: Path | None = None) -> Path:
+                      timeout: float = 60.0, keep_log: Path | None = None, fmt: Path | None = None) -> Path:
     """One XeLaTeX run that measures and then draws, so that TeX starts and loads its fonts once.
 
     driver (see render.render_driver) writes its measurements to <job>.measured, says marker on
     the terminal and waits for a line there; on_measured gets the records and returns the
     picture, written to picture before TeX is answered and reads it. An exception in
     on_measured stops TeX. Never waits past timeout: TeX's whole process group is stopped then.
-    Returns the PDF, beside the driver.
+    Returns the PDF, beside the driver. Starts from fmt, if given, as run_tex does.
     """
     deadline = time.monotonic() + timeout
     transcript = driver.with_suffix(".tex-output")
     try:
         process = subprocess.Popen(
-            [*XELATEX, driver.name], cwd=driver.parent, env=_tex_environment(), stdin=subprocess.PIPE,
+            [*_xelatex(fmt), driver.name], cwd=driver.parent, env=_tex_environment(), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
     except FileNotFoundError:
@@ -119,7 +171,7 @@ def run_tex_measuring(driver: Path, picture: Path, marker: str, on_measured: Cal
             if process.poll() is None:
                 raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped")
             reader.join(5)
-            _fail(driver, keep_log)
+            _fail(driver, keep_log, fmt)
         picture.write_text(on_measured(read_records(driver.with_suffix(".measured"))), encoding="utf-8", newline="\n")
         try:
             process.stdin.write(b"go\n")
@@ -153,8 +205,10 @@ def read_records(path: Path) -> list[Record]:
     return found
 
 
-def _fail(tex: Path, keep_log: Path | None) -> None:
+def _fail(tex: Path, keep_log: Path | None, fmt: Path | None = None) -> None:
     log = tex.with_suffix(".log")
+    if fmt is not None and not log.exists():  # TeX stopped before the document: the format's fault
+        raise FormatFailed(_tail(tex.with_suffix(".tex-output"), 2000))
     if keep_log is not None and log.exists():
         keep_log.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(log, keep_log)

@@ -7,6 +7,8 @@ has it and TeX never meets a missing glyph.
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
 import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -115,6 +117,11 @@ class FontSet:
     def __init__(self, listing: dict[str, list[str]]):
         self._listing = listing
         self._charsets: dict[str, Charset] = {}
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of the listing: it changes when a font is installed, removed or changed."""
+        return hashlib.sha256(repr(sorted(self._listing.items())).encode()).hexdigest()
 
     def charset(self, family: str) -> Charset | None:
         if family not in self._charsets:

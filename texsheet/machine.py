@@ -26,6 +26,7 @@ class Machine:
     twemoji: dict[str, int] | None
     missing: tuple[str, ...] = field(default=())  # what could not be asked, said in a line each
     twemoji_pdf: Path | None = None  # the icons' drawings, a page each
+    tex_inputs: str = ""  # the installed files a format of the preamble's start is made of ("": not all found)
 
 
 def user_cache() -> Path:
@@ -40,17 +41,32 @@ def probe_machine() -> Machine:
     font_set = fonts.probe_fonts()
     if font_set is None:
         missing.append("fonts not checked: fontconfig (fc-list) is not installed")
-    sty, pdf = _kpsewhich("twemojis.sty", TWEMOJI_PDF)
+    sty, pdf, *inputs = _kpsewhich("twemojis.sty", TWEMOJI_PDF, *FORMAT_INPUTS)
     if sty is None:
         missing.append("emoji not checked: the LaTeX package twemojis is not installed (kpsewhich twemojis.sty)")
     twemoji = read_twemoji_codes(sty.read_text(encoding="utf-8")) if sty else None
-    return Machine(font_set, twemoji, tuple(missing), pdf)
+    return Machine(font_set, twemoji, tuple(missing), pdf, _identity(inputs))
+
+
+# What a format of a preamble's start (build.preloaded_format) is made of: XeLaTeX's own
+# format, the class and packages it holds, and the tool that dumps it. Their paths, sizes and
+# times tell when TeX Live has changed under a kept format.
+FORMAT_INPUTS = ("xelatex.fmt", "standalone.cls", "xcolor.sty", "tikz.sty", "graphicx.sty", "fontspec.sty", "mylatexformat.ltx")
+
+
+def _identity(paths: list[Path | None]) -> str:
+    if any(path is None for path in paths):
+        return ""
+    try:
+        return "\n".join(f"{path} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in paths)
+    except OSError:
+        return ""
 
 
 def _kpsewhich(*names: str) -> list[Path | None]:
-    """Where TeX finds each file, in one kpsewhich call (None: not found, or no TeX)."""
+    """Where XeTeX finds each file, in one kpsewhich call (None: not found, or no TeX)."""
     try:
-        found = subprocess.run(["kpsewhich", *names], capture_output=True, text=True, check=False, timeout=30).stdout.split("\n")
+        found = subprocess.run(["kpsewhich", "-engine=xetex", *names], capture_output=True, text=True, check=False, timeout=30).stdout.split("\n")
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return [None] * len(names)
     by_name = {Path(line).name: Path(line) for line in found if line}

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
 from .fonts import make_faces
 from .render import Source as RenderSource
-from .render import ICONS, MEASURED, REFERENCE_SIZE, render_document, render_driver, render_picture, render_preamble
+from .render import ICONS, MEASURED, REFERENCE_SIZE, format_ini, render_document, render_driver, render_format_head, render_picture, render_preamble
 from .content import load_content
 from .source import Source
 from .typeset import Typesetter
@@ -98,8 +99,12 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     the page (build.run_tex_measuring); else the page is drawn from the kept measurements.
     """
     machine = this_machine()
-    drawing = _Drawing(source, sheet, machine)
     cache = output_dir / f".{stem}.measure.json"
+    early = _early_key(source, sheet, machine, cache, dpi, fragment)
+    current = None if force else _current_outputs(output_dir, stem, early, "early")
+    if current:
+        return current
+    drawing = _Drawing(source, sheet, machine)
     known = measure.read_cache(cache, drawing.fonts_key)
     missing = measure.unmeasured(drawing.segments, known)
     extras = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
@@ -116,7 +121,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             if current:
                 return current
             _write(texts, work)
-            pdf = build.run_tex(tex, timeout=timeout, keep_log=keep_log)
+            pdf = _from_format(machine, lambda fmt: build.run_tex(tex, timeout, keep_log, fmt))
         else:
             def draw(records: list[build.Record]) -> str:
                 sizes = measure.with_records(known, missing, records, REFERENCE_SIZE)
@@ -128,7 +133,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             texts = dict(extras)
             driver = work / DRIVER
             driver.write_text(render_driver(drawing.preamble, missing, PICTURE), encoding="utf-8", newline="\n")
-            pdf = build.run_tex_measuring(driver, work / f"{PICTURE}.tex", MEASURED, draw, timeout, keep_log)
+            pdf = _from_format(machine, lambda fmt: build.run_tex_measuring(driver, work / f"{PICTURE}.tex", MEASURED, draw,
+                                                                            timeout, keep_log, fmt))
             key = _cache_key(texts, dpi)
             _write(texts, work)
             pdf = pdf.rename(work / f"{stem}.pdf")
@@ -140,8 +146,19 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             extra = [_publish(work / name, output_dir) for name in extras]
             published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
             outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra, icons=published)
-            _write_stamp(output_dir, stem, key, outputs)
+            _write_stamp(output_dir, stem, {"key": key, "early": early}, outputs)
             return outputs
+
+
+def _from_format(machine: Machine, run: Callable[[Path | None], Path]) -> Path:
+    """run's result, given the format of the preamble's start when there is one (made now if
+    this TeX installation has none yet); started plain if TeX cannot start from it."""
+    fmt = build.preloaded_format(render_format_head(), format_ini(), machine.tex_inputs, user_cache() / "formats")
+    try:
+        return run(fmt)
+    except build.FormatFailed:
+        build.discard_format(fmt)
+        return run(None)
 
 
 DRIVER = "texsheet-driver.tex"  # a build that measures first: the driver, and the picture it then reads
@@ -208,6 +225,31 @@ def _cache_key(texts: dict[str, str], dpi: int) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
+def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi: int, fragment: bool) -> str:
+    """What the outputs depend on, known before anything is laid out: the content and its
+    validated reading, the measurements kept, the machine's fonts and TeX, texsheet's code and
+    templates, the options. Equal keys need no build at all."""
+    try:
+        measured = cache.read_bytes()
+    except OSError:
+        measured = b""
+    parts = [source.path.name, source.text, repr(sheet), str(dpi), str(fragment), os.environ.get("SOURCE_DATE_EPOCH", ""),
+             " ".join(build.XELATEX + build.XDVIPDFMX), machine.fonts.digest if machine.fonts else "", machine.tex_inputs,
+             str(machine.twemoji_pdf), _code_digest()]
+    return hashlib.sha256(b"\0".join([*(part.encode() for part in parts), measured])).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of texsheet's own files, its code and templates."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted([*package.glob("*.py"), *resources.files("texsheet.tex_templates").iterdir()], key=str):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _stamp(output_dir: Path, stem: str) -> Path:
     return output_dir / f".{stem}.texsheet-cache.json"
 
@@ -216,16 +258,17 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_stamp(output_dir: Path, stem: str, key: str, outputs: Outputs) -> None:
+def _write_stamp(output_dir: Path, stem: str, keys: dict[str, str], outputs: Outputs) -> None:
     files = {str(p.relative_to(output_dir)): _file_digest(p) for p in outputs.files()}
-    _stamp(output_dir, stem).write_text(json.dumps({"key": key, "files": files}, indent=1), encoding="utf-8")
+    _stamp(output_dir, stem).write_text(json.dumps({**keys, "files": files}, indent=1), encoding="utf-8")
 
 
-def _current_outputs(output_dir: Path, stem: str, key: str) -> Outputs | None:
-    """The outputs of an earlier build with the same key, if none of them has changed since."""
+def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -> Outputs | None:
+    """The outputs of an earlier build with the same key (of kind "key", from the generated
+    files, or "early", see _early_key), if none of them has changed since."""
     try:
         stamp = json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))
-        if stamp["key"] != key or any(_file_digest(output_dir / name) != digest for name, digest in stamp["files"].items()):
+        if stamp.get(kind) != key or any(_file_digest(output_dir / name) != digest for name, digest in stamp["files"].items()):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -276,6 +276,17 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
     )
 
 
+def render_format_head() -> str:
+    """The beginning every sheet's preamble shares, up to where a format of it ends: what
+    build.preloaded_format dumps."""
+    return _ENV.get_template("preloaded.tex.j2").render() + _ENV.get_template("endofdump.tex.j2").render()
+
+
+def format_ini() -> str:
+    """The ini file that dumps a format of render_format_head (mylatexformat)."""
+    return _template_source("format.ini")
+
+
 def render_driver(preamble: str, segments: list[Segment], picture_file: str) -> str:
     """The document of a build that measures first: it sets every segment at the reference
     size and writes its width, height and depth to <jobname>.measured (a line each, numbered as
