@@ -162,7 +162,7 @@ def test_the_final_tex_holds_no_trial_typesetting(default_build):
 
 
 def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
-    from texsheet import build, render
+    from texsheet import render
 
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(DEFAULT_SHEET.read_text(encoding="utf-8"), encoding="utf-8")
@@ -204,7 +204,7 @@ def test_texsheets_build_and_the_tex_built_on_its_own_give_the_same_pixels(defau
 
 @pytest.mark.parametrize("measured_before", [True, False], ids=["drawn-from-kept-measurements", "measured-and-drawn"])
 def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch, measured_before):
-    from texsheet import pipeline
+    from texsheet import drawing
     from texsheet.errors import BuildError
 
     sheet = ROOT / "tests" / "sheets" / "text.yaml"
@@ -213,12 +213,12 @@ def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_
     before = good.pdf.read_bytes()
     if not measured_before:
         (out / ".text.measure.json").unlink()
-    real = pipeline.render_picture
+    real = drawing.render_picture
 
     def broken(*args):  # a TeX error inside the picture, under the comment that names its block
         return real(*args).replace("% text (text.yaml:12)\n", "% text (text.yaml:12)\n\\undefinedmacro\n")
 
-    monkeypatch.setattr(pipeline, "render_picture", broken)
+    monkeypatch.setattr(drawing, "render_picture", broken)
     with pytest.raises(BuildError) as error:
         compile_sheet(sheet, out, dpi=30, force=True)
     message = str(error.value)

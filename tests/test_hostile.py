@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shutil
 import subprocess
 import time
 import unicodedata

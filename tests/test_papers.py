@@ -331,10 +331,10 @@ def test_tex_is_the_same_whatever_the_hash_seed(tmp_path, tex_available):
     compile_sheet(sheet, tmp_path, dpi=30)  # measures the text once; the runs below reuse it
     renders = set()
     for seed in ("0", "1", "12345"):
-        code = ("import sys; from pathlib import Path; from texsheet import pipeline; "
+        code = ("import sys; from pathlib import Path; from texsheet import drawing, pipeline; "
                 "m = pipeline.this_machine(); source, sheet = pipeline.load_sheet(Path(sys.argv[1]), None, m); "
                 "cache = Path(sys.argv[2]) / '.llm-grand-summary.measure.json'; "
-                "sys.stdout.write(pipeline.render_tex(source, sheet, m, cache))")
+                "sys.stdout.write(drawing.render_tex(source, sheet, m, cache))")
         result = subprocess.run([sys.executable, "-c", code, str(sheet), str(tmp_path)],
                                 capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         renders.add(result.stdout)

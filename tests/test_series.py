@@ -1,5 +1,4 @@
 """A series of sheets: parallel builds that survive a failing sheet, and watch."""
-import os
 import signal
 import subprocess
 import sys

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import emoji, markup
 from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space

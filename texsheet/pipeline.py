@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,16 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__, build, measure
+from .content import load_content
+from .drawing import Drawing
 from .fragment import render_fragment, render_style
-from .layout import ask_texts, layout_sheet, page_size
+from .layout import page_size
 from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
-from .fonts import make_faces
-from .render import Source as RenderSource
-from .render import ICONS, MEASURED, REFERENCE_SIZE, format_ini, render_document, render_driver, render_format_head, render_picture, render_preamble
-from .content import load_content
+from .render import ICONS, MEASURED, REFERENCE_SIZE, format_ini, render_driver, render_format_head
 from .source import Source
-from .typeset import Typesetter
 
 
 def _read_umask() -> int:
@@ -104,7 +101,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     current = None if force else _current_outputs(output_dir, stem, early, "early")
     if current:
         return current
-    drawing = _Drawing(source, sheet, machine)
+    drawing = Drawing(source, sheet, machine)
     known = measure.read_cache(cache, drawing.fonts_key)
     missing = measure.unmeasured(drawing.segments, known)
     extras = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
@@ -165,55 +162,15 @@ DRIVER = "texsheet-driver.tex"  # a build that measures first: the driver, and t
 PICTURE = "texsheet-picture"
 
 
-class _Drawing:
-    """A sheet ready to be drawn once its text is measured: its faces, every segment of its
-    text, the preamble they need, and the key under which their measurements are kept."""
-
-    def __init__(self, source: Source, sheet: Sheet, machine: Machine):
-        self.source, self.sheet = source, sheet
-        self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
-        self.typesetter = Typesetter(self.faces)
-        ask_texts(sheet, self.typesetter)
-        self.segments = self.typesetter.segments()
-        self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
-        every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
-        self.fonts_key = hashlib.sha256(render_preamble(sheet, self.faces, every_face).encode()).hexdigest()
-        self.picture = ""
-
-    def icon_pages(self) -> dict[str, int]:
-        """The page in the Twemoji PDF of every icon the sheet shows."""
-        text = "".join(s.tex for s in self.segments)
-        return {code: int(page) for code, page in re.findall(r"\\tsemoji\{([0-9a-f-]+)\}\{(\d+)\}", text)}
-
-    def document(self, metrics) -> str:
-        """The sheet's .tex, laid out from metrics; its picture is kept in self.picture."""
-        layout = layout_sheet(self.sheet, self.typesetter.measured(metrics), self.source)
-        widths = {tex: size[0] for tex, size in metrics.items()}
-        self.picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
-        return render_document(self.preamble, self.picture, self.source.path.name)
-
-
-def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> str:
-    """The sheet's .tex from the measurements kept in cache (all its text must be there)."""
-    drawing = _Drawing(source, sheet, machine)
-    known = measure.read_cache(cache, drawing.fonts_key)
-    return drawing.document(measure.metrics_of(drawing.segments, known)[0])
-
-
 def _write(texts: dict[str, str], folder: Path) -> None:
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8", newline="\n")
 
 
-def _element_lines(source: Source) -> dict:
-    """The content line of every element the .tex names in a comment."""
-    return {where: line for where, (line, _) in source.marks.items()}
-
-
 def template_files() -> list[Path]:
     """The files the output depends on besides the content: the templates."""
     folder = Path(str(resources.files("texsheet.tex_templates")))
-    return sorted(folder.glob("*.j2"))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini"))
 
 
 def _cache_key(texts: dict[str, str], dpi: int) -> str:

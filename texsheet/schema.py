@@ -190,7 +190,7 @@ _SECTIONS = [
     ("Page", "**`page:`**"),
     ("Theme", "**`theme:`** (a built-in theme's name, or a mapping)"),
     ("Row", "**`rows:`**, each"),
-    ("Panel", "**`panels:`**, each"),
+    ("Panel", "**`panels:`** (of the sheet, or of a row), each"),
     ("Block", "**`blocks:`**, each a mapping with `kind:` and the keys of its kind. Every kind also takes:"),
     ("kinds", None),
     ("Stage", "**a pipeline's `stages:`, each**"),
@@ -242,6 +242,9 @@ def _type_name(tp: Any) -> str:
 def _default_shown(cls: type, field: dataclasses.Field) -> str:
     if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
         return "**required**"
+    alternatives = getattr(cls, "alternatives", ())
+    if field.name in alternatives:
+        return "**this or** " + ", ".join(f"`{other}`" for other in alternatives if other != field.name)
     presets = getattr(cls, "presets", {})
     default = _default(field)
     if any(field.name in preset for preset in presets.values()) and field.name != getattr(cls, "shorthand", None):

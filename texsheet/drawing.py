@@ -1,0 +1,57 @@
+"""A sheet ready to be drawn: its text asked of the typesetter, then laid out and rendered from
+TeX's measurements. Loaded only when a sheet is built, not when its outputs are current."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from . import measure
+from .fonts import make_faces
+from .layout import ask_texts, layout_sheet
+from .machine import Machine
+from .model import Sheet
+from .render import Source as RenderSource
+from .render import render_document, render_picture, render_preamble
+from .source import Source
+from .typeset import Typesetter
+
+
+class Drawing:
+    """A sheet ready to be drawn once its text is measured: its faces, every segment of its
+    text, the preamble they need, and the key under which their measurements are kept."""
+
+    def __init__(self, source: Source, sheet: Sheet, machine: Machine):
+        self.source, self.sheet = source, sheet
+        self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
+        self.typesetter = Typesetter(self.faces)
+        ask_texts(sheet, self.typesetter)
+        self.segments = self.typesetter.segments()
+        self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
+        every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
+        self.fonts_key = hashlib.sha256(render_preamble(sheet, self.faces, every_face).encode()).hexdigest()
+        self.picture = ""
+
+    def icon_pages(self) -> dict[str, int]:
+        """The page in the Twemoji PDF of every icon the sheet shows."""
+        text = "".join(s.tex for s in self.segments)
+        return {code: int(page) for code, page in re.findall(r"\\tsemoji\{([0-9a-f-]+)\}\{(\d+)\}", text)}
+
+    def document(self, metrics) -> str:
+        """The sheet's .tex, laid out from metrics; its picture is kept in self.picture."""
+        layout = layout_sheet(self.sheet, self.typesetter.measured(metrics), self.source)
+        widths = {tex: size[0] for tex, size in metrics.items()}
+        self.picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
+        return render_document(self.preamble, self.picture, self.source.path.name)
+
+
+def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> str:
+    """The sheet's .tex from the measurements kept in cache (all its text must be there)."""
+    drawing = Drawing(source, sheet, machine)
+    known = measure.read_cache(cache, drawing.fonts_key)
+    return drawing.document(measure.metrics_of(drawing.segments, known)[0])
+
+
+def _element_lines(source: Source) -> dict:
+    """The content line of every element the .tex names in a comment."""
+    return {where: line for where, (line, _) in source.marks.items()}
