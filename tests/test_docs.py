@@ -30,4 +30,11 @@ def test_readme_example_sheet_is_valid(tmp_path):
     path = tmp_path / "example.yaml"
     path.write_text(example, encoding="utf-8")
     source, sheet = load_sheet(path)
-    assert [block.kind for row in sheet.rows for panel in row.panels for block in panel.blocks] == ["pipeline", "bullets", "checklist"]
+    assert [block.kind for _, panel in sheet.placed_panels() for block in panel.blocks] == ["pipeline", "bullets", "checklist"]
+
+
+def test_readme_format_reference_is_the_generated_one():
+    from texsheet.schema import REFERENCE_END, REFERENCE_START, format_reference
+
+    start, end = README.index(REFERENCE_START), README.index(REFERENCE_END) + len(REFERENCE_END)
+    assert README[start:end] == format_reference(), "run `texsheet schema --markdown` and paste its output into the README"
