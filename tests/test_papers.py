@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pdf2image import convert_from_path
 
 from texsheet.errors import TexsheetError
 from texsheet.fragment import render_fragment, render_style
@@ -148,7 +147,8 @@ def fonts(pdf: Path, last: int) -> list[str]:
 
 
 def pixels(pdf: Path, page: int) -> bytes:
-    return convert_from_path(pdf, dpi=100, first_page=page, last_page=page)[0].tobytes()
+    """The page as pdftoppm renders it at 100 dpi (a PPM image)."""
+    return subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), str(pdf)], capture_output=True, check=True).stdout
 
 
 def differences(changed: Path, original: Path, pages: int) -> list[str]:

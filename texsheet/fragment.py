@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import jinja2
 
 from .errors import TexsheetError
+from .templates import LOADER, SYNTAX
 
 # A file name reaches TeX as typed (\detokenize in texsheet.sty makes & _ ~ $ and the like plain
 # characters), so it may not hold what TeX reads before that: comment, parameter and escape
@@ -38,22 +38,4 @@ def _tex_file_name(value: object) -> str:
     raise TexsheetError(f"cannot write a fragment for {name!r}: {problem}; rename the content file")
 
 
-def _template_source(name: str) -> str:
-    return resources.files("texsheet.tex_templates").joinpath(name).read_text(encoding="utf-8")
-
-
-_ENV = jinja2.Environment(
-    loader=jinja2.FunctionLoader(_template_source),
-    block_start_string="((*",
-    block_end_string="*))",
-    variable_start_string="<<",
-    variable_end_string=">>",
-    comment_start_string="((#",
-    comment_end_string="#))",
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-    finalize=_tex_file_name,
-    autoescape=False,
-)
+_ENV = jinja2.Environment(loader=LOADER, finalize=_tex_file_name, **SYNTAX)

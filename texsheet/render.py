@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
@@ -20,6 +18,7 @@ from .layout import Layout, PanelLayout
 from .model import Sheet
 from .fonts import Faces
 from .paragraphs import Segment
+from .templates import LOADER, SYNTAX, template_source
 from .theme import PALETTES
 from .typeset import TextBox
 from .units import PT, fmt
@@ -61,25 +60,7 @@ def _comment(text: str) -> NoEscape:
     return NoEscape(re.sub(r"[\x00-\x1f\x7f]", " ", markup.plain(str(text))))
 
 
-def _template_source(name: str) -> str:
-    return resources.files("texsheet.tex_templates").joinpath(name).read_text(encoding="utf-8")
-
-
-_ENV = SandboxedEnvironment(
-    loader=jinja2.FunctionLoader(_template_source),
-    block_start_string="((*",
-    block_end_string="*))",
-    variable_start_string="<<",
-    variable_end_string=">>",
-    comment_start_string="((#",
-    comment_end_string="#))",
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-    finalize=_finalize,
-    autoescape=False,
-)
+_ENV = SandboxedEnvironment(loader=LOADER, finalize=_finalize, **SYNTAX)
 
 
 _ENV.filters["comment"] = _comment
@@ -284,7 +265,7 @@ def render_format_head() -> str:
 
 def format_ini() -> str:
     """The ini file that dumps a format of render_format_head (mylatexformat)."""
-    return _template_source("format.ini")
+    return template_source("format.ini")
 
 
 def render_driver(preamble: str, segments: list[Segment], picture_file: str) -> str:

@@ -1,0 +1,29 @@
+"""texsheet's TeX templates (tex_templates/): where they are read from and their Jinja2 syntax,
+which keeps clear of TeX's braces and percent signs."""
+from __future__ import annotations
+
+from importlib import resources
+
+import jinja2
+
+SYNTAX = dict(
+    block_start_string="((*",
+    block_end_string="*))",
+    variable_start_string="<<",
+    variable_end_string=">>",
+    comment_start_string="((#",
+    comment_end_string="#))",
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+)
+
+
+def template_source(name: str) -> str:
+    """A template file's text."""
+    return resources.files("texsheet.tex_templates").joinpath(name).read_text(encoding="utf-8")
+
+
+LOADER = jinja2.FunctionLoader(template_source)
