@@ -295,3 +295,28 @@ def test_a_format_that_cannot_be_made_or_read_leaves_a_plain_run(tmp_path, tex_a
     fmt.write_bytes(b"not a format")
     built = compile_sheet(sheet, tmp_path / "b", dpi=30, force=True)
     assert built.pdf.exists() and not fmt.exists() and fmt.with_suffix(".failed").exists()
+
+
+# ----------------------------------------------------------------------------- every script, code, formulas
+
+
+def test_every_script_code_and_formulas_print_as_typed(tmp_path, tex_available):
+    from pages import words
+
+    built = compile_sheet(ROOT / "tests" / "sheets" / "reach" / "world.yaml", tmp_path, dpi=30)
+    text = squash(subprocess.run(["pdftotext", "-enc", "UTF-8", str(built.pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    for typed in ["Français : « déjà vu », naïve, cœur, Ça", "Čeština: příliš žluťoučký kůň", "zażółć gęślą jaźń",
+                  "Tiếng Việt: Xin chào, cảm ơn, Nguyễn", "Ελληνικά: αβγ ΔΕΖ, λόγος", "Привет, мир", "їжак",
+                  "ひらがな、カタカナ、漢字。「引用」も読める。", "机器学习与数据", "機器學習與資料",
+                  "→ ⇒ ≤ ≥ ≠ ± × ÷ ∑ ∞ ° µ ™ © € £ ¥ ½ x² H₂O ℝ 𝔼", r"C:\Users\me\AppData\Local",
+                  r"regex ^\d{3}-\w+\s*$ and [A-Za-z_]\w*", r'git commit -m "fix: a \ b"', "a`b",
+                  '"""Average; 빈 리스트는 오류."""', 'raise ValueError("empty")', "prices $5 and $10 stay text."]:
+        assert squash(typed) in text, typed
+    assert "\\frac" not in text and "\\sum" not in text and "\\pi" not in text  # formulas set, not printed
+    tex = built.tex.read_text(encoding="utf-8")
+    # The pen fonts draw a won sign for the backslash: no backslash is set in them.
+    assert re.findall(r"\\tsf[TH](?:\\bfseries)? [^{}]*\\textbackslash", tex) == []
+    fonts = subprocess.run(["pdffonts", str(built.pdf)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVuMathTeXGyre" in fonts and "D2Coding" in fonts
+    starts = {w: x for x, _, _, _, w in words(built.pdf)[1] if w in ("def", "if", "raise", "return")}
+    assert starts["def"] < starts["if"] == starts["return"] < starts["raise"]  # indentation kept
