@@ -238,7 +238,7 @@ UNTUNED = ROOT / "tests" / "sheets" / "untuned"
     ("git-letter-landscape", 0.27),
     # Eleven short phrases: the text has reached the theme's max_font_size, and the room
     # left is what a page this sparse has.
-    ("tokenization-sparse", 0.30),
+    ("tokenization-sparse", 0.31),
 ])
 def test_a_sheet_written_without_heights_or_sizes_fills_its_page(tmp_path, tex_available, name, most_empty):
     from pages import empty_share

@@ -54,7 +54,7 @@ def test_korean_breaks_only_between_words():
 
 def test_japanese_breaks_between_characters_but_not_before_closing_punctuation():
     lines = lines_of("駅で会いましょう。", 8.0)
-    assert lines == ["駅で会いましょ", "う。"]
+    assert lines == ["駅で会いま", "しょう。"]  # "う。" would stand alone: "しょ" (no line starts with ょ) joins it
 
 
 def test_no_line_starts_with_a_small_kana_or_a_long_vowel_mark():
@@ -106,8 +106,7 @@ def test_code_keeps_its_spaces_and_parts_long_words_with_a_mark():
 
 def test_inline_code_breaks_at_its_spaces_before_inside_a_flag():
     lines = lines_of("`kubectl get pods --field-selector=app`", 14.0)
-    assert lines[0] == "kubectl get pods"
-    assert lines[1].startswith("--field-selector")
+    assert lines == ["kubectl get", "pods --field-selector=app"]  # not the flag alone on the last line
 
 
 def test_a_formula_is_never_broken():
@@ -136,3 +135,12 @@ def test_words_written_right_to_left_stand_in_reading_order_from_the_right():
     # TeX shapes the letters of each word; the line puts a run of such words right to left.
     assert lines_of("say שלום עולם now", 40.0) == ["say עולם שלום now"]
     assert lines_of("שלום עולם", 3.0) == ["שלום", "עולם"]
+
+
+def test_the_last_line_is_not_one_word_alone_under_a_full_line():
+    # First fit would leave "delta" alone under "alpha beta gamma": "gamma" moves down with it.
+    assert lines_of("alpha beta gamma delta", 9.0) == ["alpha beta", "gamma delta"]
+    # With two words above, moving one down would leave one alone there instead.
+    assert lines_of("alpha beta gamma", 5.5) == ["alpha beta", "gamma"]
+    # Where the two would not fit on one line, the word stays alone.
+    assert lines_of("alpha beta gammagammagamma delta", 9.0)[-1] == "delta"

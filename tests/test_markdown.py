@@ -588,3 +588,10 @@ def test_a_prompts_style_lines_pick_the_theme():
         assert source.data["theme"] == theme, style
     source, _ = prompt_source(f"# Layout\n\n{diagram}\n# Content Details\n\n## A\n- 격자 탐색 (grid paper)\n", Path("p.txt"))
     assert "theme" not in source.data
+
+
+def test_a_fence_language_is_read_in_any_case_and_a_japanese_summary_is_takeaways():
+    (block,) = blocks_of(md("# T\n## P\n```Rust\nfn main() {}\n```\n")[0])
+    assert block["language"] == "rust"
+    (block,) = blocks_of(md("# T\n## まとめ\n1. 一つ目\n2. 二つ目\n")[0])
+    assert block["kind"] == "takeaways"

@@ -675,3 +675,8 @@ def test_panels_may_be_listed_without_rows_but_not_beside_them(tmp_path):
     assert "not both" in problem.message and problem.line == 2
     problem = only_problem(write(tmp_path, "title: Cheese\n"))
     assert "needs rows: (panels in bands you arrange) or panels:" in problem.message
+
+
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
+    problem = only_problem(write(tmp_path, MINIMAL.replace("title: Cheese", "titel: Cheese")))
+    assert "unknown key 'titel'" in problem.message and "did you mean 'title'?" in problem.message

@@ -231,12 +231,14 @@ def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float
 
 
 def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: float) -> int:
-    """Without columns: given, the most columns (up to 3, no more than points) in which every
-    point still fits on one line."""
+    """Without columns: given, the most columns (up to 3) in which every point still fits on one
+    line and that the points fill evenly (all alike, or two or more points to each)."""
     em = size * PT
+    count = len(block.items)
     longest = max(ts.natural_width(item, size) for item in block.items) + MARKER * em
-    for columns in range(min(3, len(block.items)), 1, -1):
-        if longest <= (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns:
+    for columns in range(min(3, count), 1, -1):
+        even = count % columns == 0 or count >= 2 * columns
+        if even and longest <= (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns:
             return columns
     return 1
 

@@ -60,11 +60,15 @@ FALLBACKS = {"body": BODY_FALLBACKS, "hand": HAND_FALLBACKS, "code": CODE_FALLBA
 MEASURED_WITH = {"body": {"NanumBarunpen"}, "hand": {"Nanum Pen Script", "Nanum Brush Script"}, "code": {"D2Coding"}}
 
 _CJK_BLANKS = ((0x2F00, 0x2FDF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
+# Kana and Japanese full stops drawn in the Korean fonts' own design, at odds with the kanji
+# beside them (which those fonts lack): Japanese is set in one font, the fallback's. Brackets
+# such as 「」, which Korean uses too, stay.
+_JAPANESE = ((0x3001, 0x3002), (0x3040, 0x30FF))
 # Characters fonts claim in their character map but draw wrongly or not at all (ranges).
 WRONG_GLYPHS: Mapping[str, tuple[tuple[int, int], ...]] = {
-    "NanumBarunpen": ((0x5C, 0x5C), *_CJK_BLANKS),  # a won sign for the backslash; ideographs blank
-    "Nanum Pen Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS),  # Greek, Cyrillic typeset, not written
-    "Nanum Brush Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS),
+    "NanumBarunpen": ((0x5C, 0x5C), *_CJK_BLANKS, *_JAPANESE),  # a won sign for the backslash; ideographs blank
+    "Nanum Pen Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS, *_JAPANESE),  # Greek, Cyrillic typeset, not written
+    "Nanum Brush Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS, *_JAPANESE),
     "LXGW WenKai": ((0x2212, 0x2212),),  # the minus drawn as its hyphen
     "D2Coding": ((0x7C, 0x7C),),  # a broken bar for the vertical bar, which shell pipes read badly
 }

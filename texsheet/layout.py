@@ -43,7 +43,8 @@ BANNER_PADDING = 3.2  # mm above and below the banner's text
 BANNER_SIDE = 8.0  # mm on either side of the banner's text
 GROW = 1.15  # a panel with room to spare sets its text up to this much larger than the page's
 SIZE_STEP = 0.25  # pt
-MAX_AIR = 2.0  # em of room to spare a panel may put between the lines of its lists
+MAX_AIR = 1.2  # em of room to spare a panel may put between the lines of its lists
+MAX_LIFT = 3.0  # em: room left over goes above the content, as far as this, and below it
 AIR_STEP = 0.1
 AIR_BETWEEN_BLOCKS = 2.0  # blocks part by this many times the air between lines
 WIDTH_STEPS = 24  # rounds of moving width between the panels of a row
@@ -456,8 +457,9 @@ class _Planner:
                 bottom = max(bottom, y + geometry.height)
                 y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
             x += w + COLUMN_GAP
-        # What room the content leaves, it leaves above and below it in equal parts.
-        top = frame.y + zone + max(0.0, content_h - bottom) / 2
+        # What room the content leaves, it leaves above and below it in equal parts, up to
+        # MAX_LIFT lines above it: far below its title, content looks lost.
+        top = frame.y + zone + min(max(0.0, content_h - bottom) / 2, MAX_LIFT * em)
         placed = [dataclasses.replace(block, y=top + block.y) for block in placed]
         return PanelLayout(panel, where, frame, title, subtitle, underline, size, tuple(placed))
 

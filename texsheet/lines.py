@@ -136,7 +136,7 @@ def fast_breaks(paragraph: Paragraph, width: float, metrics: Metrics) -> list[tu
     sizes = _sizes(paragraph, metrics)
     indent = glue_width(paragraph.indent, metrics)
     hang = _hang(paragraph, metrics)
-    found, start, x = [], 0, indent
+    spans, start, x = [], 0, indent
     for first, end in sizes.chunks:
         lead = sizes.glues[first - 1] if first > start else 0.0
         chunk = sum(sizes.words[first:end]) + sum(sizes.glues[first:end - 1])
@@ -145,13 +145,30 @@ def fast_breaks(paragraph: Paragraph, width: float, metrics: Metrics) -> list[tu
             continue
         if first == start:
             return None
-        found.append((start, first, max(sizes.heights[start:first]), max(sizes.depths[start:first])))
+        spans.append((start, first))
         start, x = first, hang + chunk
         if x > width + EPSILON:
             return None
     if start < len(sizes.words):
-        found.append((start, len(sizes.words), max(sizes.heights[start:]), max(sizes.depths[start:])))
-    return found
+        spans.append((start, len(sizes.words)))
+    return [(a, b, max(sizes.heights[a:b]), max(sizes.depths[a:b])) for a, b in _without_widow(spans, sizes, width, hang)]
+
+
+def _without_widow(spans: list[tuple[int, int]], sizes: "_Sizes", width: float, hang: float) -> list[tuple[int, int]]:
+    """The lines (first word, past the last), the last of them not one unbreakable run alone
+    under a line of three or more: then the run before it moves down too, where it fits."""
+    if len(spans) < 2:
+        return spans
+    (prev_first, prev_end), (last_first, last_end) = spans[-2], spans[-1]
+    ends = [end for _, end in sizes.chunks]
+    runs = [end for end in ends if prev_first < end <= prev_end]
+    if (last_first, last_end) not in sizes.chunks or len(runs) < 3:
+        return spans
+    moved = runs[-2]  # the previous line's last run starts here
+    need = hang + sum(sizes.words[moved:last_end]) + sum(sizes.glues[moved:last_end - 1])
+    if need > width + EPSILON:
+        return spans
+    return [*spans[:-2], (prev_first, moved), (moved, last_end)]
 
 
 def make_line(paragraph: Paragraph, first: int, end: int, width: float, metrics: Metrics, start: float) -> Line:
@@ -202,7 +219,7 @@ def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Li
 
     sizes = _sizes(paragraph, metrics)
     word_widths, glue_widths, flat = sizes.words, sizes.glues, sizes.flat
-    pos = 0
+    pos, starts, parted = 0, [0], False
     while pos < len(words):
         end = pos + 1
         while end < len(words) and not glues[end - 1].breakable:
@@ -216,6 +233,7 @@ def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Li
             continue
         if not line.empty:
             line = new_line()
+            starts.append(pos)
             continue
         # Alone on a line, the chunk is still too wide. Words that no glue may part (a bracket
         # and its word, kana and their small kana) are refused together; a single word parts.
@@ -223,10 +241,18 @@ def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Li
             text = " ".join(w.text for w in words[pos:end])
             raise TooWide(Word((), text, words[pos].offset), chunk, width - line.x)
         line = _part_word(words[pos], None, line, lines, paragraph, width, hang, metrics)
-        pos = end
+        pos, parted = end, True
     if not line.empty:
         lines.append(line.line(paragraph.align, width))
-    return lines
+    if parted:
+        return lines
+    spans = list(zip(starts, [*starts[1:], len(words)]))
+    kept = _without_widow(spans, sizes, width, hang)
+    if kept == spans:
+        return lines
+    (a, b), (c, d) = kept[-2:]
+    return [*lines[:-2], make_line(paragraph, a, b, width, metrics, indent if a == 0 else hang),
+            make_line(paragraph, c, d, width, metrics, hang)]
 
 
 def _part_word(word: Word, glue: Glue | None, line: _Builder, lines: list[Line], paragraph: Paragraph,

@@ -29,8 +29,9 @@ each Markdown construct then maps to the format as follows.
 - **Ordered lists** become a `flow` when every item is a short step (at most 60 characters, no
   sub-list, at most 10 items) and the section is not a summary; otherwise `takeaways` with
   `numbered: true`. In a summary section (a title with takeaway, summary, key points, recap,
-  conclusion, TL;DR, 요약, 핵심, 정리 or 결론) an ordered list is always `takeaways`. A list not
-  starting at 1, or longer than takeaways allow, becomes bullets with its numbers in the text.
+  conclusion, TL;DR, 요약, 핵심, 정리, 결론, まとめ, 要約, 要点, 总结 or 總結) an ordered list is
+  always `takeaways`. A list not starting at 1, or longer than takeaways allow, becomes bullets
+  with its numbers in the text.
 - A paragraph of one line that is an **arrow chain** `A → B → C` (or `->`), with every step at
   most 60 characters, becomes a `flow` of those steps; a short "label: " before the first step
   becomes the flow's heading.
@@ -130,7 +131,8 @@ SHORT_STEP = 60  # characters: an ordered list of items this short is a flow
 SUBTITLE_LENGTH = 120
 MAX_SHARED = 3  # sections between two thematic breaks share a row up to this many
 WIDE_CODE_LINE = 48
-SUMMARY_WORDS = ("takeaway", "summary", "key point", "recap", "conclusion", "tl;dr", "tldr", "요약", "핵심", "정리", "결론")
+SUMMARY_WORDS = ("takeaway", "summary", "key point", "recap", "conclusion", "tl;dr", "tldr", "요약", "핵심", "정리", "결론",
+                 "まとめ", "要約", "要点", "总结", "總結")
 ARROWS = re.compile(r"\s*(?:→|->|⟶)\s*")
 UNDONE_BOXES = "□☐"
 DONE_BOXES = "☑☒✅✔"
@@ -662,7 +664,7 @@ class Converter:
         info = node.info.strip() if node.type == "fence" else ""
         if info:
             name, _, rest = info.partition(" ")
-            name = name.strip("{}.")
+            name = name.strip("{}.").lower()  # Pygments' names are lower case; ```Rust means rust
             if is_language(name):
                 language["language"] = name
                 if rest.strip():

@@ -585,15 +585,17 @@ def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems
         value = {k: v for k, v in value.items() if k != "kind"}
     fields = {f.name: f for f in dataclasses.fields(tp)}
     hints = typing.get_type_hints(tp)
+    meant = set()  # keys an unknown key is taken for a misspelling of: not also reported missing
     for key in value:
         if key not in fields:
             problems.append(source.problem(where + (key,), f"unknown key '{key}' in {name}{_suggest(key, fields)}"))
+            meant.update(difflib.get_close_matches(str(key), list(fields), n=1, cutoff=SUGGEST_CUTOFF))
     kwargs = {}
     for field in dataclasses.fields(tp):
         if field.name in value:
             meta = {**field.metadata, "default": field.default}
             kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), source, problems, meta)
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING and field.name not in meant:
             problems.append(source.problem(where, f"{name}: missing key '{field.name}' ({field.metadata['doc']})"))
     try:
         return tp(**kwargs)
@@ -601,6 +603,9 @@ def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems
         return None
 
 
+SUGGEST_CUTOFF = 0.6  # how alike a word must be to a name to be suggested as a misspelling of it
+
+
 def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=SUGGEST_CUTOFF)
     return f"; did you mean '{close[0]}'?" if close else ""

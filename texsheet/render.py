@@ -242,15 +242,18 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
     """Packages, the fonts text uses (the TeX of the sheet's segments), the theme's colours and
     texsheet's macros."""
     body = text
-    used = sorted({d for d in faces.declared.values() if re.search(re.escape(d.command) + r"(?![A-Za-z])", body)},
-                  key=lambda d: d.command)
+    math = "\\tsmath{" in body or "\\tsdisplaymath{" in body
+    text_face = faces.declared[("body", faces.chains["body"][0], False)]  # of a formula's \text{...}
+    used = sorted({d for d in faces.declared.values() if re.search(re.escape(d.command) + r"(?![A-Za-z])", body)}
+                  | ({text_face} if math else set()), key=lambda d: d.command)
     families = [(NoEscape(d.command), d.name, NoEscape(d.options)) for d in used]
     theme = sheet.theme
     return _ENV.get_template("preamble.tex.j2").render(
         families=families,
         pens=PALETTES[theme.palette],
         theme=theme,
-        math="\\tsmath{" in body or "\\tsdisplaymath{" in body,
+        math=math,
+        text_font=NoEscape(text_face.command),
         emoji="\\tsemoji{" in body,
         emoji_text=faces.emoji_text,
         icons=NoEscape(ICONS),
