@@ -320,3 +320,12 @@ def test_every_script_code_and_formulas_print_as_typed(tmp_path, tex_available):
     assert "DejaVuMathTeXGyre" in fonts and "D2Coding" in fonts
     starts = {w: x for x, _, _, _, w in words(built.pdf)[1] if w in ("def", "if", "raise", "return")}
     assert starts["def"] < starts["if"] == starts["return"] < starts["raise"]  # indentation kept
+
+
+def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
+    note = tmp_path / "links.md"
+    note.write_text("# Links\n## Read\n- see [the docs](https://example.org) first\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(note), "-o", str(tmp_path / "out"), "--dpi", "30"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"1 import note (texsheet import {note} lists them)" in done.stdout

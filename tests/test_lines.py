@@ -144,3 +144,10 @@ def test_the_last_line_is_not_one_word_alone_under_a_full_line():
     assert lines_of("alpha beta gamma", 5.5) == ["alpha beta", "gamma"]
     # Where the two would not fit on one line, the word stays alone.
     assert lines_of("alpha beta gammagammagamma delta", 9.0)[-1] == "delta"
+
+
+def test_a_long_word_of_letters_parted_at_a_line_end_gets_a_hyphen_and_a_url_none():
+    lines = lines_of("Die Donaudampfschifffahrtsgesellschaftskapitänswitwe kam", 10.0)
+    assert all(line.endswith("-") for line in lines[1:-1]) and lines[-1].endswith("kam")
+    assert "".join(line.removesuffix("-") for line in lines[1:]).startswith("Donaudampfschifffahrtsgesellschaftskapitänswitwe")
+    assert not any(line.endswith("-") for line in lines_of("see https://example.org/a/very/long/path/name", 8.0))

@@ -34,6 +34,7 @@ class Result:
     fragment: Path | None = None
     style: Path | None = None
     cached: bool = False
+    notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each
 
     def _repr_png_(self) -> bytes:
         return self.png.read_bytes()
@@ -48,11 +49,12 @@ def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dp
     of texsheet's in the user's cache (~/.cache/texsheet/sheets/<name>-<digest of the content>).
     Raises TexsheetError (ContentError for content, with every problem and its place).
     """
-    loaded, name = _load(source)
+    loaded, name, notes = _load(source)
     _, sheet = pipeline.check_sheet(loaded, theme, pipeline.this_machine())
     folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
     outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment)
-    return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached)
+    return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached,
+                  tuple(f"{note.line}: {note.message}" for note in notes))
 
 
 def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]:
@@ -62,7 +64,7 @@ def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]
     that is not installed is a problem), False checks structure and markup only, None (the
     default) checks fonts when the theme's fonts are installed (see skipped_checks)."""
     try:
-        loaded, _ = _load(source)
+        loaded, _, _ = _load(source)
         machine = pipeline.this_machine() if fonts is not False else None
         pipeline.check_sheet(loaded, None, machine, require_fonts=fonts is True)
     except ContentError as error:
@@ -75,7 +77,7 @@ def skipped_checks(source: SheetSource) -> list[str]:
     machine = pipeline.this_machine()
     notes = list(machine.missing)
     try:
-        loaded, _ = _load(source)
+        loaded, _, _ = _load(source)
         _, sheet = pipeline.check_sheet(loaded, None, None)
     except ContentError:
         return notes
@@ -86,16 +88,17 @@ def skipped_checks(source: SheetSource) -> list[str]:
     return notes
 
 
-def _load(source: SheetSource) -> tuple[Source, str]:
-    """The content and the name its outputs take."""
+def _load(source: SheetSource) -> tuple[Source, str, list]:
+    """The content, the name its outputs take, and what reading it guessed (notes and prompts)."""
     if isinstance(source, dict):
         text = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
-        return parse_source(text, Path("<dict>")), "sheet"
+        return parse_source(text, Path("<dict>")), "sheet", []
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_a_path(source)):
         path = Path(source)
-        return load_content(path)[0], path.stem
+        loaded, notes = load_content(path)
+        return loaded, path.stem, notes
     if isinstance(source, str):
-        return parse_source(source, Path("<text>")), "sheet"
+        return parse_source(source, Path("<text>")), "sheet", []
     raise TypeError(f"a sheet is a path, YAML text or a dict, not {type(source).__name__}")
 
 

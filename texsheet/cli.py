@@ -60,9 +60,11 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             kept = (output_dir / f"{path.stem}.pdf").exists()
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
             return path, f"{error}{note}", False
+        count = len(outputs.notes)
+        guessed = f"; {count} import note{'s' if count != 1 else ''} (texsheet import {path} lists them)" if count else ""
         if outputs.cached:
-            return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name})", True
-        return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s)", True
+            return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
+        return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
 
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(files))) as pool:

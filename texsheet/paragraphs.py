@@ -217,6 +217,10 @@ def _word(chars: list[_Char], style: Style, faces: Faces) -> Word:
     breakmark = None
     if any(c.kind == "code" for c in chars):
         breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code"), "↩", faces)
+    elif len(pieces) > 1 and not any(c.text in _BREAK_AFTER for c in chars):
+        # A word of letters alone (a long compound) parted at a line's end gets a hyphen.
+        first = chars[0]
+        breakmark = _segment(("text", first.bold, first.pen, first.mark, faces.choose("-", style.role), style.role), "-", faces)
     return Word(built, text, chars[0].offset, breakmark)
 
 
