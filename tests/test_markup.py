@@ -176,3 +176,17 @@ def test_text_segments_hold_no_command_but_their_switches(text):
         rest = _ALLOWED.sub("", segment.tex)
         assert "\\" not in rest, segment.tex
         assert _braces_balance(rest), segment.tex
+
+
+def test_a_word_keeps_its_font_and_a_sign_the_font_lacks_falls_back_alone():
+    from texsheet.fonts import probe_fonts
+
+    fonts = probe_fonts()
+    assert fonts is not None, "fontconfig is needed: run the README's first command"
+    real = faces(fonts)
+    texts = [s.tex for s in segments_of(build_paragraphs("readers–writer Größe", Style(), real))]
+    # NanumBarunpen draws the en dash at cap height: the dash alone goes to a fallback.
+    assert "{\\tsfT readers}" in texts and "{\\tsfT writer}" in texts
+    assert any("–" in t and "\\tsfT" not in t for t in texts)
+    # A letter the pen font lacks takes the whole word to the fallback, so it is one hand.
+    assert any("Größe" in t and "\\tsfT" not in t for t in texts)

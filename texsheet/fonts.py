@@ -66,7 +66,8 @@ _CJK_BLANKS = ((0x2F00, 0x2FDF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
 _JAPANESE = ((0x3001, 0x3002), (0x3040, 0x30FF))
 # Characters fonts claim in their character map but draw wrongly or not at all (ranges).
 WRONG_GLYPHS: Mapping[str, tuple[tuple[int, int], ...]] = {
-    "NanumBarunpen": ((0x5C, 0x5C), *_CJK_BLANKS, *_JAPANESE),  # a won sign for the backslash; ideographs blank
+    # A won sign for the backslash; an en dash at cap height; ideographs blank.
+    "NanumBarunpen": ((0x5C, 0x5C), (0x2013, 0x2013), *_CJK_BLANKS, *_JAPANESE),
     "Nanum Pen Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS, *_JAPANESE),  # Greek, Cyrillic typeset, not written
     "Nanum Brush Script": ((0x5C, 0x5C), (0x0370, 0x04FF), *_CJK_BLANKS, *_JAPANESE),
     "LXGW WenKai": ((0x2212, 0x2212),),  # the minus drawn as its hyphen

@@ -246,12 +246,13 @@ def _pieces(chars: list[_Char]) -> list[list[_Char]]:
 
 
 def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str | None]:
-    """Per role in the word (prose, code): one font for all its letters when one font of the
-    chain draws them all, so that a word is never drawn in two hands; else None, to choose
-    per character."""
+    """Per role in the word (prose, code): one font for all its letters and digits when one
+    font of the chain draws them all, so that a word is never drawn in two hands (a dash or
+    other sign that font lacks is chosen on its own); else None, to choose per character."""
     families: dict[str, str | None] = {}
     for char_role in {_role(c, role) for c in chars}:
-        letters = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role)
+        letters = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role
+                          and unicodedata.category(c.text[0])[0] in "LNM")
         chain = faces.chains[char_role]
         families[char_role] = chain[0] if faces.fonts is None or not letters else faces.fonts.face_for(letters, chain)
     return families
@@ -277,7 +278,9 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
             continue
         char_role = _role(char, role)
         for cluster in _clusters(char.text):
-            face = families.get(char_role) or faces.choose(cluster, char_role)
+            face = families.get(char_role)
+            if face is None or (faces.fonts is not None and not faces.fonts.draws(face, cluster)):
+                face = faces.choose(cluster, char_role)
             key = ("text", char.bold, char.pen, char.mark, face, char_role)
             if runs and runs[-1][0] == key:
                 runs[-1] = (key, runs[-1][1] + cluster)
