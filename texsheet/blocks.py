@@ -8,6 +8,7 @@ The templates draw these numbers; they compute nothing.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -15,7 +16,7 @@ from typing import Callable
 from .model import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Flow, MathBlock, Pipeline, Table,
                     Takeaways, TextBlock)
 from .paragraphs import Style
-from .typeset import TextBox, TextTooWide, Typesetter
+from .typeset import TextBox, Typesetter
 from .units import PT
 
 BLOCK_GAP = 0.55  # em between blocks of a column
@@ -153,21 +154,24 @@ def layout_block(block: Block, ts: Typesetter, width: float, size: float, where:
                  air: float = 0.0) -> tuple[TextBox | None, Geometry]:
     """A block's heading, if any, and its geometry below it (y from the block's top). air (em)
     is room to spare, spread between the lines of lists and tables."""
-    em = size * PT
     geometry = LAYOUTS[block.kind](block, ts, width, size, where, air)
-    if not block.heading:
+    heading = _heading(block, ts, width, size, where)
+    if heading is None:
         return None, geometry
-    heading = ts.text(block.heading, width, size * HEADING_SCALE, HAND_BOLD, "accent", where=where + ("heading",))
-    return heading, geometry.below(heading.height + HEADING_GAP * em)
+    return heading, geometry.below(heading.height + HEADING_GAP * size * PT)
 
 
-def block_height(block: Block, ts: Typesetter, width: float, size: float, where: tuple) -> float:
+def block_height(block: Block, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> float:
     """mm a block needs, heading included (what layout_block gives, without placing it)."""
-    height = LAYOUTS[block.kind](block, ts, width, size, where).height
-    if block.heading:
-        heading = ts.text(block.heading, width, size * HEADING_SCALE, HAND_BOLD, "accent", where=where + ("heading",))
-        height += heading.height + HEADING_GAP * size * PT
-    return height
+    height = LAYOUTS[block.kind](block, ts, width, size, where, air).height
+    heading = _heading(block, ts, width, size, where)
+    return height if heading is None else height + heading.height + HEADING_GAP * size * PT
+
+
+def _heading(block: Block, ts: Typesetter, width: float, size: float, where: tuple) -> TextBox | None:
+    if not block.heading:
+        return None
+    return ts.text(block.heading, width, size * HEADING_SCALE, HAND_BOLD, "accent", where=where + ("heading",))
 
 
 # ----------------------------------------------------------------------------- lists
@@ -275,7 +279,7 @@ def layout_math(block: MathBlock, ts: Typesetter, width: float, size: float, whe
     natural = ts.natural_width(text, size)
     scaled = math.floor(size * max(MIN_MATH_SCALE, min(1.0, width / natural)) * 100) / 100 if natural else size
     box = ts.text(text, width, scaled, BODY, align="center", where=where + ("math",))
-    return Geometry(box.height, (box,), parts={"scale": scaled / size})
+    return Geometry(box.height, (box,))
 
 
 @layout_of("code")
@@ -300,11 +304,13 @@ def unbroken_width(block: Block, ts: Typesetter, size: float) -> float:
     return ts.widest_line(ts.code(highlight(block.code, block.language))) * MIN_CODE_SCALE * em + 2 * CODE_PAD * em
 
 
-def highlight(code: str, language: str) -> list[list[tuple[str, str]]]:
-    """The code's lines, each as (text, pen) tokens; Pygments names the tokens."""
+@functools.lru_cache(maxsize=256)
+def highlight(code: str, language: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The code's lines, each as (text, pen) tokens; Pygments names the tokens. Kept: the
+    layout sets a code block at many widths and sizes, and Pygments lexes slowly."""
     from .highlight import code_tokens
 
-    return code_tokens(code, language)
+    return tuple(tuple(line) for line in code_tokens(code, language))
 
 
 # ----------------------------------------------------------------------------- tables
@@ -473,11 +479,3 @@ def layout_pipeline(block: Pipeline, ts: Typesetter, width: float, size: float, 
         arrows.append((Point(x + 0.35 * em, box_h / 2), Point(x + gap - 0.35 * em, box_h / 2), colour))
     return Geometry(chain_bottom, tuple(texts), tuple(items),
                     parts={"boxes": boxes, "rules": rules, "chains": chains, "links": links, "arrows": arrows})
-
-
-def check_block(block: Block, ts: Typesetter, where: tuple) -> None:
-    """Typeset every text of a block once (at any size), so that its segments are known."""
-    try:
-        layout_block(block, ts, 120.0, 10.0, where)
-    except TextTooWide:
-        pass

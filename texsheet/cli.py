@@ -192,9 +192,9 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
         click.echo(f"{target} exists; not overwritten (--force overwrites it)", err=True)
         sys.exit(1)
     try:
-        source, notes = load_content(file)
         if file.suffix.lower() not in MARKDOWN_SUFFIXES:
             raise TexsheetError(f"{file}: import reads Markdown notes and image-model prompts (.md, .txt), not {file.suffix or 'this file'}")
+        source, notes = load_content(file)
         text = to_yaml(source, notes)
     except TexsheetError as error:
         click.echo(f"{error}", err=True)

@@ -16,7 +16,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 # keep theirs).
 INVISIBLE = frozenset("\u200c\u200d\u2060\ufe0e\ufe0f")
 
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def is_other_space(char: str) -> bool:
@@ -34,7 +34,7 @@ def find_forbidden(text: str) -> tuple[int, str] | None:
             continue
         if code < 0x20 or 0x7F <= code < 0xA0:
             return index, f"control character U+{code:04X} at position {index + 1} is not allowed"
-        if char in _BIDI_CONTROLS:
+        if char in BIDI_CONTROLS:
             return index, f"bidirectional control U+{code:04X} at position {index + 1} is not allowed"
         if char == "\ufeff":
             return index, f"byte order mark U+FEFF at position {index + 1} is not allowed"

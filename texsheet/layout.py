@@ -194,7 +194,7 @@ class _Planner:
             return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
                     [_Row(None, tuple(places[a:b])) for a, b in zip(cuts, cuts[1:])])
 
-        every = [cuts for cuts in _cuts(n, most) if len(cuts) - 1 <= MAX_ROWS]
+        every = list(itertools.islice(_cuts(n, most, MAX_ROWS), MAX_GROUPINGS + 1))
         if len(every) <= MAX_GROUPINGS:
             candidates = [rows_of(cuts) for cuts in every]
         else:
@@ -471,7 +471,7 @@ class _Planner:
         def height(air: float) -> float:
             tallest = 0.0
             for w, group in zip(widths, groups):
-                blocks = [layout_block(panel.blocks[b], self.ts, w, size, where + ("blocks", b), air)[1].height for b in group]
+                blocks = [block_height(panel.blocks[b], self.ts, w, size, where + ("blocks", b), air) for b in group]
                 tallest = max(tallest, sum(blocks) + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em * max(0, len(group) - 1))
             return tallest
 
@@ -624,13 +624,15 @@ def _at_least(widths: list[float], least: list[float]) -> list[float]:
     return raised
 
 
-def _cuts(n: int, most: int):
-    """Every way to cut n panels into rows of at most most: the row starts, and n."""
+def _cuts(n: int, most: int, rows: int):
+    """Every way to cut n panels into at most rows rows of at most most: the row starts, and n."""
     if n == 0:
         yield [0]
         return
+    if n > most * rows:
+        return
     for last in range(1, min(most, n) + 1):
-        for cuts in _cuts(n - last, most):
+        for cuts in _cuts(n - last, most, rows - 1):
             yield cuts + [n]
 
 

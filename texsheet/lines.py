@@ -90,10 +90,6 @@ def glue_width(glue: Glue | None, metrics: Metrics) -> float:
     return glue.count * metrics[glue.space.tex][0]
 
 
-def word_width(word: Word, metrics: Metrics) -> float:
-    return sum(metrics[s.tex][0] for piece in word.pieces for s in piece)
-
-
 @dataclass(frozen=True)
 class _Sizes:
     words: list[float]  # each word's width
@@ -192,13 +188,13 @@ def _hang(paragraph: Paragraph, metrics: Metrics) -> float:
 def widest_word(paragraph: Paragraph, metrics: Metrics) -> float:
     """The narrowest line the paragraph can be set in without parting a word."""
     indent = glue_width(paragraph.indent, metrics)
-    return max((word_width(w, metrics) + (indent if n == 0 else 0) for n, w in enumerate(paragraph.words)), default=0.0)
+    return max((width + (indent if n == 0 else 0) for n, width in enumerate(_sizes(paragraph, metrics).words)), default=0.0)
 
 
 def natural_width(paragraph: Paragraph, metrics: Metrics) -> float:
     """The width of the paragraph set on one line."""
-    return (glue_width(paragraph.indent, metrics) + sum(word_width(w, metrics) for w in paragraph.words)
-            + sum(glue_width(g, metrics) for g in paragraph.glues))
+    sizes = _sizes(paragraph, metrics)
+    return glue_width(paragraph.indent, metrics) + sum(sizes.words) + sum(sizes.glues)
 
 
 def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Line]:

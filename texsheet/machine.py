@@ -58,7 +58,7 @@ def _identity(paths: list[Path | None]) -> str:
     if any(path is None for path in paths):
         return ""
     try:
-        return "\n".join(f"{path} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in paths)
+        return "\n".join(f"{path} {stat.st_size} {stat.st_mtime_ns}" for path, stat in ((p, p.stat()) for p in paths))
     except OSError:
         return ""
 

@@ -60,9 +60,9 @@ each Markdown construct then maps to the format as follows.
 **Rows.** Without a thematic break the sections become the sheet's `panels:`, in order, and the
 layout arranges them in rows as it finds best (more than 24 go into rows of the importer's, as
 below). Thematic breaks start rows: up to 3 sections between two breaks share a row. Rows the
-importer makes otherwise hold two panels, in order; a panel holding a pipeline, a comparison, a table of 4
-or more columns, or code with a line over 60 characters has a row of its own, and one left over
-before such a panel or at the end is alone in its row. If that makes more rows than a sheet
+importer makes otherwise hold two panels, in order; a panel holding a pipeline, a comparison, a
+table of 4 or more columns, or code with a line over 48 characters has a row of its own, and one
+left over before such a panel or at the end is alone in its row. If that makes more rows than a sheet
 holds (12), three, then four... panels share a row. Row `height` and panel `width` are left out,
 so the layout sizes them by content. Panels get the pens blue, orange, red, green, purple, teal,
 pink and brown in turn; in a panel alone in its row, takeaways of 4 or more points are set in 2
@@ -80,6 +80,7 @@ from, so texsheet's validation errors point into the .md file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -94,15 +95,14 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from . import emoji, markup
 from .errors import ContentError, Problem
-from .escape import MAX_FIELD_LENGTH
+from .escape import MAX_FIELD_LENGTH, find_forbidden
 from .markup import escape_markup
 from .mathcheck import check_math
-from .model import BLOCK_KINDS, Block, Bullets, Checklist, Flow, Panel, Pipeline, Row, Sheet, Stage, Table, Takeaways
+from .model import (BLOCK_KINDS, Block, Bullets, Checklist, Flow, Panel, Pipeline, Row, Sheet, Stage, Table, Takeaways,
+                    languages, optional_of)
 from .source import MAX_FILE_BYTES, Source, Where, parse_source, read_text, resolve_plain
 
 Pos = tuple[int, int]  # (line, column), 1-based, in the Markdown file
@@ -131,6 +131,9 @@ SHORT_STEP = 60  # characters: an ordered list of items this short is a flow
 SUBTITLE_LENGTH = 120
 MAX_SHARED = 3  # sections between two thematic breaks share a row up to this many
 WIDE_CODE_LINE = 48
+# How two notes end, so that the prompt reader can take them back when it finds a better use.
+KEPT_AS_BOLD = "kept as bold text"
+BECAME_HEADING = "became the heading of the block under it"
 SUMMARY_WORDS = ("takeaway", "summary", "key point", "recap", "conclusion", "tl;dr", "tldr", "요약", "핵심", "정리", "결론",
                  "まとめ", "要約", "要点", "总结", "總結")
 ARROWS = re.compile(r"\s*(?:→|->|⟶)\s*")
@@ -201,6 +204,7 @@ def _mark_post(state: StateInline) -> None:
             _mark_pairs(state, meta["delimiters"])
 
 
+@functools.cache
 def markdown_parser() -> MarkdownIt:
     """CommonMark with GFM tables and strikethrough, front matter, task lists, $math$ and ==mark==."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -296,7 +300,6 @@ class Converter:
         self.pending: Heading | None = None  # a heading waiting for its block
         self.break_pending = False
         self.expect_subtitle = False
-        self.noted: set[tuple[int, str]] = set()
 
     # --- positions and notes
 
@@ -314,9 +317,7 @@ class Converter:
         return self.line(index), at + 1
 
     def note(self, line: int, message: str) -> None:
-        if (line, message) not in self.noted:
-            self.noted.add((line, message))
-            self.notes.append(Note(line, message))
+        self.notes.append(Note(line, message))  # repeats are dropped by sort_notes
 
     # --- the walk
 
@@ -426,7 +427,7 @@ class Converter:
         if self.pending is None:
             return
         heading, self.pending = self.pending, None
-        self.note(heading.pos[0], "a heading with no block under it is kept as bold text")
+        self.note(heading.pos[0], f"a heading with no block under it is {KEPT_AS_BOLD}")
         self.add(bold_text(heading))
 
     def add_all(self, pieces: list[Piece]) -> None:
@@ -437,7 +438,7 @@ class Converter:
         if self.pending is not None:
             heading, self.pending = self.pending, None
             if piece.heading:
-                self.note(heading.pos[0], "a heading above a block that has its own is kept as bold text")
+                self.note(heading.pos[0], f"a heading above a block that has its own is {KEPT_AS_BOLD}")
                 self.add(bold_text(heading))
             else:
                 self.attach(piece, heading)
@@ -513,7 +514,7 @@ class Converter:
                     pieces.append(bold_text(heading))
                 text, _ = self.inline_text(bold, self.line(start + n))
                 heading = Heading(text.rstrip().rstrip(":：").rstrip(), self.pos(start + n),
-                                  "a line of bold text became the heading of the block under it")
+                                  f"a line of bold text {BECAME_HEADING}")
             else:
                 group.append((nodes, brk, start + n))
         close()
@@ -644,7 +645,7 @@ class Converter:
             inline = node.children[0]
             text, _ = self.inline_text(inline.children, self.line(node.map[0]))
             pos = self.pos(node.map[0], inline.content)
-            self.note(pos[0], "a heading inside a list or quote was kept as bold text")
+            self.note(pos[0], f"a heading inside a list or quote was {KEPT_AS_BOLD}")
             return [bold_text(Heading(text, pos))]
         if kind == "hr":
             line = self.line(node.map[0])
@@ -938,14 +939,8 @@ def is_summary(title: str) -> bool:
 
 
 def is_language(name: str) -> bool:
-    """Whether Pygments has a lexer of that name."""
-    if not name or not re.fullmatch(r"[\w+#.-]+", name):
-        return False
-    try:
-        get_lexer_by_name(name)
-    except ClassNotFound:
-        return False
-    return True
+    """Whether a code block may name this language (a Pygments lexer name of plain characters)."""
+    return bool(re.fullmatch(r"[\w+#.-]+", name)) and name in languages()
 
 
 def split_icon(text: str, both_ends: bool = False) -> tuple[str, str]:
@@ -1294,17 +1289,14 @@ def fill_marks(data: Any, marks: dict[Where, Pos], where: Where = (), parent: Po
 
 # ----------------------------------------------------------------------------- YAML out
 
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 _FLOW_KEYS = ("header", "widths", "column_widths")
 NOTE_REACH = 20  # lines: how far below a block's first line a note may be and still go above it
 
 
 def _unsafe(char: str) -> bool:
-    """Characters a YAML file shows as escapes: controls, line separators, bidi controls, BOM."""
-    code = ord(char)
-    return ((code < 0x20 and char not in "\t\n") or 0x7F <= code <= 0x9F or char in _BIDI or char in "\ufeff\u2028\u2029"
-            or 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+    """Characters a YAML file shows as escapes: those content may not hold, and line separators."""
+    return char in "\u2028\u2029" or find_forbidden(char) is not None
 
 
 def _quoted(text: str) -> str:
@@ -1391,10 +1383,8 @@ def _field_types(tp: Any, value: dict) -> dict[str, Any]:
 
 
 def _unwrap(tp: Any) -> Any:
-    args = [a for a in typing.get_args(tp) if a is not type(None)]
-    if typing.get_origin(tp) not in (list,) and args and type(None) in typing.get_args(tp):
-        return args[0]
-    return tp
+    """T for a type T | None, else the type itself."""
+    return optional_of(tp) or tp
 
 
 class _YamlWriter:

@@ -8,7 +8,6 @@ any other character it is an ordinary backslash, so C:\\Users and \\d+ print as 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import emoji
@@ -189,14 +188,3 @@ def _plain(span: Span) -> str:
     if span.kind in ("text", "emoji", "code", "math", "display"):
         return span.text
     return "".join(_plain(s) for s in span.children)
-
-
-def drawn_text(spans: list[Span]) -> tuple[str, str]:
-    """(prose, code): the characters that fonts must draw, apart from emoji and formulas."""
-    prose, code = [], []
-    for span in walk(spans):
-        if span.kind == "text":
-            prose.append(span.text)
-        elif span.kind == "code":
-            code.append(span.text)
-    return unicodedata.normalize("NFC", "".join(prose)), unicodedata.normalize("NFC", "".join(code))

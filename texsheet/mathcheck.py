@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
+from .escape import BIDI_CONTROLS
+
 MAX_FORMULA_LENGTH = 600  # characters
 MAX_ENVIRONMENT_DEPTH = 8
 MAX_GROUP_DEPTH = 32  # braces, \left...\right pairs and environments, one inside another
@@ -155,7 +157,7 @@ PROGRAMMING = _names(
 
 # Inside text-font alphabets and \text only these commands work (they are text-mode safe).
 WORD_COMMANDS = SPACING | ESCAPES
-TEXT_COMMANDS = frozenset({"\\,", "\\:", "\\;", "\\!", "\\ ", "\\quad", "\\qquad"}) | (ESCAPES - {"\\|"})
+TEXT_COMMANDS = SPACING | (ESCAPES - {"\\|"})
 
 # The commands each kind of argument may hold; \mathbb and the like hold none.
 _COMMANDS_IN: dict[Arg, frozenset[str] | dict[str, Command]] = {
@@ -187,7 +189,7 @@ _TEXT_SPECIALS = frozenset("^_&")
 _RELATION_CHARACTERS = frozenset("=<>")
 
 # Non-ASCII characters math may hold as typed: Greek, math symbols and arrows. Text, Korean among
-# it, goes in \text{...}. Whether a font draws a character is checked elsewhere (math_characters).
+# it, goes in \text{...}. math_characters lists the characters a formula holds, for the fonts.
 MATH_CHARACTER_RANGES: tuple[tuple[int, int], ...] = (
     (0x00B1, 0x00B1), (0x00B7, 0x00B7), (0x00D7, 0x00D7), (0x00F7, 0x00F7), (0x00AC, 0x00AC),
     (0x0391, 0x03A9), (0x03B1, 0x03C1), (0x03C3, 0x03C9), (0x03D5, 0x03D5),  # Greek the body font has
@@ -203,7 +205,6 @@ MATH_CHARACTER_RANGES: tuple[tuple[int, int], ...] = (
 _ROW_SPACE = re.compile(r"\s*-?\d{1,2}(\.\d{1,2})?\s*(pt|mm|em|ex)\s*")  # at most 99.99: no TeX overflow
 _COLUMN_SPEC = re.compile(r"[lcr| ]+")
 _DECOMPOSED_HANGUL = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 class _Kind(enum.Enum):
@@ -244,7 +245,7 @@ def _character_problem(char: str) -> str | None:
         return None
     if code < 0x20 or 0x7F <= code < 0xA0:
         return f"control character U+{code:04X} is not allowed"
-    if char in _BIDI_CONTROLS:
+    if char in BIDI_CONTROLS:
         return f"bidirectional control U+{code:04X} is not allowed"
     category = unicodedata.category(char)
     if category.startswith("M"):
@@ -621,16 +622,21 @@ class _Checker:
 
     def read_name(self, owner: _Token) -> str:
         """The {name} after \\begin or \\end (TeX allows spaces before the brace)."""
+        return self.read_braced(owner, f"{owner.text} needs an environment name, as in {owner.text}{{pmatrix}}")[1]
+
+    def read_braced(self, owner: _Token, missing: str) -> tuple[int, str]:
+        """(offset of its brace, text) of the {group} that must come next; stops with missing
+        (at owner) if none does."""
         opening = self.peek()
         if opening is None or opening.kind is not _Kind.OPEN:
-            self.stop(owner.offset, f"{owner.text} needs an environment name, as in {owner.text}{{pmatrix}}")
+            self.stop(owner.offset, missing)
         self.take()
-        name = ""
+        text = ""
         while (token := self.take(skip_spaces=False)) is not None and token.kind is not _Kind.CLOSE:
-            name += token.text
+            text += token.text
         if token is None:
             self.stop(opening.offset, "{ is never closed")
-        return name
+        return opening.offset, text
 
     def parse_environment(self, begin: _Token, context: Arg) -> None:
         name = self.read_name(begin)
@@ -658,17 +664,9 @@ class _Checker:
 
     def read_column_spec(self, begin: _Token, name: str) -> int:
         """The number of columns the {lcr|} specification after \\begin{array} declares."""
-        opening = self.peek()
-        if opening is None or opening.kind is not _Kind.OPEN:
-            self.stop(begin.offset, f"\\begin{{{name}}} needs a column specification such as {{lcr}}")
-        self.take()
-        spec = ""
-        while (token := self.take(skip_spaces=False)) is not None and token.kind is not _Kind.CLOSE:
-            spec += token.text
-        if token is None:
-            self.stop(opening.offset, "{ is never closed")
+        opening, spec = self.read_braced(begin, f"\\begin{{{name}}} needs a column specification such as {{lcr}}")
         if not _COLUMN_SPEC.fullmatch(spec) or not re.search("[lcr]", spec):
-            self.report(opening.offset + 1, f"the column specification {{{spec}}} may hold only l, c, r and |")
+            self.report(opening + 1, f"the column specification {{{spec}}} may hold only l, c, r and |")
         return max(1, sum(spec.count(letter) for letter in "lcr"))
 
     def parse_row_break(self, token: _Token, context: Arg) -> None:

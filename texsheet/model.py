@@ -380,6 +380,7 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
     def glyphs(where: Where, text: str, chain: tuple[str, ...], start: int) -> None:
         if fonts is None:
             return
+        text = unicodedata.normalize("NFC", text)
         for n, char in enumerate(text):
             if char.isspace() or char in INVISIBLE or unicodedata.combining(char):
                 continue
@@ -403,15 +404,15 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
             problems.extend(source.problem(where, f"{_name(where)}: {p.message}", p.offset) for p in found)
             for span in markup.walk(spans):
                 if span.kind == "text":
-                    glyphs(where, unicodedata.normalize("NFC", span.text), prose, span.start)
+                    glyphs(where, span.text, prose, span.start)
                 elif span.kind == "code":
-                    glyphs(where, unicodedata.normalize("NFC", span.text), chains["code"], span.start)
+                    glyphs(where, span.text, chains["code"], span.start)
                 elif span.kind == "emoji":
                     emoji_icon(where, span.text, span.start)
                 elif span.kind in ("math", "display"):
                     formula(where, span.text, span.kind == "display", span.start)
         elif tp is Code:
-            glyphs(where, unicodedata.normalize("NFC", value), chains["code"], 0)
+            glyphs(where, value, chains["code"], 0)
         elif tp is Formula:
             formula(where, value, True, 0)
         elif tp is Icon and value:
@@ -462,8 +463,8 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
     def bad(message: str) -> None:
         problems.append(source.problem(where, message))
 
-    name = ".".join(str(w) for w in where) or "the sheet"
-    optional = _optional(tp)
+    name = _name(where) or "the sheet"
+    optional = optional_of(tp)
     if optional is not None:
         return None if value is None else _convert(optional, value, where, source, problems, meta)
     if value is None:
@@ -512,7 +513,7 @@ def _shown(value: Any, typed: str | None) -> str:
     return f"the text '{value}'"
 
 
-def _optional(tp: Any) -> Any:
+def optional_of(tp: Any) -> Any:
     """T for a type T | None, else None."""
     if isinstance(tp, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -559,7 +560,7 @@ def _convert_string(tp, value: str, name: str, meta, bad) -> str:
 
 
 def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem]) -> Any:
-    name = ".".join(str(w) for w in where) or "the sheet"
+    name = _name(where) or "the sheet"
     shorthand = getattr(tp, "shorthand", None)
     if shorthand and value is not None and not isinstance(value, (dict, list)):
         value = {shorthand: value}

@@ -166,8 +166,7 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Pa
     for char in chars:
         if char.kind == "space" or (char.kind == "code" and char.text.startswith(" ")):
             if words and pending is None:
-                role = "code" if char.kind == "code" else style.role
-                pending = Glue(_space_segment(faces, role, char.bold, char.mark), len(char.text))
+                pending = Glue(_space_segment(faces, _role(char, style.role), char.bold, char.mark), len(char.text))
             continue
         if char.kind == "zwsp":
             if words and pending is None:
@@ -294,8 +293,8 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     colour = f"\\color{{ts-{pen}}}" if pen else ""
     if kind == "emoji":
         code = emoji.emoji_code(text)
-        hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c)
-                         and c not in (emoji.ZWJ, emoji.VS16))
+        # escape_chars drops the joiners and variation selectors, which draw nothing.
+        hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
         return Segment(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark)
     if kind in ("math", "display"):
         command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"

@@ -105,6 +105,13 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     known = measure.read_cache(cache, drawing.fonts_key)
     missing = measure.unmeasured(drawing.segments, known)
     extras = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
+    texts = dict(extras)
+    if not missing:
+        texts[f"{stem}.tex"] = drawing.document(measure.metrics_of(drawing.segments, known)[0])
+        key = _cache_key(texts, dpi)
+        current = None if force else _current_outputs(output_dir, stem, key)
+        if current:
+            return current
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
         work = Path(folder)
         tex = work / f"{stem}.tex"
@@ -112,11 +119,6 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         pages = drawing.icon_pages()
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
         if not missing:
-            texts = {tex.name: drawing.document(measure.metrics_of(drawing.segments, known)[0]), **extras}
-            key = _cache_key(texts, dpi)
-            current = None if force else _current_outputs(output_dir, stem, key)
-            if current:
-                return current
             _write(texts, work)
             pdf = _from_format(machine, lambda fmt: build.run_tex(tex, timeout, keep_log, fmt))
         else:
@@ -127,7 +129,6 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
                 texts[tex.name] = drawing.document(metrics)
                 return drawing.picture
 
-            texts = dict(extras)
             driver = work / DRIVER
             driver.write_text(render_driver(drawing.preamble, missing, PICTURE), encoding="utf-8", newline="\n")
             pdf = _from_format(machine, lambda fmt: build.run_tex_measuring(driver, work / f"{PICTURE}.tex", MEASURED, draw,
@@ -176,10 +177,13 @@ def template_files() -> list[Path]:
 def _cache_key(texts: dict[str, str], dpi: int) -> str:
     """What the outputs depend on: the generated files (content, templates, theme, texsheet's
     code all show in them), the PNG's resolution, the TeX commands, and a fixed build date."""
-    recipe = " ".join(build.XELATEX + build.XDVIPDFMX).encode()
-    parts = [*(f"{name}\n{text}".encode() for name, text in sorted(texts.items())), str(dpi).encode(), recipe,
-             os.environ.get("SOURCE_DATE_EPOCH", "").encode(), __version__.encode()]
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+    parts = [*(f"{name}\n{text}" for name, text in sorted(texts.items())), str(dpi), *_recipe(), __version__]
+    return hashlib.sha256(b"\0".join(part.encode() for part in parts)).hexdigest()
+
+
+def _recipe() -> list[str]:
+    """How a build runs, besides its input: the TeX commands and a fixed build date."""
+    return [" ".join(build.XELATEX + build.XDVIPDFMX), os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
 def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi: int, fragment: bool) -> str:
@@ -190,20 +194,17 @@ def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi:
         measured = cache.read_bytes()
     except OSError:
         measured = b""
-    parts = [source.path.name, source.text, repr(sheet), str(dpi), str(fragment), os.environ.get("SOURCE_DATE_EPOCH", ""),
-             " ".join(build.XELATEX + build.XDVIPDFMX), machine.fonts.digest if machine.fonts else "", machine.tex_inputs,
-             str(machine.twemoji_pdf), _code_digest()]
+    parts = [source.path.name, source.text, repr(sheet), str(dpi), str(fragment), *_recipe(),
+             machine.fonts.digest if machine.fonts else "", machine.tex_inputs, str(machine.twemoji_pdf), _code_digest()]
     return hashlib.sha256(b"\0".join([*(part.encode() for part in parts), measured])).hexdigest()
 
 
 @functools.cache
 def _code_digest() -> str:
     """A digest of texsheet's own files, its code and templates."""
-    package = Path(__file__).parent
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted([*package.glob("*.py"), *resources.files("texsheet.tex_templates").iterdir()], key=str):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), *template_files()]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -46,7 +46,8 @@ from typing import Any
 
 from . import emoji, markup
 from .markdown import (
-    ARROWS, MAX_CHAIN, MAX_NOTES, MAX_STAGES, MAX_STEPS, PENS, Converter, Note, PanelPlan, Piece, Pos, Section,
+    ARROWS, BECAME_HEADING, KEPT_AS_BOLD, MAX_CHAIN, MAX_NOTES, MAX_STAGES, MAX_STEPS, PENS, Converter, Note, PanelPlan,
+    Piece, Pos, Section,
     build_panels, check_text, decide_rows, escape_text, fill_marks, parse_tree, place_rows, sort_notes, split_icon,
 )
 from .source import Source, Where
@@ -105,7 +106,6 @@ class Box:
 class Diagram:
     title_lines: list[tuple[str, int]]
     bands: list[tuple[int, list[Box]]]  # (the band's first line, its boxes left to right)
-    first: int
     last: int
 
 
@@ -160,7 +160,7 @@ def read_diagram(lines: list[str]) -> Diagram | None:
         for more in groups[1:]:
             boxes = boxes + more
         result.append((band[0][1], boxes))
-    return Diagram(title_lines, result, start + 1, end + 1)
+    return Diagram(title_lines, result, end + 1)
 
 
 def _read_boxes(rows: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[list[Box]]]:
@@ -291,7 +291,6 @@ class _PromptReader:
 
     def __init__(self, text: str, path: Path):
         self.path = path
-        self.text = text
         self.lines = text.split("\n")
         self.notes: list[Note] = []
         self.root = parse_tree(text)
@@ -477,15 +476,13 @@ class _PromptReader:
                 if len(plans) > 1 and plan.height is not None and plan.height <= SHORT_BAND and len(plan.data["blocks"]) >= 3:
                     plan.data = _with_key(plan.data, "columns", 2, before="blocks")
                     self.note(plan.marks[()][0], f"a panel of {len(plan.data['blocks'])} blocks in a band of {plan.height}% shared with another: set in 2 columns")
-        hero = self.hero(bands, rows, ratios)
+        hero = self.hero(rows, ratios)
         if hero is not None:
             hero.data = _with_key(hero.data, "hero", True, before="blocks")
         rest = [s for n, s in enumerate(sections) if n not in taken]
         for section in rest:
             self.note(section.pos[0], "no box of the diagram matches this section; it got a row at the end")
         if rest:
-            for s in rest:
-                s.colour = ""
             extra = build_panels(rest, self.notes, korean=False)
             rows.extend(decide_rows(extra, False, self.notes))
         return rows
@@ -494,10 +491,10 @@ class _PromptReader:
         for plan in plans:
             plan.height = _number(ratio.share)
 
-    def hero(self, bands, rows: list[list[PanelPlan]], ratios: list[Ratio]) -> PanelPlan | None:
+    def hero(self, rows: list[list[PanelPlan]], ratios: list[Ratio]) -> PanelPlan | None:
         """The panel the prompt calls the core or the widest, by its layout remarks or its ratio."""
-        for (_, boxes), plans in zip(bands, rows):
-            for box, plan in zip(boxes, plans):
+        for plans in rows:
+            for plan in plans:
                 remark = self.remarks.get(id(plan), "")
                 if any(w in remark.lower() for w in HERO_WORDS):
                     self.note(plan.marks[()][0], "the prompt calls this panel the core: hero: true")
@@ -652,7 +649,7 @@ class _PromptReader:
             used.append(at)
             flow = {"kind": "flow", "heading": _bold_line(pieces[at]), "steps": values}
             line = pieces[at].marks[()][0]
-            self.notes[:] = [n for n in self.notes if not (n.line == line and "kept as bold text" in n.message)]
+            self.notes[:] = [n for n in self.notes if not (n.line == line and KEPT_AS_BOLD in n.message)]
             self.note(line, "the bold line above the lists became the flow's heading")
         piece = Piece(flow, {(): (first, 1)}, first, last)
         if used:
@@ -708,7 +705,7 @@ class _PromptReader:
         if len(stages) > MAX_STAGES:
             self.note(stages[MAX_STAGES][1].first, f"more than {MAX_STAGES} stages: the rest stay lists")
         headed = {p.marks.get(("heading",), (0, 0))[0] for _, p in stages} | ({flowchart.marks.get(("heading",), (0, 0))[0]} if flowchart else set())
-        self.notes[:] = [n for n in self.notes if not (n.line in headed and "heading of the block" in n.message)]
+        self.notes[:] = [n for n in self.notes if not (n.line in headed and BECAME_HEADING in n.message)]
         block = Piece({"kind": "pipeline", "stages": built}, marks, stages[0][1].first, stages[-1][1].last)
         self.note(block.first, "the Stage lists" + (" and the flowchart" if flowchart else "") + " became a pipeline")
         used = {id(p) for _, p in stages[:MAX_STAGES]} | ({id(flowchart)} if flowchart and chart else set())
@@ -859,13 +856,6 @@ def _item_text(item: Any) -> str:
     if isinstance(item, dict):
         return f"{item['icon']} {item['text']}" if item.get("icon") else item["text"]
     return item
-
-
-def _arrow_chain(text: str) -> list[str] | None:
-    steps = [s.strip() for s in ARROWS.split(text)]
-    if len(steps) < 2 or not all(steps):
-        return None
-    return [escape_text(s) for s in steps]
 
 
 def _names_of(name: str) -> set[str]:

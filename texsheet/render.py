@@ -28,7 +28,6 @@ ENGINE = "xelatex"
 ICONS = "texsheet-icons"  # the folder beside the .tex holding the icons it places, CODE.pdf each
 REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
 MEASURED = "texsheet-measured"  # what a driver says on the terminal when it has measured
-FRAME_STEP = 20.0  # pt: wobble step of the page's frames
 BOX_STEP = 12.0  # of boxes inside blocks
 LINE_STEP = 14.0  # of rules and arrows
 MARKER_STEP = 6.0  # of ticks
@@ -228,7 +227,7 @@ def _block_tex(sheet: Sheet, placed: Placed, source_name: str, line: int, text: 
     pen = _Pen(sheet, element)
     geometry = placed.geometry
     drawing = _ENV.get_template(f"block_{placed.block.kind}.tex.j2").render(
-        block=placed.block, geo=geometry, parts=geometry.parts, pen=pen, text=text, width=placed.width,
+        geo=geometry, parts=geometry.parts, pen=pen, text=text,
     ).rstrip("\n")
     markers = [_marker_tex(item, pen, n, text) for n, item in enumerate(geometry.items)]
     texts = [] if geometry.parts.get("draws_text") else [text(box) for box in geometry.texts]

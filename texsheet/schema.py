@@ -4,12 +4,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import types
 import typing
 from typing import Any
 
 from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .model import BLOCK_KINDS, languages, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Language, Sheet, Text
+from .model import (BLOCK_KINDS, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Icon, Language, Sheet, Text,
+                    languages, optional_of)
 from .theme import PEN_COLOURS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -89,8 +89,8 @@ def _field(cls: type, field: dataclasses.Field, tp: Any, defs: dict[str, dict]) 
 
 def _type(tp: Any, meta: typing.Mapping[str, Any], default: Any, defs: dict[str, dict]) -> dict:
     """The schema of a value of type tp under the limits in meta, as model._convert reads them."""
-    if isinstance(tp, types.UnionType):  # T | None: the key may also be left empty (null)
-        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+    inner = optional_of(tp)
+    if inner is not None:  # T | None: the key may also be left empty (null)
         schema = _type(inner, meta, default, defs)
         return {**schema, "type": [schema["type"], "null"]}
     if tp is Block or dataclasses.is_dataclass(tp):
@@ -181,7 +181,7 @@ def _doc(cls: type) -> str:
 REFERENCE_START = "<!-- format reference: written by `texsheet schema --markdown`; edit texsheet/model.py, not this -->"
 REFERENCE_END = "<!-- end of format reference -->"
 
-_TYPE_NAMES = {Text: "text", Code: "code", Formula: "formula", Colour: "colour", "Icon": "emoji", FontName: "font",
+_TYPE_NAMES = {Text: "text", Code: "code", Formula: "formula", Colour: "colour", Icon: "emoji", FontName: "font",
                Language: "language", int: "whole number", float: "number", bool: "true/false", str: "string"}
 
 # How each class is introduced, in the order the tables are printed: (class, heading).
@@ -229,14 +229,13 @@ def _table(cls: type, own_only: bool = False) -> list[str]:
 
 
 def _type_name(tp: Any) -> str:
-    if isinstance(tp, types.UnionType):
-        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _type_name(inner)
+    if optional_of(tp) is not None:
+        return _type_name(optional_of(tp))
     if typing.get_origin(tp) is list:
         return f"list of {_type_name(typing.get_args(tp)[0])}"
     if dataclasses.is_dataclass(tp) or tp is Block:
         return tp.__name__.lower()
-    return _TYPE_NAMES.get(tp, _TYPE_NAMES.get(getattr(tp, "__name__", ""), "string"))
+    return _TYPE_NAMES.get(tp, "string")
 
 
 def _default_shown(cls: type, field: dataclasses.Field) -> str:
