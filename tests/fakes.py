@@ -12,7 +12,7 @@ from texsheet.fonts import FontSet
 from texsheet.fonts import Faces, make_faces
 from texsheet.typeset import Typesetter
 
-_COMMANDS = re.compile(r"\\(?:color\{[^}]*\}|[a-zA-Z]+)|[{}]")
+_COMMANDS = re.compile(r"\\(?:(?:color|tspen)\{[^}]*\}|[a-zA-Z]+)|[{}]")
 
 
 def faces(fonts: FontSet | None = None) -> Faces:
@@ -31,7 +31,7 @@ def fake_size(tex: str) -> tuple[float, float, float]:
     if "\\tsmath" in tex or "\\tsdisplaymath" in tex:
         source = tex[tex.index("math{") + 5:]
         return (0.5 * len(source), 1.2, 0.4)
-    if tex.endswith("\\ }"):
+    if re.search(r"\\ \}+$", tex):
         return (0.25, 0.7, 0.2)
     visible = _COMMANDS.sub("", tex).strip()
     width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in visible)

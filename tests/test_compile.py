@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from texsheet import build
 from texsheet.errors import ContentError
 from texsheet.pipeline import compile_sheet
 
@@ -130,9 +131,9 @@ def test_crowded_panel_is_shrunk_with_every_word_shown(tmp_path, tex_available):
     tex = outputs.tex.read_text(encoding="utf-8")
     crowded = tex[tex.index("% ---- panel 'Crowded'"):tex.index("% ---- panel 'Roomy'")]
     roomy = tex[tex.index("% ---- panel 'Roomy'"):]
-    crowded_sizes = {float(s) for s in re.findall(r"\\tstext\{([\d.]+)\}\{text\}", crowded)}
+    crowded_sizes = {float(s) for s in re.findall(r"\\tstext\{[^}]*\}\{([\d.]+)\}\{text\}", crowded)}
     assert len(crowded_sizes) == 1 and 6.5 <= crowded_sizes.pop() < 9.5
-    assert {float(s) for s in re.findall(r"\\tstext\{([\d.]+)\}\{text\}", roomy)} == {9.5}
+    assert {float(s) for s in re.findall(r"\\tstext\{[^}]*\}\{([\d.]+)\}\{text\}", roomy)} == {9.5}
     text = squash(subprocess.run(["pdftotext", str(outputs.pdf), "-"], capture_output=True, text=True).stdout)
     assert all(word in text for word in words)
     info = subprocess.run(["pdfinfo", str(outputs.pdf)], capture_output=True, text=True).stdout
@@ -158,7 +159,24 @@ def test_word_wider_than_its_column_is_quoted_with_its_place(tmp_path, tex_avail
 def test_the_final_tex_holds_no_trial_typesetting(default_build):
     tex = default_build.tex.read_text(encoding="utf-8")
     assert "\\sbox" not in tex and "\\setbox" not in tex and "\\loop" not in tex
-    assert "decorate" not in tex  # every hand-drawn line is coordinates
+
+
+def test_the_tex_reads_as_the_design_card_has_it(default_build):
+    """Hand-drawn lines are TikZ paths that random steps (decorations.pathmorphing) wobble, each
+    seeded; Korean goes through kotex; text is written as typed, a line in one piece."""
+    tex = default_build.tex.read_text(encoding="utf-8")
+    assert "\\usetikzlibrary{arrows.meta,decorations.pathmorphing}" in tex and "\\usepackage{kotex}" in tex
+    assert "decoration={random steps," in tex and "\\pgfmathsetseed" in tex
+    assert "\\setmainhangulfont{NanumBarunpen}" in tex and "\\setsanshangulfont{Nanum Pen Script}" in tex
+    drawn = re.findall(r"^\\(?:draw|filldraw)\[ts (?:frame|box|line|arrow|mark|tick)\b.*;$", tex, re.M)
+    assert len(drawn) > 50 and all(re.match(r"[^\]]*\[ts [a-z]+,ts seed=\d+[,\]]", line) for line in drawn)
+    assert not re.search(r"(\) -- \(.*){6}", tex)  # no path is a list of points
+    assert "\\hbox" not in tex and "\\kern" not in tex
+    assert len(tex.encode()) < 40_000
+    # Short phrases that sit on one line of the page are in the .tex as typed.
+    for phrase in ["입력: 인터넷 전체 텍스트 데이터", "Supervised Fine-Tuning (Fine-tune)", "토큰당 고정된 계산량 (\\textbf{Finite Compute per Token})",
+                   "\"strawberry\"에 'r'이 몇 개?", "9.11 vs 9.9 중 뭐가 큰지?", "NANO BANANA CHEAT SHEET: LLM 전체 요약 (Grand Summary)"]:
+        assert phrase in tex, phrase
 
 
 def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
@@ -168,13 +186,13 @@ def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monke
     sheet.write_text(DEFAULT_SHEET.read_text(encoding="utf-8"), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
     measured = []
-    real = render.render_driver
+    real = render.render_measuring
 
-    def counting(preamble, segments, picture):
+    def counting(preamble, segments):
         measured.append(len(segments))
-        return real(preamble, segments, picture)
+        return real(preamble, segments)
 
-    monkeypatch.setattr("texsheet.pipeline.render_driver", counting)
+    monkeypatch.setattr("texsheet.pipeline.render_measuring", counting)
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("지식 습득 (", "지식 획득 ("), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
     assert measured and 1 <= measured[0] <= 3
@@ -182,24 +200,20 @@ def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monke
     assert len(measured) == 1  # nothing new: no measuring at all
 
 
-def test_texsheets_build_and_the_tex_built_on_its_own_give_the_same_pixels(default_build, tmp_path):
-    """The .tex texsheet publishes is the sheet: built alone, beside its icons, it draws what
-    texsheet's own run (measuring and drawing in one) drew."""
+def test_texsheets_build_and_the_tex_built_by_hand_give_the_same_pixels(default_build, tmp_path):
+    """The .tex texsheet publishes is the sheet: built by hand with latexmk and the project's
+    latexmkrc, beside its icons and with no preloaded format, it draws what texsheet drew."""
     import shutil
 
     shutil.copy(default_build.tex, tmp_path)
     shutil.copytree(default_build.tex.parent / "texsheet-icons", tmp_path / "texsheet-icons")
-    done = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", default_build.tex.name],
+    done = subprocess.run(["latexmk", "-r", str(ROOT / "latexmkrc"), default_build.tex.name],
                           cwd=tmp_path, capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
-    assert done.returncode == 0
-    def pixels(pdf):
-        subprocess.run(["pdftoppm", "-r", "60", "-singlefile", str(pdf), str(pdf.with_suffix(""))], check=True)
-        with Image.open(pdf.with_suffix(".ppm")) as image:
-            return image.convert("RGB").tobytes()
-    alone = pixels(tmp_path / default_build.pdf.name)
-    ours = tmp_path / "ours.pdf"
-    shutil.copy(default_build.pdf, ours)
-    assert pixels(ours) == alone
+    assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+    hand = tmp_path / default_build.png.name
+    build.rasterize(tmp_path / default_build.pdf.name, hand, 100)
+    with Image.open(hand) as alone, Image.open(default_build.png) as ours:
+        assert alone.convert("RGB").tobytes() == ours.convert("RGB").tobytes()
 
 
 @pytest.mark.parametrize("measured_before", [True, False], ids=["drawn-from-kept-measurements", "measured-and-drawn"])
@@ -313,9 +327,13 @@ def test_every_script_code_and_formulas_print_as_typed(tmp_path, tex_available):
                   '"""Average; 빈 리스트는 오류."""', 'raise ValueError("empty")', "prices $5 and $10 stay text."]:
         assert squash(typed) in text, typed
     assert "\\frac" not in text and "\\sum" not in text and "\\pi" not in text  # formulas set, not printed
-    tex = built.tex.read_text(encoding="utf-8")
     # The pen fonts draw a won sign for the backslash: no backslash is set in them.
-    assert re.findall(r"\\tsf[TH](?:\\bfseries)? [^{}]*\\textbackslash", tex) == []
+    from texsheet.drawing import Drawing
+    from texsheet.pipeline import load_sheet, this_machine
+
+    drawing = Drawing(*load_sheet(ROOT / "tests" / "sheets" / "reach" / "world.yaml"), this_machine())
+    backslashes = [s for s in drawing.segments if "\\textbackslash" in s.text]
+    assert backslashes and all(s.face or s.role == "code" for s in backslashes)
     fonts = subprocess.run(["pdffonts", str(built.pdf)], capture_output=True, text=True, check=True).stdout
     assert "DejaVuMathTeXGyre" in fonts and "D2Coding" in fonts
     starts = {w: x for x, _, _, _, w in words(built.pdf)[1] if w in ("def", "if", "raise", "return")}

@@ -30,6 +30,7 @@ import yaml
 
 import texsheet.build as build
 from texsheet.errors import BuildError, ContentError, TexsheetError
+from texsheet.pipeline import LATEXMKRC
 from texsheet.escape import MAX_FIELD_LENGTH
 from texsheet.pipeline import compile_sheet
 
@@ -259,8 +260,8 @@ class Batches:
         error = outputs = None
         old_cwd = os.getcwd()
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(build, "run_tex", watched(build.run_tex))
-            patch.setattr(build, "run_tex_measuring", watched(build.run_tex_measuring))
+            patch.setattr(build, "run_measuring", watched(build.run_measuring))
+            patch.setattr(build, "run_latexmk", watched(build.run_latexmk))
             os.chdir(cwd)  # TeX runs in its own folder; a relative write would land here or there
             try:
                 outputs = compile_sheet(sheet, out, dpi=30, timeout=180)
@@ -275,9 +276,9 @@ class Batches:
         canaries = [str(p) for folder in (content, out, cwd) for p in folder.rglob("*") if CANARY in p.name]
         canaries += [f"(build folder) {name}" for name in seen["files"] if CANARY in name]
         reads = [line for line in seen["fls"] if line.startswith("INPUT") and "hostname" in line]
-        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "xdv", "pdf", "png", "tex-output", "pdf-output")}
-        expected_files |= {f"texsheet-driver.{ext}" for ext in ("tex", "log", "aux", "fls", "measured", "xdv", "pdf", "tex-output", "pdf-output")}
-        expected_files |= {"texsheet-picture.tex", "texsheet-icons", "sheet-half0.ppm", "sheet-half1.ppm"}
+        expected_files = {f"sheet.{ext}" for ext in ("tex", "log", "aux", "fls", "xdv", "pdf", "png", "tex-output", "fdb_latexmk")}
+        expected_files |= {f"texsheet-measuring.{ext}" for ext in ("tex", "log", "aux", "fls", "measured", "tex-output")}
+        expected_files |= {"texsheet-icons"}
         stray = [name for name in seen["files"] if name not in expected_files]
         common = dict(
             yaml_path=sheet, yaml_text=sheet.read_text(encoding="utf-8"), canaries=canaries,
@@ -484,10 +485,10 @@ def test_a_build_that_cannot_finish_is_stopped_with_all_its_processes(tmp_path: 
     tex.write_text("\\documentclass{article}\\begin{document}\\loop\\iftrue\\repeat\\end{document}\n", encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(BuildError, match=r"did not finish within 3 s") as caught:
-        build.run_tex(tex, timeout=3)
+        build.run_latexmk(tex, LATEXMKRC, timeout=3)
     elapsed = time.monotonic() - started
     assert "TeX" in str(caught.value)
-    assert elapsed < 3 + 10, f"run_tex returned {elapsed:.1f} s after it started"
+    assert elapsed < 3 + 10, f"run_latexmk returned {elapsed:.1f} s after it started"
     deadline = time.monotonic() + 2  # SIGKILL is delivered at once; allow the kernel a moment to finish
     while (left := _processes_referring_to(tmp_path)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -498,7 +499,7 @@ def test_a_build_that_cannot_finish_is_stopped_with_all_its_processes(tmp_path: 
 # ----------------------------------------------------------------------------- the engine's own confinement
 
 # Content cannot inject TeX (everything is escaped), so these hand-written documents show the
-# second wall: what TeX itself may do when run_tex runs it.
+# second wall: what TeX itself may do when run_latexmk runs it.
 ENGINE_ATTACKS = {
     "openin-etc-hostname": r"\newread\r \openin\r=/etc/hostname \ifeof\r UNREAD\else\read\r to\x READ[\x]\fi",
     "input-etc-hostname": r"\input{/etc/hostname}",
@@ -517,7 +518,7 @@ def test_tex_itself_cannot_read_or_write_outside_its_folder(tmp_path: Path, atta
     body = attack.replace("{outside}", str(tmp_path))
     tex.write_text(f"\\documentclass{{article}}\\begin{{document}}\nX {body}\n\\end{{document}}\n", encoding="utf-8")
     try:
-        pdf = build.run_tex(tex, timeout=60)
+        pdf = build.run_latexmk(tex, LATEXMKRC, timeout=60)
     except BuildError:  # refusing is fine; the point is what it did not do
         pdf = None
     assert not [str(p) for p in tmp_path.rglob("*CANARY*")], "TeX wrote outside the rules"

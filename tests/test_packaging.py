@@ -1,5 +1,5 @@
-"""A plain `pip install .` carries the templates and the starter sheet; the latexmkrc for builds
-by hand runs TeX as texsheet does."""
+"""A plain `pip install .` carries the templates, the latexmkrc and the starter sheet; the latexmkrc
+runs TeX as texsheet's measuring run does."""
 import re
 import subprocess
 import sys
@@ -17,12 +17,15 @@ def test_wheel_ships_templates_and_starter(tmp_path):
     templates = {f"texsheet/tex_templates/{p.name}" for p in (ROOT / "tex_templates").glob("*.j2")}
     assert templates <= names and len(templates) >= 12
     assert "texsheet/starter.yaml" in names
+    with zipfile.ZipFile(wheel) as opened:  # the file itself, not a link to the checkout's
+        assert opened.read("texsheet/tex_templates/latexmkrc") == (ROOT / "latexmkrc").read_bytes()
 
 
 def test_latexmkrc_runs_the_engine_with_texsheets_options():
-    from texsheet.build import XDVIPDFMX, XELATEX
+    """The measuring run and latexmk's run of the engine take the same options."""
+    from texsheet.build import XELATEX
 
     rc = (ROOT / "latexmkrc").read_text(encoding="utf-8")
-    xelatex = re.search(r"^\$xelatex = '(.*) %O %S';", rc, re.M).group(1).split()
-    xdvipdfmx = re.search(r"^\$xdvipdfmx = '(.*) -o %D %O %S';", rc, re.M).group(1).split()
-    assert sorted(xelatex + ["-no-pdf"]) == sorted(XELATEX) and xdvipdfmx == XDVIPDFMX
+    xelatex = re.search(r'^\$xelatex = "(.*) %O %S";', rc, re.M).group(1).replace("$format", "").split()
+    assert sorted(xelatex + ["-no-pdf"]) == sorted(XELATEX)
+    assert re.search(r"^\$pdf_mode = 5;", rc, re.M)  # XeLaTeX, then xdvipdfmx

@@ -10,9 +10,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError
@@ -21,21 +18,22 @@ LOG_TAIL_BYTES = 200_000
 _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")
 
 
-def _tex_environment() -> dict[str, str]:
-    env = dict(os.environ, openin_any="p", openout_any="p", max_print_line="1000")
+def _tex_environment(extra: dict[str, str]) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name != FORMAT_VARIABLE}
+    env.update(openin_any="p", openout_any="p", max_print_line="1000", **extra)
     if "SOURCE_DATE_EPOCH" in env:
         env["FORCE_SOURCE_DATE"] = "1"  # with the date fixed, the PDF is the same byte for byte
     return env
 
 
-def _run(command: list[str], transcript: Path, timeout: float) -> int:
+def _run(command: list[str], transcript: Path, timeout: float, environment: dict[str, str] | None = None) -> int:
     """Run a TeX command in the folder of transcript, confined: its terminal output goes to
     transcript (of which only the tail is ever read), stdin is closed, and on timeout its whole
     process group is stopped."""
     with open(transcript, "wb") as output:
         try:
             process = subprocess.Popen(
-                command, cwd=transcript.parent, env=_tex_environment(), stdin=subprocess.DEVNULL, stdout=output,
+                command, cwd=transcript.parent, env=_tex_environment(environment or {}), stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
         except FileNotFoundError:
@@ -51,9 +49,11 @@ def _run(command: list[str], transcript: Path, timeout: float) -> int:
     return process.returncode
 
 
-# The engine and its options, as the top-level latexmkrc also sets them for builds by hand.
+# The engine of a measuring run, with the options latexmkrc gives it for a sheet's build.
 XELATEX = ["xelatex", "-no-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-recorder"]
-XDVIPDFMX = ["xdvipdfmx", "-q"]
+# latexmk reads only texsheet's latexmkrc (-norc: no other rc file's Perl runs).
+LATEXMK = ["latexmk", "-norc", "-r"]
+FORMAT_VARIABLE = "TEXSHEET_FORMAT"  # latexmkrc starts the engine from the format this names
 
 
 class FormatFailed(BuildError):
@@ -106,98 +106,34 @@ def discard_format(fmt: Path) -> None:
     fmt.unlink(missing_ok=True)
 
 
-def run_tex(tex: Path, timeout: float = 60.0, keep_log: Path | None = None, fmt: Path | None = None) -> Path:
-    """Build tex to a PDF beside it: one XeLaTeX pass (the sheet needs no second one), started
-    from fmt if given, then xdvipdfmx; confined: no shell escape, reads and writes kept in the
-    folder. latexmk is not run: its wrapper costs a fifth of a pass and has nothing to repeat.
-
-    On failure the TeX log is copied to keep_log, if given, so that the message can point to a
-    log that still exists.
-    """
-    started = time.monotonic()
+def run_measuring(tex: Path, timeout: float = 60.0, fmt: Path | None = None) -> list[Record]:
+    """Run a measuring document (see render.render_measuring) through XeLaTeX, started from fmt
+    if given, and return what it measured; confined as every TeX run here."""
     code = _run([*_xelatex(fmt), tex.name], tex.with_suffix(".tex-output"), timeout)
-    xdv = tex.with_suffix(".xdv")
-    if code != 0 or not xdv.exists():
-        _fail(tex, keep_log, fmt)
-    return _write_pdf(xdv, max(1.0, timeout - (time.monotonic() - started)))
+    measured = tex.with_suffix(".measured")
+    if code != 0 or not measured.exists():
+        _fail(tex, None, fmt)
+    return read_records(measured)
 
 
-def _write_pdf(xdv: Path, timeout: float) -> Path:
-    """The PDF of XeTeX's output, beside it."""
-    pdf = xdv.with_suffix(".pdf")
-    transcript = xdv.with_suffix(".pdf-output")
-    code = _run([*XDVIPDFMX, "-o", pdf.name, xdv.name], transcript, timeout)
+def run_latexmk(tex: Path, latexmkrc: Path, timeout: float = 60.0, keep_log: Path | None = None, fmt: Path | None = None) -> Path:
+    """Build tex to a PDF beside it with latexmk and texsheet's latexmkrc (XeLaTeX, then
+    xdvipdfmx), the engine started from fmt if given; confined: no other rc file, no shell
+    escape, reads and writes kept in the folder. On failure the TeX log is copied to keep_log,
+    if given, so that the message can point to a log that still exists."""
+    environment = {FORMAT_VARIABLE: str(fmt.with_suffix(""))} if fmt else {}
+    code = _run([*LATEXMK, str(latexmkrc), tex.name], tex.with_suffix(".tex-output"), timeout, environment)
+    pdf = tex.with_suffix(".pdf")
     if code != 0 or not pdf.exists():
-        raise BuildError(f"xdvipdfmx could not write the PDF:\n{_tail(transcript, 2000).strip()}")
+        _fail(tex, keep_log, fmt)
     return pdf
-
-
-def run_tex_measuring(driver: Path, picture: Path, marker: str, on_measured: Callable[[list[Record]], str],
-                      timeout: float = 60.0, keep_log: Path | None = None, fmt: Path | None = None) -> Path:
-    """One XeLaTeX run that measures and then draws, so that TeX starts and loads its fonts once.
-
-    driver (see render.render_driver) writes its measurements to <job>.measured, says marker on
-    the terminal and waits for a line there; on_measured gets the records and returns the
-    picture, written to picture before TeX is answered and reads it. An exception in
-    on_measured stops TeX. Never waits past timeout: TeX's whole process group is stopped then.
-    Returns the PDF, beside the driver. Starts from fmt, if given, as run_tex does.
-    """
-    deadline = time.monotonic() + timeout
-    transcript = driver.with_suffix(".tex-output")
-    try:
-        process = subprocess.Popen(
-            [*_xelatex(fmt), driver.name], cwd=driver.parent, env=_tex_environment(), stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise BuildError("xelatex was not found; install TeX Live as the README's first command does") from None
-    measured = threading.Event()
-
-    def drain() -> None:  # TeX must never block on a full pipe; its output goes to the transcript
-        with open(transcript, "wb") as output:
-            for line in process.stdout:
-                output.write(line)
-                if line.rstrip(b"\r\n") == marker.encode():
-                    output.flush()
-                    measured.set()
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        while not measured.wait(0.02):
-            if process.poll() is not None or time.monotonic() > deadline:
-                break
-        if not measured.is_set():
-            if process.poll() is None:
-                raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped")
-            reader.join(5)
-            _fail(driver, keep_log, fmt)
-        picture.write_text(on_measured(read_records(driver.with_suffix(".measured"))), encoding="utf-8", newline="\n")
-        try:
-            process.stdin.write(b"go\n")
-            process.stdin.close()
-        except BrokenPipeError:  # TeX stopped instead of waiting: its log says why
-            pass
-        try:
-            code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped") from None
-        reader.join(5)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    xdv = driver.with_suffix(".xdv")
-    if code != 0 or not xdv.exists():
-        _fail(driver, keep_log)
-    return _write_pdf(xdv, max(1.0, deadline - time.monotonic()))
 
 
 Record = tuple[int, float, float, float]
 
 
 def read_records(path: Path) -> list[Record]:
-    """(number, width, height, depth) in pt of each segment a driver measured."""
+    """(number, width, height, depth) in pt of each segment a measuring run measured."""
     found = []
     for line in path.read_text(encoding="utf-8").splitlines():
         n, width, height, depth = line.split()
@@ -278,29 +214,19 @@ def extract_icons(pages: dict[str, int], twemoji_pdf: Path, cache: Path, folder:
     return made
 
 
-def rasterize(pdf: Path, png: Path, dpi: int, height_mm: float) -> Path:
-    """The PDF's one page as a PNG. poppler's pdftoppm renders it to raw pixels in two halves at
-    once, one a core (the same pixels as one run, in half the time on two cores); Pillow joins
-    them and writes the PNG with light compression (poppler's own PNG writer takes twice as long)."""
-    from PIL import Image
+def rasterize(pdf: Path, png: Path, dpi: int, timeout: float = 60.0) -> Path:
+    """The PDF's one page as a PNG: pdf2image renders it (poppler's pdftoppm, to raw pixels) and
+    Pillow writes the PNG with light compression (poppler's own PNG writer takes twice as long)."""
+    import pdf2image
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError
 
-    split = math.ceil(height_mm / 25.4 * dpi / 2)
-    halves = [(0, split), (split, 1_000_000)]  # pdftoppm cuts each at the page's edge
-    commands = [["pdftoppm", "-r", str(dpi), "-singlefile", "-x", "0", "-y", str(top), "-W", "1000000", "-H", str(height),
-                 pdf.name, f"{png.stem}-half{n}"] for n, (top, height) in enumerate(halves)]
     try:
-        processes = [subprocess.Popen(c, cwd=pdf.parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE) for c in commands]
-        errors = [p.communicate(timeout=120)[1].decode("utf-8", "replace").strip() for p in processes]
-        if any(p.returncode for p in processes):
-            raise BuildError(f"turning the PDF into PNG failed (pdftoppm): {' '.join(errors)}")
-        parts = [Image.open(pdf.parent / f"{png.stem}-half{n}.ppm") for n in range(len(halves))]
-        page = Image.new("RGB", (parts[0].width, sum(p.height for p in parts)))
-        for n, part in enumerate(parts):
-            page.paste(part, (0, sum(p.height for p in parts[:n])))
+        (page,) = pdf2image.convert_from_path(pdf, dpi=dpi, timeout=max(1, math.ceil(timeout)))
         page.save(png, format="PNG", compress_level=1)
-    except FileNotFoundError:
+    except PDFInfoNotInstalledError:
         raise BuildError("pdftoppm was not found; install poppler-utils as the README's first command does") from None
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except PDFPopplerTimeoutError:
+        raise BuildError(f"turning the PDF into PNG took over {timeout:g} s and was stopped") from None
+    except (PDFPageCountError, OSError, ValueError) as error:
         raise BuildError(f"turning the PDF into PNG failed: {error}") from None
     return png

@@ -30,7 +30,6 @@ class Drawing:
         self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
         every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
         self.fonts_key = hashlib.sha256(render_preamble(sheet, self.faces, every_face).encode()).hexdigest()
-        self.picture = ""
 
     def icon_pages(self) -> dict[str, int]:
         """The page in the Twemoji PDF of every icon the sheet shows."""
@@ -38,11 +37,11 @@ class Drawing:
         return {code: int(page) for code, page in re.findall(r"\\tsemoji\{([0-9a-f-]+)\}\{(\d+)\}", text)}
 
     def document(self, metrics) -> str:
-        """The sheet's .tex, laid out from metrics; its picture is kept in self.picture."""
+        """The sheet's .tex, laid out from metrics."""
         layout = layout_sheet(self.sheet, self.typesetter.measured(metrics), self.source)
         widths = {tex: size[0] for tex, size in metrics.items()}
-        self.picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
-        return render_document(self.preamble, self.picture, self.source.path.name)
+        picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
+        return render_document(self.preamble, picture, self.source.path.name)
 
 
 def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> str:

@@ -10,7 +10,10 @@ MAX_FIELD_LENGTH = 2000
 # pylatex writes ^ as an accent command, which reads back as a modifier letter; the text glyph
 # reads back as typed. A backslash is drawn by the font chain (the handwriting fonts draw a won
 # sign for it), so it is a character like any other here.
-_OVERRIDES = {"^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+# pylatex braces - [ ] against TeX's ligatures and optional arguments; texsheet's fonts have TeX
+# ligatures off, and its text never follows a command that takes an optional argument, so they
+# stay as typed and the .tex reads as the content does.
+_OVERRIDES = {"^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "-": "-", "[": "[", "]": "]"}
 ZERO_WIDTH_SPACE = "\u200b"
 # Joiners, invisible separators and variation selectors have nothing to draw (emoji sequences
 # keep theirs).

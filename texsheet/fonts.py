@@ -161,19 +161,31 @@ def sheet_chains(font: str, hand_font: str, code_font: str) -> dict[str, tuple[s
 
 HAND_SCALE = 1.3  # the handwriting fonts are small for their size
 FAKE_BOLD = 2.2  # bold for fonts without a bold face
-ROLE_COMMANDS = {"body": "\\tsfT", "hand": "\\tsfH", "code": "\\tsfM"}
+# Each role's font is a family of the document, so that kotex pairs it with its Hangul font:
+# body text is the main (roman) family, the hand the sans family, code the mono family.
+ROLE_SWITCHES = {"body": "\\rmfamily", "hand": "\\sffamily", "code": "\\ttfamily"}
+ROLE_MACROS = {"body": "\\textrm", "hand": "\\textsf", "code": "\\texttt"}
+ROLE_FAMILIES = {"body": "main", "hand": "sans", "code": "mono"}  # \\set<family>font, \\set<family>hangulfont
 EMOJI_TEXT_FONT = "Symbola"
 
 
 @dataclass(frozen=True)
 class Declared:
-    """A font as the .tex declares it: its switch, what fontspec loads with which options, and
-    how far text set in it is raised (em) to sit on the line."""
+    """A font as the .tex declares it: a role's own font (command is the role's family switch),
+    or a fallback (command is a macro that sets its argument in the font, raised rise em to sit on
+    the line; the font is kotex's Hangul and hanja font there too, else kotex would set the
+    Hangul and hanja of its text in the role's fonts)."""
 
     command: str
     name: str
     options: str
     rise: float = 0.0
+    role: str = ""  # the role whose own font this is ("" for a fallback)
+
+    @property
+    def switch(self) -> str:
+        """The command that selects a fallback's font (the macro's name with "font" after it)."""
+        return self.command + "font"
 
 
 @dataclass(frozen=True)
@@ -209,15 +221,17 @@ def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None,
     declared: dict[tuple[str, str, bool], Declared] = {}
     for role, chain in chains.items():
         first = chain[0]
-        declared[(role, first, False)] = Declared(ROLE_COMMANDS[role], first, _options(base[role], f"AutoFakeBold={FAKE_BOLD:g}"))
+        declared[(role, first, False)] = Declared(ROLE_SWITCHES[role], first, _options(base[role], f"AutoFakeBold={FAKE_BOLD:g}"),
+                                                  role=role)
         measured = first in MEASURED_WITH[role]
         for face in FALLBACKS[role]:
             if face.family == first:
                 continue
-            command = "\\tsf" + role[0] + "".join(c for c in face.family if c.isascii() and c.isalpha())
+            command = "\\ts" + role + "".join(c for c in face.family if c.isascii() and c.isalpha())
             scale, rise = (face.scale, face.rise) if measured else (1.0, 0.0)
             bold = face.options or f"AutoFakeBold={FAKE_BOLD:g}"
-            declared[(role, face.family, False)] = Declared(command, face.name or face.family, _options(scale * base[role], bold), rise * base[role])
+            declared[(role, face.family, False)] = Declared(command, face.name or face.family, _options(scale * base[role], bold),
+                                                            rise * base[role])
             if measured and face.cjk_scale is not None:
                 declared[(role, face.family, True)] = Declared(command + "CJK", face.name or face.family,
                                                               _options(face.cjk_scale * base[role], bold), face.cjk_rise * base[role])

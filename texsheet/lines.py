@@ -16,14 +16,16 @@ EPSILON = 1e-4  # em: widths are worked out to four decimals
 
 @dataclass(frozen=True)
 class Line:
-    """Segments at their x offsets (em), the line's width, its height and depth, and where its
-    last segment ends (em: the width, moved with the line when it is centred)."""
+    """Segments at their x offsets (em), the line's width, its height and depth, where its
+    last segment ends (em: the width, moved with the line when it is centred), and the glue
+    before each segment (None inside a word, and before the first)."""
 
     items: tuple[tuple[float, Segment], ...]
     width: float
     height: float
     depth: float
     right: float
+    glues: tuple[Glue | None, ...] = ()
 
 
 class TooWide(Exception):
@@ -41,6 +43,7 @@ class _Builder:
     metrics: Metrics
     start: float
     parts: list[tuple[float, Segment]] = field(default_factory=list)
+    glues: list[Glue | None] = field(default_factory=list)
     x: float = 0.0
 
     def __post_init__(self) -> None:
@@ -53,21 +56,26 @@ class _Builder:
     def add(self, glue: Glue | None, segments: tuple[Segment, ...]) -> None:
         if glue is not None and self.parts:
             self.x += glue_width(glue, self.metrics)
+        else:
+            glue = None
         for segment in segments:
             self.parts.append((self.x, segment))
+            self.glues.append(glue)
             self.x += self.metrics[segment.tex][0]
+            glue = None
 
     def line(self, align: str, width: float) -> Line:
         shift = (width - self.x) / 2 if align == "center" else 0.0
         height = max(self.metrics[s.tex][1] for _, s in self.parts)
         depth = max(self.metrics[s.tex][2] for _, s in self.parts)
-        parts = _right_to_left(self.parts, self.metrics)
-        return Line(tuple((x + shift, s) for x, s in parts), self.x, height, depth, self.x + shift)
+        parts = _right_to_left([(x, s, g) for (x, s), g in zip(self.parts, self.glues)], self.metrics)
+        return Line(tuple((x + shift, s) for x, s, _ in parts), self.x, height, depth, self.x + shift, tuple(g for _, _, g in parts))
 
 
-def _right_to_left(parts: list[tuple[float, Segment]], metrics: Metrics) -> list[tuple[float, Segment]]:
-    """The parts with each run of right-to-left segments mirrored within the room the run takes,
-    so that its first word stands rightmost (TeX shapes the letters inside each segment)."""
+def _right_to_left(parts: list[tuple[float, Segment, Glue | None]], metrics: Metrics) -> list[tuple[float, Segment, Glue | None]]:
+    """The parts (x, segment, glue before it) with each run of right-to-left segments mirrored
+    within the room the run takes, so that its first word stands rightmost (TeX shapes the
+    letters inside each segment)."""
     placed = list(parts)
     k = 0
     while k < len(placed):
@@ -79,7 +87,7 @@ def _right_to_left(parts: list[tuple[float, Segment]], metrics: Metrics) -> list
             end += 1
         left = placed[k][0]
         right = placed[end - 1][0] + metrics[placed[end - 1][1].tex][0]
-        placed[k:end] = sorted(((left + right - x - metrics[s.tex][0], s) for x, s in placed[k:end]), key=lambda p: p[0])
+        placed[k:end] = sorted(((left + right - x - metrics[s.tex][0], s, g) for x, s, g in placed[k:end]), key=lambda p: p[0])
         k = end
     return placed
 

@@ -51,7 +51,8 @@ def probe_machine() -> Machine:
 # What a format of a preamble's start (build.preloaded_format) is made of: XeLaTeX's own
 # format, the class and packages it holds, and the tool that dumps it. Their paths, sizes and
 # times tell when TeX Live has changed under a kept format.
-FORMAT_INPUTS = ("xelatex.fmt", "standalone.cls", "xcolor.sty", "tikz.sty", "graphicx.sty", "fontspec.sty", "mylatexformat.ltx")
+FORMAT_INPUTS = ("xelatex.fmt", "standalone.cls", "xcolor.sty", "tikz.sty", "tikzlibrarydecorations.pathmorphing.code.tex",
+                 "graphicx.sty", "fontspec.sty", "kotex.sty", "xetexko.sty", "load-unicode-xetex-classes.tex", "mylatexformat.ltx")
 
 
 def _identity(paths: list[Path | None]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import emoji, markup
 from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
-from .fonts import Faces
+from .fonts import ROLE_SWITCHES, Faces
 
 LONG_WORD = 18  # characters; a longer word gets places where it may part if it must
 MIN_PIECE = 3  # characters: no part of a parted word is shorter
@@ -27,12 +27,40 @@ NO_LINE_END = frozenset("([{（〔〈《「『【〘〖〝‘“｟«")
 
 @dataclass(frozen=True)
 class Segment:
-    """TeX for one box of text, complete with its font; mark is "", "highlight" or "code";
-    rtl when its text is written right to left (Arabic, Hebrew)."""
+    """One run of text that TeX sets in one font and style, and measures once.
+
+    text is the TeX of its characters (escaped), or the command of an icon or a formula; role
+    (body, hand, code) is the text's role, whose font sets it unless face names a fallback's
+    macro ("" for icons and formulas); mark is "", "highlight" or "code"; rtl when its text is
+    written right to left (Arabic, Hebrew). tex is the segment alone, as TeX measures it.
+    """
 
     tex: str
+    text: str
+    role: str = ""
+    face: str = ""
+    bold: bool = False
+    pen: str = ""
     mark: str = ""
     rtl: bool = False
+
+    @staticmethod
+    def make(text: str, role: str = "", face: str = "", bold: bool = False, pen: str = "", mark: str = "",
+             rtl: bool = False) -> "Segment":
+        inline = wrap(text, face, bold, pen)
+        tex = f"{{{ROLE_SWITCHES[role]} {inline}}}" if role else f"{{{inline}}}"
+        return Segment(tex, text, role, face, bold, pen, mark, rtl)
+
+
+def wrap(tex: str, font: str = "", bold: bool = False, pen: str = "") -> str:
+    """tex in a font's macro, bold, in a pen: how a segment, or a run of them, is written."""
+    if font:
+        tex = f"{font}{{{tex}}}"
+    if bold:
+        tex = f"\\textbf{{{tex}}}"
+    if pen:
+        tex = f"\\tspen{{{pen}}}{{{tex}}}"
+    return tex
 
 
 @dataclass(frozen=True)
@@ -63,6 +91,7 @@ class Paragraph:
     align: str = "left"
     indent: Glue | None = None  # before the first word (code keeps its indentation)
     whole: bool = False  # a line of code: every break in it is a flaw a layout avoids if it can
+    role: str = "body"  # whose font sets its text, unless a segment says otherwise
 
 
 @dataclass(frozen=True)
@@ -115,10 +144,10 @@ def build_code_lines(lines: list[list[tuple[str, str]]], faces: Faces) -> list[P
         chars = [_Char("code", piece, offset, pen=pen) for text, pen in tokens for piece in re.split(r"( +)", text) if piece]
         indent = None
         if chars and chars[0].text.startswith(" "):
-            indent = Glue(_space_segment(faces, "code", False, ""), len(chars[0].text), breakable=False)
+            indent = Glue(_space_segment("code", False, ""), len(chars[0].text), breakable=False)
             chars = chars[1:]
         paragraph = _paragraph(chars, Style("code"), faces, "left")
-        paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent, whole=True))
+        paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent, whole=True, role="code"))
         offset += sum(len(t) for t, _ in tokens) + 1
     return paragraphs
 
@@ -166,7 +195,7 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Pa
     for char in chars:
         if char.kind == "space" or (char.kind == "code" and char.text.startswith(" ")):
             if words and pending is None:
-                pending = Glue(_space_segment(faces, _role(char, style.role), char.bold, char.mark), len(char.text))
+                pending = Glue(_space_segment(_role(char, style.role), char.bold, char.mark), len(char.text))
             continue
         if char.kind == "zwsp":
             if words and pending is None:
@@ -183,7 +212,7 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Pa
             words.append([char])
         pending = None
     built = [_word(w, style, faces) for w in words]
-    return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align)
+    return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align, role=style.role)
 
 
 def _kinsoku(glues: list[Glue], words: list[Word]) -> list[Glue]:
@@ -290,21 +319,17 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
 
 def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     kind, bold, pen, mark = key[:4]
-    colour = f"\\color{{ts-{pen}}}" if pen else ""
     if kind == "emoji":
         code = emoji.emoji_code(text)
         # escape_chars drops the joiners and variation selectors, which draw nothing.
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
-        return Segment(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark)
+        return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark)
     if kind in ("math", "display"):
         command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"
-        return Segment(f"{{{colour}{command}{{{text.strip()}}}}}", mark)
+        return Segment.make(f"{command}{{{text.strip()}}}", pen=pen, mark=mark)
     declared = faces.face(key[5], key[4], any(_is_cjk(c) for c in text))
-    weight = "\\bfseries" if bold else ""
-    tex = f"{colour}{declared.command}{weight} {escape_chars(text)}"
-    if declared.rise:
-        tex = f"\\raisebox{{{declared.rise:.3f}em}}{{{tex}}}"
-    return Segment(f"{{{tex}}}", mark, _is_rtl(text))
+    face = "" if declared.role else declared.command
+    return Segment.make(escape_chars(text), key[5], face, bold, pen, mark, _is_rtl(text))
 
 
 def _is_rtl(text: str) -> bool:
@@ -318,9 +343,8 @@ def _is_rtl(text: str) -> bool:
     return False
 
 
-def _space_segment(faces: Faces, role: str, bold: bool, mark: str) -> Segment:
-    weight = "\\bfseries" if bold else ""
-    return Segment(f"{{{faces.face(role, faces.chains[role][0], False).command}{weight}\\ }}", mark)
+def _space_segment(role: str, bold: bool, mark: str) -> Segment:
+    return Segment.make("\\ ", role, bold=bold, mark=mark)
 
 
 def segments_of(paragraphs: list[Paragraph]):

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from typing import TypeVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ from .fragment import render_fragment, render_style
 from .layout import page_size
 from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
-from .render import ICONS, MEASURED, REFERENCE_SIZE, format_ini, render_driver, render_format_head
+from .render import ICONS, REFERENCE_SIZE, format_ini, render_format_head, render_measuring
 from .source import Source
 
 
@@ -31,6 +32,7 @@ def _read_umask() -> int:
 
 
 _UMASK = _read_umask()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
                 force: bool = False, fragment: bool = False) -> Outputs:
     """Build validated content to output_dir/<stem>.tex, .pdf and .png (see compile_sheet).
 
-    Text TeX has not measured for this sheet before is measured in the same TeX run that draws
-    the page (build.run_tex_measuring); else the page is drawn from the kept measurements.
+    Text TeX has not measured for this sheet before is measured first, in a run of its own;
+    then the page is laid out, written, built by latexmk and turned into a PNG by pdf2image.
     """
     machine = this_machine()
     cache = output_dir / f".{stem}.measure.json"
@@ -104,54 +106,46 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     drawing = Drawing(source, sheet, machine)
     known = measure.read_cache(cache, drawing.fonts_key)
     missing = measure.unmeasured(drawing.segments, known)
-    extras = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
-    texts = dict(extras)
-    if not missing:
+    texts = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
+    with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
+        work = Path(folder)
+        fmt = _preloaded_format(machine)
+        if missing:
+            measuring = work / MEASURING
+            measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
+            records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, timeout, fmt))
+            known = measure.with_records(known, missing, records, REFERENCE_SIZE)
+            measure.write_cache(cache, drawing.fonts_key, measure.metrics_of(drawing.segments, known)[1])
         texts[f"{stem}.tex"] = drawing.document(measure.metrics_of(drawing.segments, known)[0])
         key = _cache_key(texts, dpi)
         current = None if force else _current_outputs(output_dir, stem, key)
         if current:
             return current
-    with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
-        work = Path(folder)
+        _write(texts, work)
         tex = work / f"{stem}.tex"
-        keep_log = output_dir / f"{stem}.log"
         pages = drawing.icon_pages()
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
-        if not missing:
-            _write(texts, work)
-            pdf = _from_format(machine, lambda fmt: build.run_tex(tex, timeout, keep_log, fmt))
-        else:
-            def draw(records: list[build.Record]) -> str:
-                sizes = measure.with_records(known, missing, records, REFERENCE_SIZE)
-                metrics, kept = measure.metrics_of(drawing.segments, sizes)
-                measure.write_cache(cache, drawing.fonts_key, kept)
-                texts[tex.name] = drawing.document(metrics)
-                return drawing.picture
-
-            driver = work / DRIVER
-            driver.write_text(render_driver(drawing.preamble, missing, PICTURE), encoding="utf-8", newline="\n")
-            pdf = _from_format(machine, lambda fmt: build.run_tex_measuring(driver, work / f"{PICTURE}.tex", MEASURED, draw,
-                                                                            timeout, keep_log, fmt))
-            key = _cache_key(texts, dpi)
-            _write(texts, work)
-            pdf = pdf.rename(work / f"{stem}.pdf")
-        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, page_size(sheet)[1])
+        pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, timeout, output_dir / f"{stem}.log", fmt))
+        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, timeout)
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
         with open(output_dir / f".{stem}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            extra = [_publish(work / name, output_dir) for name in extras]
+            extra = [_publish(work / name, output_dir) for name in texts if name != tex.name]
             published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
             outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra, icons=published)
             _write_stamp(output_dir, stem, {"key": key, "early": early}, outputs)
             return outputs
 
 
-def _from_format(machine: Machine, run: Callable[[Path | None], Path]) -> Path:
-    """run's result, given the format of the preamble's start when there is one (made now if
-    this TeX installation has none yet); started plain if TeX cannot start from it."""
-    fmt = build.preloaded_format(render_format_head(), format_ini(), machine.tex_inputs, user_cache() / "formats")
+def _preloaded_format(machine: Machine) -> Path | None:
+    """The format of the preamble's start, made now if this TeX installation has none yet."""
+    return build.preloaded_format(render_format_head(), format_ini(), machine.tex_inputs, user_cache() / "formats")
+
+
+def _from_format(fmt: Path | None, run: Callable[[Path | None], T]) -> T:
+    """run's result, given the format of the preamble's start when there is one; started plain
+    if TeX cannot start from it."""
     try:
         return run(fmt)
     except build.FormatFailed:
@@ -159,8 +153,8 @@ def _from_format(machine: Machine, run: Callable[[Path | None], Path]) -> Path:
         return run(None)
 
 
-DRIVER = "texsheet-driver.tex"  # a build that measures first: the driver, and the picture it then reads
-PICTURE = "texsheet-picture"
+MEASURING = "texsheet-measuring.tex"  # the document of a measuring run, in the build folder
+LATEXMKRC = Path(str(resources.files("texsheet.tex_templates").joinpath("latexmkrc")))
 
 
 def _write(texts: dict[str, str], folder: Path) -> None:
@@ -171,7 +165,7 @@ def _write(texts: dict[str, str], folder: Path) -> None:
 def template_files() -> list[Path]:
     """The files the output depends on besides the content: the templates."""
     folder = Path(str(resources.files("texsheet.tex_templates")))
-    return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini"))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini") or p.name == "latexmkrc")
 
 
 def _cache_key(texts: dict[str, str], dpi: int) -> str:
@@ -183,7 +177,7 @@ def _cache_key(texts: dict[str, str], dpi: int) -> str:
 
 def _recipe() -> list[str]:
     """How a build runs, besides its input: the TeX commands and a fixed build date."""
-    return [" ".join(build.XELATEX + build.XDVIPDFMX), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    return [" ".join(build.XELATEX + build.LATEXMK), LATEXMKRC.read_text(encoding="utf-8"), os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
 def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi: int, fragment: bool) -> str:

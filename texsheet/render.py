@@ -5,6 +5,7 @@ segment a box TeX measured. Nothing here asks the machine or the disk (templates
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -16,22 +17,17 @@ from .escape import escape_chars
 from .blocks import Item, Placed, Rect
 from .layout import Layout, PanelLayout
 from .model import Sheet
-from .fonts import Faces
-from .paragraphs import Segment
+from .fonts import ROLE_FAMILIES, ROLE_MACROS, ROLE_SWITCHES, Faces
+from .lines import Line
+from .paragraphs import Segment, wrap
 from .templates import LOADER, SYNTAX, template_source
 from .theme import PALETTES
 from .typeset import TextBox
 from .units import PT, fmt
-from .wobble import coordinates, element_seed, ellipse, rectangle, wobble
 
 ENGINE = "xelatex"
 ICONS = "texsheet-icons"  # the folder beside the .tex holding the icons it places, CODE.pdf each
 REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
-MEASURED = "texsheet-measured"  # what a driver says on the terminal when it has measured
-BOX_STEP = 12.0  # of boxes inside blocks
-LINE_STEP = 14.0  # of rules and arrows
-MARKER_STEP = 6.0  # of ticks
-MARKER_WOBBLE = 0.35  # pt: check boxes and ticks are small, so they stray less
 HIGHLIGHT_REACH = (0.17, 0.27, 0.79)  # em: a highlighter stroke reaches this far left, below and above
 
 
@@ -63,10 +59,14 @@ _ENV = SandboxedEnvironment(loader=LOADER, finalize=_finalize, **SYNTAX)
 
 
 _ENV.filters["comment"] = _comment
+_ENV.filters["file_name"] = lambda name: NoEscape(re.sub(r"[\x00-\x1f\x7f]", " ", str(name)))
 _ENV.globals["inset"] = lambda rect, d: Rect(rect.x + d, rect.y + d, rect.w - 2 * d, rect.h - 2 * d)
 
 
 # ----------------------------------------------------------------------------- text
+
+
+SAME = 1e-3  # em: gaps closer than this to a space's width are that space
 
 
 class _Text:
@@ -76,33 +76,51 @@ class _Text:
         self.widths = widths
 
     def __call__(self, box: TextBox, indent: str = "") -> NoEscape:
-        """Highlighter strokes behind the box's marked runs, then its lines, each placed at its
-        baseline (mm; y downwards is negated)."""
+        """Highlighter strokes and code grounds behind the box's marked runs, then its lines,
+        each placed at its baseline (mm; y downwards is negated) and written as typed."""
         size = box.size
         out = []
         for x, baseline, line in box.lines:
             for start, end, mark in self._marked_runs(line.items, size):
                 out.append(_mark_tex(box.x + x + start, box.y + baseline, end - start, size, mark, indent))
+        bold = _all_bold(box)
         lines = []
         for x, baseline, line in box.lines:
             if line.items:
                 left = box.x + x + line.items[0][0] * size * PT
-                lines.append(f"{indent}  \\tsl{{{fmt(left)}}}{{{fmt(-(box.y + baseline))}}}{{{self._line(line.items, size)}}}")
+                lines.append(f"{indent}  \\tsl{{{fmt(left)}}}{{{fmt(-(box.y + baseline))}}}{{{self._line(line, box.role, bold)}}}")
         if lines:
-            out.append(f"{indent}\\tstext{{{fmt(size)}}}{{{box.colour}}}{{%\n" + "%\n".join(lines) + "}%")
+            font = ROLE_FONTS[box.role] + ("\\bfseries" if bold else "")
+            out.append(f"{indent}\\tstext{{{font}}}{{{fmt(size)}}}{{{box.colour}}}{{\n" + "\n".join(lines) + f"\n{indent}}}")
         return NoEscape("\n".join(out))
 
-    def _line(self, items: tuple, size: float) -> str:
-        """Segments one after another, the glue between them as kerns (pt): their widths are known."""
-        parts = []
-        end = items[0][0]
-        for x, segment in items:
-            gap = (x - end) * size
-            if gap > 0.0005:
-                parts.append(f"\\kern{gap:.3f}pt")
-            parts.append(f"\\hbox{{{segment.tex}}}")
+    def _line(self, line: Line, role: str, bold: bool) -> str:
+        """A line's segments as one piece of TeX: runs of one style in one macro, words apart
+        by the spaces typed, a fallback font's words each in that font's macro."""
+        runs: list[tuple[tuple, list[str]]] = []  # (style, pieces)
+        end = None
+        for (x, segment), glue in zip(line.items, line.glues):
+            style = _style(segment)
+            joins = bool(runs) and runs[-1][0] == style and style[2] != ""
+            if end is not None and abs(x - end) >= SAME:
+                if glue is not None and glue.space is not None and abs(x - end - self._glue(glue)) < SAME:
+                    space = _style(glue.space)
+                    if joins and space[1:] == style[1:]:  # the run's own font sets the space, as measured
+                        runs[-1][1].append(_spaces(glue.count))
+                    else:
+                        runs.append((("", *space[1:]), [_spaces(glue.count)]))
+                else:  # only right-to-left runs, mirrored, leave other gaps
+                    runs.append((("", bold, role), [f"\\hspace{{{x - end:.3f}em}}"]))
+                joins = joins and runs[-1][0] == style
+            if joins:
+                runs[-1][1].append(segment.text)
+            else:
+                runs.append((style, [segment.text]))
             end = x + self.widths[segment.tex]
-        return "".join(parts)
+        return "".join(_run_tex(style, "".join(pieces), role, bold) for style, pieces in runs)
+
+    def _glue(self, glue) -> float:
+        return glue.count * self.widths[glue.space.tex]
 
     def _marked_runs(self, items: tuple, size: float) -> list[tuple[float, float, str]]:
         """(start, end, mark) in mm of the runs of highlighted or code segments of a line."""
@@ -119,47 +137,86 @@ class _Text:
         return [(start * em, end * em, mark) for start, end, mark, _ in runs]
 
 
+_ROLES = frozenset(ROLE_SWITCHES)
+ROLE_FONTS = {"body": "\\tsbody", "hand": "\\tshand", "code": "\\tscode"}  # the preamble's names of the roles' fonts
+
+
+def _style(segment: Segment) -> tuple[str, bool, str]:
+    """(pen, bold, font) of a segment: its font is its role, a fallback's macro, or "" for an
+    icon or a formula, which stands alone."""
+    if not segment.role:
+        return (segment.pen, False, "")
+    return (segment.pen, segment.bold, segment.face or segment.role)
+
+
+def _spaces(count: int) -> str:
+    return " " + "\\ " * (count - 1)
+
+
+def _run_tex(style: tuple[str, bool, str], tex: str, role: str, bold: bool) -> str:
+    """A run of one style in the macros that set it apart from the box's font."""
+    pen, run_bold, font = style
+    if font in _ROLES:
+        font = "" if font == role else ROLE_MACROS[font]
+    tex = wrap(tex, font, bool(style[2]) and run_bold and not bold, pen)
+    return f"\\textmd{{{tex}}}" if style[2] and bold and not run_bold else tex
+
+
+def _all_bold(box: TextBox) -> bool:
+    """Whether every word of the box, and every space between, is bold (a heading's)."""
+    found = False
+    for _, _, line in box.lines:
+        for segment in (*(s for _, s in line.items), *(g.space for g in line.glues if g is not None and g.space is not None)):
+            if segment.role:
+                if not segment.bold:
+                    return False
+                found = True
+    return found
+
+
 def _mark_tex(x: float, baseline: float, width: float, size: float, mark: str, indent: str) -> str:
     em = size * PT
-    left, below, above = HIGHLIGHT_REACH
     if mark == "code":
-        return (f"{indent}\\fill[ts-grey!14,rounded corners=0.4mm] ({fmt(x - 0.12 * em)},{fmt(-(baseline + 0.3 * em))}) "
+        return (f"{indent}\\fill[ts code ground] ({fmt(x - 0.12 * em)},{fmt(-(baseline + 0.3 * em))}) "
                 f"rectangle ({fmt(x + width + 0.12 * em)},{fmt(-(baseline - 0.85 * em))});")
-    seed = element_seed(0, f"{x:.2f}/{baseline:.2f}")
-    corners = [(x - left * em, baseline + below * em), (x + width + left * em, baseline + below * em),
-               (x + width + left * em, baseline - above * em), (x - left * em, baseline - above * em)]
-    jittered = wobble(corners, seed, 1000.0, 0.03 * size, closed=True)
-    return f"{indent}\\fill[ts-hl,opacity=0.6] {coordinates(jittered, closed=True)};"
+    left, below, above = HIGHLIGHT_REACH
+    return (f"{indent}\\fill[ts highlight] ({fmt(x - left * em)},{fmt(-(baseline + below * em))}) "
+            f"rectangle ({fmt(x + width + left * em)},{fmt(-(baseline - above * em))});")
 
 
 # ----------------------------------------------------------------------------- drawing helpers
 
 
+def _seed_number(theme_seed: int, element: str) -> int:
+    """A seed for one element, from its place in the content: edits elsewhere keep it. Small
+    enough for \\pgfmathsetseed (which takes 1 to 2^31 - 2)."""
+    digest = hashlib.sha256(f"{theme_seed}/{element}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 999_983 + 1
+
+
 class _Pen:
-    """Wobbly paths for one element: each asks for its seed by name."""
+    """Paths for one element's drawing: the preamble's styles make them hand-drawn (TikZ's
+    random steps); each path asks for its seed by name, so it wobbles the same in every build."""
 
     def __init__(self, sheet: Sheet, element: str):
-        self.seed, self.amplitude, self.element = sheet.theme.seed, sheet.theme.wobble, element
+        self.theme_seed, self.element = sheet.theme.seed, element
 
-    def _seed(self, part: str) -> int:
-        return element_seed(self.seed, f"{self.element}/{part}")
+    def seed(self, part: str) -> NoEscape:
+        """The option that seeds a path's wobble."""
+        return NoEscape(f"ts seed={_seed_number(self.theme_seed, f'{self.element}/{part}')}")
 
-    def box(self, rect: Rect, part: str = "box", step: float = BOX_STEP, amplitude: float | None = None) -> NoEscape:
-        amplitude = self.amplitude if amplitude is None else min(amplitude, self.amplitude)
-        points = wobble(rectangle(rect.x, rect.y, rect.w, rect.h), self._seed(part), step, amplitude, closed=True)
-        return NoEscape(coordinates(points, closed=True))
-
-    def line(self, points, part: str = "line", step: float = LINE_STEP, amplitude: float | None = None) -> NoEscape:
-        amplitude = self.amplitude if amplitude is None else min(amplitude, self.amplitude)
-        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
-        return NoEscape(coordinates(wobble(points, self._seed(part), step, amplitude)))
-
-    def oval(self, cx: float, cy: float, rx: float, ry: float, part: str = "oval") -> NoEscape:
-        points = wobble(ellipse(cx, cy, rx, ry), self._seed(part), 1000.0, self.amplitude, closed=True)
-        return NoEscape(coordinates(points, closed=True))
-
-    def straight(self, rect: Rect) -> NoEscape:
+    @staticmethod
+    def rect(rect: Rect) -> NoEscape:
         return NoEscape(f"({fmt(rect.x)},{fmt(-rect.y)}) rectangle ({fmt(rect.right)},{fmt(-rect.bottom)})")
+
+    @staticmethod
+    def path(points) -> NoEscape:
+        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
+        return NoEscape(" -- ".join(f"({fmt(x)},{fmt(-y)})" for x, y in points))
+
+    @staticmethod
+    def oval(cx: float, cy: float, rx: float, ry: float) -> NoEscape:
+        return NoEscape(f"({fmt(cx)},{fmt(-cy)}) ellipse ({fmt(rx)} and {fmt(ry)})")
 
 
 def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
@@ -167,18 +224,17 @@ def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
     x, y = item.x, item.baseline
     colour = f"ts-{item.colour}"
     if item.marker == "dot":
-        return f"  \\fill[{colour}] ({fmt(x + 0.3 * em)},{fmt(-(y - 0.3 * em))}) circle ({fmt(0.17 * em)});"
+        return f"\\fill[{colour}] ({fmt(x + 0.3 * em)},{fmt(-(y - 0.3 * em))}) circle ({fmt(0.17 * em)});"
     if item.marker in ("box", "done"):
-        side = 0.8 * em
-        square = Rect(x + 0.1 * em, y - 0.72 * em, side, side)
-        out = f"  \\draw[ts pen,line width=0.6pt] {pen.box(square, f'box{n}', side / PT, MARKER_WOBBLE)};"
+        square = Rect(x + 0.1 * em, y - 0.72 * em, 0.8 * em, 0.8 * em)
+        out = f"\\draw[ts mark,{pen.seed(f'box{n}')}] {pen.rect(square)};"
         if item.marker == "done":
             tick = [(x + 0.24 * em, y - 0.35 * em), (x + 0.5 * em, y - 0.08 * em), (x + 1.05 * em, y - 0.95 * em)]
-            out += f"\n  \\draw[ts pen,ts-green,line width=1.2pt] {pen.line(tick, f'tick{n}', MARKER_STEP, MARKER_WOBBLE)};"
+            out += f"\n\\draw[ts tick,{pen.seed(f'tick{n}')}] {pen.path(tick)};"
         return out
     if item.marker == "tick":
         tick = [(x + 0.05 * em, y - 0.32 * em), (x + 0.35 * em, y - 0.02 * em), (x + 0.9 * em, y - 0.78 * em)]
-        return f"  \\draw[ts pen,ts-green,line width=1.1pt] {pen.line(tick, f'tick{n}', MARKER_STEP, MARKER_WOBBLE)};"
+        return f"\\draw[ts tick,{pen.seed(f'tick{n}')}] {pen.path(tick)};"
     return text(item.label) if item.label is not None else ""
 
 
@@ -238,25 +294,33 @@ def _block_tex(sheet: Sheet, placed: Placed, source_name: str, line: int, text: 
 
 
 def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
-    """Packages, the fonts text uses (the TeX of the sheet's segments), the theme's colours and
-    texsheet's macros."""
-    body = text
-    math = "\\tsmath{" in body or "\\tsdisplaymath{" in body
-    text_face = faces.declared[("body", faces.chains["body"][0], False)]  # of a formula's \text{...}
-    used = sorted({d for d in faces.declared.values() if re.search(re.escape(d.command) + r"(?![A-Za-z])", body)}
-                  | ({text_face} if math else set()), key=lambda d: d.command)
-    families = [(NoEscape(d.command), d.name, NoEscape(d.options)) for d in used]
+    """Packages, the fonts text uses (text: the TeX of the sheet's segments), the theme's
+    colours and line styles, and texsheet's macros."""
+    math = "\\tsmath{" in text or "\\tsdisplaymath{" in text
+    roles = [(ROLE_FAMILIES[d.role], d.name, NoEscape(d.options)) for d in faces.declared.values()
+             if d.role and (d.role != "code" or ROLE_SWITCHES["code"] in text)]
+    fallbacks = sorted((d for d in faces.declared.values() if not d.role and re.search(re.escape(d.command) + r"(?![A-Za-z])", text)),
+                       key=lambda d: d.command)
     theme = sheet.theme
     return _ENV.get_template("preamble.tex.j2").render(
-        families=families,
+        roles=roles,
+        fallbacks=[_FallbackView(NoEscape(d.command), NoEscape(d.switch), d.name, NoEscape(d.options), d.rise) for d in fallbacks],
         pens=PALETTES[theme.palette],
         theme=theme,
         math=math,
-        text_font=NoEscape(text_face.command),
-        emoji="\\tsemoji{" in body,
+        emoji="\\tsemoji{" in text,
         emoji_text=faces.emoji_text,
         icons=NoEscape(ICONS),
     )
+
+
+@dataclass(frozen=True)
+class _FallbackView:
+    command: NoEscape
+    switch: NoEscape
+    name: str
+    options: NoEscape
+    rise: float
 
 
 def render_format_head() -> str:
@@ -270,13 +334,9 @@ def format_ini() -> str:
     return template_source("format.ini")
 
 
-def render_driver(preamble: str, segments: list[Segment], picture_file: str) -> str:
-    """The document of a build that measures first: it sets every segment at the reference
-    size and writes its width, height and depth to <jobname>.measured (a line each, numbered as
-    segments), says MEASURED on the terminal and waits for a line there; then it inputs
-    picture_file, which texsheet wrote meanwhile, and ends as the sheet's own .tex would."""
+def render_measuring(preamble: str, segments: list[Segment]) -> str:
+    """The document of a measuring run: the sheet's own preamble, then every segment set at the
+    reference size, its width, height and depth written to <jobname>.measured (a line each,
+    numbered as segments). No page."""
     measures = "\n".join(f"\\tsmeasure{{{n}}}{{{segment.tex}}}" for n, segment in enumerate(segments))
-    return _ENV.get_template("driver.tex.j2").render(
-        preamble=NoEscape(preamble), measures=NoEscape(measures), size=REFERENCE_SIZE, marker=NoEscape(MEASURED),
-        picture=NoEscape(picture_file),
-    )
+    return _ENV.get_template("measure.tex.j2").render(preamble=NoEscape(preamble), measures=NoEscape(measures), size=REFERENCE_SIZE)

@@ -62,13 +62,15 @@ class TextBox:
     set_lines: _SetLines
     first_baseline: float
     where: tuple = ()
+    role: str = "body"  # whose font its text is set in (body, hand, code)
 
     @property
     def em(self) -> float:
         return self.size * PT
 
     def at(self, x: float, y: float) -> "TextBox":
-        return TextBox(x, y, self.width, self.height, self.size, self.colour, self.set_lines, self.first_baseline, self.where)
+        return TextBox(x, y, self.width, self.height, self.size, self.colour, self.set_lines, self.first_baseline, self.where,
+                       self.role)
 
     @property
     def lines(self) -> tuple[tuple[float, float, Line], ...]:
@@ -134,7 +136,7 @@ class Typesetter:
         except TooWide as error:
             raise TextTooWide(error, where, size) from None
         first = lines.entries[0][0] * em if lines.entries else 0.0
-        return TextBox(0.0, 0.0, width, height * em, size, colour, lines, first, where)
+        return TextBox(0.0, 0.0, width, height * em, size, colour, lines, first, where, paragraphs[0].role if paragraphs else "body")
 
     def _set(self, paragraphs: list[Paragraph], width: float) -> tuple[_SetLines, float]:
         """Lines and their baselines, in em, at a width in em: the same for any size."""
