@@ -4,6 +4,7 @@ After an intended change to the output, `pytest --update-golden` rewrites the go
 fails, naming them: review `git diff tests/golden` and run again.
 """
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ def test_edit_of_one_panel_keeps_the_drawing_of_others(tmp_path: Path):
     changed = [line for line in difflib.unified_diff(renders[0].splitlines(), renders[1].splitlines(), lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert len(changed) == 2, changed
+
+
+def test_the_theme_sets_the_wobble_in_one_place(tmp_path: Path):
+    """theme.wobble is \\tswobble; 0 makes every hand-drawn style straight (no decoration at all);
+    theme.seed changes every element's seed and nothing else."""
+    text = (HERE / "sheets" / "checklist.yaml").read_text(encoding="utf-8")
+    renders = {}
+    for name, theme in {"default": "theme:\n  seed: 1\n", "straight": "theme:\n  wobble: 0\n", "reseeded": "theme:\n  seed: 7\n"}.items():
+        path = tmp_path / name / "sheet.yaml"
+        path.parent.mkdir()
+        path.write_text(theme + text, encoding="utf-8")
+        renders[name] = render_page(path)
+    assert "\\newcommand\\tswobble{0.7pt}" in renders["default"] and "decorate," in renders["default"]
+    assert "\\newcommand\\tswobble{0pt}" in renders["straight"] and "decorate," not in renders["straight"]
+    assert "ts hand/.style={}," in renders["straight"]
+    seeds = [re.findall(r"ts seed=(\d+)", renders[name]) for name in ("default", "reseeded")]
+    assert len(seeds[0]) == len(seeds[1]) > 0 and not set(seeds[0]) & set(seeds[1])
+    assert re.sub(r"ts seed=\d+", "", renders["default"]) == re.sub(r"ts seed=\d+", "", renders["reseeded"])
