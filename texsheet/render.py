@@ -6,6 +6,7 @@ segment a box TeX measured. Nothing here asks the machine or the disk (templates
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ from .units import PT, fmt
 ENGINE = "xelatex"
 ICONS = "texsheet-icons"  # the folder beside the .tex holding the icons it places, CODE.pdf each
 REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
+# pt between the turns of each hand-drawn style's lines: a long line bends, it does not
+# tremble, and each turn costs TeX a millisecond or two. A box turns at least once a side:
+# random steps longer than a side cut its corners.
+STEPS = {"frame": 90.0, "box": 40.0, "line": 45.0, "mark": 6.0}
 HIGHLIGHT_REACH = (0.17, 0.27, 0.79)  # em: a highlighter stroke reaches this far left, below and above
 
 
@@ -205,6 +210,17 @@ class _Pen:
         """The option that seeds a path's wobble."""
         return NoEscape(f"ts seed={_seed_number(self.theme_seed, f'{self.element}/{part}')}")
 
+    def hand(self, style: str, rect: Rect, part: str) -> NoEscape:
+        """The options of a hand-drawn box: its style, with steps no longer than its shortest
+        side, and its seed."""
+        side = min(rect.w, rect.h) / PT
+        step = f"={fmt(side)}pt" if side < STEPS[style] else ""
+        return NoEscape(f"ts {style}{step},{self.seed(part)}")
+
+    def round(self, radius: float, part: str) -> NoEscape:
+        """The options of a small hand-drawn circle: a check box's style, turning 16 times."""
+        return NoEscape(f"ts mark={fmt(2 * math.pi * radius / PT / 16)}pt,{self.seed(part)}")
+
     @staticmethod
     def rect(rect: Rect) -> NoEscape:
         return NoEscape(f"({fmt(rect.x)},{fmt(-rect.y)}) rectangle ({fmt(rect.right)},{fmt(-rect.bottom)})")
@@ -227,7 +243,7 @@ def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
         return f"\\fill[{colour}] ({fmt(x + 0.3 * em)},{fmt(-(y - 0.3 * em))}) circle ({fmt(0.17 * em)});"
     if item.marker in ("box", "done"):
         square = Rect(x + 0.1 * em, y - 0.72 * em, 0.8 * em, 0.8 * em)
-        out = f"\\draw[ts mark,{pen.seed(f'box{n}')}] {pen.rect(square)};"
+        out = f"\\draw[{pen.hand('mark', square, f'box{n}')}] {pen.rect(square)};"
         if item.marker == "done":
             tick = [(x + 0.24 * em, y - 0.35 * em), (x + 0.5 * em, y - 0.08 * em), (x + 1.05 * em, y - 0.95 * em)]
             out += f"\n\\draw[ts tick,{pen.seed(f'tick{n}')}] {pen.path(tick)};"
@@ -307,6 +323,7 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
         fallbacks=[_FallbackView(NoEscape(d.command), NoEscape(d.switch), d.name, NoEscape(d.options), d.rise) for d in fallbacks],
         pens=PALETTES[theme.palette],
         theme=theme,
+        steps=STEPS,
         math=math,
         emoji="\\tsemoji{" in text,
         emoji_text=faces.emoji_text,
