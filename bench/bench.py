@@ -10,7 +10,8 @@ The figures:
 
 (1) a sheet never built before (the default sheet with a new title each round), YAML to PDF and PNG
     in a fresh folder; caches texsheet keeps across sheets are warmed by one compile of another sheet
-(2) a one-word edit in one panel of the default sheet, rebuilt where the unedited sheet was built
+(2) a one-word edit in one panel of the default sheet, rebuilt where the unedited sheet was built;
+    the word is one never typed before, so that TeX must measure it
 (3) `latexmk -r latexmkrc` by hand over the generated .tex, in a fresh folder with what compile wrote
     there except the PDF and PNG (no preloaded format: as a reader would build it)
 (4) a paper that inputs the sheet's fragment (`compile --fragment`) twice, in a fresh folder with what
@@ -48,7 +49,8 @@ DEFAULT_SHEET = ROOT / "content" / "llm-grand-summary.yaml"
 SERIES_SIZE = 6
 TIMEOUT = 600.0  # seconds for any one command; a hung TeX fails its figure, not the run
 TEX_OPTIONS = ("-interaction=nonstopmode", "-halt-on-error")
-# The one-word edit of (2): a word in one note of the default sheet's first panel, and its stand-in.
+# The one-word edit of (2): a word in one note of the default sheet's first panel, and the start
+# of its stand-ins (a new one each round).
 EDIT_WORDS = ("Acquisition", "Acquirement")
 
 FLOOR_TEX = r"""\documentclass{article}
@@ -327,8 +329,9 @@ class Bench:
         self.compile([self.edited_sheet(EDIT_WORDS[0])], self.work / "edit" / "out")
 
     def run_edit(self, round_: int) -> float:
-        """Swap the word for the other version of it and rebuild in place; the PDF must change."""
-        sheet = self.edited_sheet(EDIT_WORDS[1 - round_ % 2])
+        """Change the word to one never typed before (so TeX must measure it) and rebuild in
+        place; the PDF must change."""
+        sheet = self.edited_sheet(f"{EDIT_WORDS[1]}{self.token}{round_}")
         pdf = sheet.parent / "out" / sheet.with_suffix(".pdf").name
         before = pdf.stat().st_mtime_ns
         seconds = self.compile([sheet], pdf.parent)

@@ -169,7 +169,7 @@ def test_the_tex_reads_as_the_design_card_has_it(default_build):
     assert "decoration={random steps," in tex and "\\pgfmathsetseed" in tex
     assert "\\setmainhangulfont{NanumBarunpen}" in tex and "\\setsanshangulfont{Nanum Pen Script}" in tex
     drawn = re.findall(r"^\\(?:draw|filldraw)\[ts (?:frame|box|line|arrow|mark|tick)\b.*;$", tex, re.M)
-    assert len(drawn) > 50 and all(re.match(r"[^\]]*\[ts [a-z]+,ts seed=\d+[,\]]", line) for line in drawn)
+    assert len(drawn) > 50 and all(re.match(r"[^\]]*\[ts [a-z]+(?:=[\d.]+pt)?,ts seed=\d+[,\]]", line) for line in drawn)
     assert not re.search(r"(\) -- \(.*){6}", tex)  # no path is a list of points
     assert "\\hbox" not in tex and "\\kern" not in tex
     assert len(tex.encode()) < 40_000

@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Callable
 from typing import TypeVar
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from . import __version__, build, measure
@@ -23,6 +22,7 @@ from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
 from .render import ICONS, REFERENCE_SIZE, format_ini, render_format_head, render_measuring
 from .source import Source
+from .templates import template_folder
 
 
 def _read_umask() -> int:
@@ -154,7 +154,7 @@ def _from_format(fmt: Path | None, run: Callable[[Path | None], T]) -> T:
 
 
 MEASURING = "texsheet-measuring.tex"  # the document of a measuring run, in the build folder
-LATEXMKRC = Path(str(resources.files("texsheet.tex_templates").joinpath("latexmkrc")))
+LATEXMKRC = template_folder() / "latexmkrc"
 
 
 def _write(texts: dict[str, str], folder: Path) -> None:
@@ -164,7 +164,7 @@ def _write(texts: dict[str, str], folder: Path) -> None:
 
 def template_files() -> list[Path]:
     """The files the output depends on besides the content: the templates."""
-    folder = Path(str(resources.files("texsheet.tex_templates")))
+    folder = template_folder()
     return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini") or p.name == "latexmkrc")
 
 

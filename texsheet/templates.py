@@ -3,6 +3,7 @@ which keeps clear of TeX's braces and percent signs."""
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
@@ -21,9 +22,19 @@ SYNTAX = dict(
 )
 
 
+def template_folder() -> Path:
+    """tex_templates/: inside the installed package, or, when the package is imported from a
+    checkout that shadows an installed one (Python started in the repository's root), the
+    checkout's own top-level folder."""
+    try:
+        return Path(str(resources.files("texsheet.tex_templates")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "tex_templates"
+
+
 def template_source(name: str) -> str:
     """A template file's text."""
-    return resources.files("texsheet.tex_templates").joinpath(name).read_text(encoding="utf-8")
+    return (template_folder() / name).read_text(encoding="utf-8")
 
 
 LOADER = jinja2.FunctionLoader(template_source)
