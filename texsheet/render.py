@@ -21,7 +21,7 @@ from .model import Sheet
 from .fonts import ROLE_FAMILIES, ROLE_MACROS, ROLE_SWITCHES, Faces
 from .lines import Line
 from .paragraphs import Segment, wrap
-from .templates import LOADER, SYNTAX, template_source
+from .templates import LOADER, SYNTAX, CompiledTemplates, template_source
 from .theme import PALETTES
 from .typeset import TextBox
 from .units import PT, fmt
@@ -60,7 +60,7 @@ def _comment(text: str) -> NoEscape:
     return NoEscape(re.sub(r"[\x00-\x1f\x7f]", " ", markup.plain(str(text))))
 
 
-_ENV = SandboxedEnvironment(loader=LOADER, finalize=_finalize, **SYNTAX)
+_ENV = SandboxedEnvironment(loader=LOADER, finalize=_finalize, bytecode_cache=CompiledTemplates(), **SYNTAX)
 
 
 _ENV.filters["comment"] = _comment

@@ -6,6 +6,9 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
+
+from .machine import user_cache
 
 SYNTAX = dict(
     block_start_string="((*",
@@ -38,3 +41,19 @@ def template_source(name: str) -> str:
 
 
 LOADER = jinja2.FunctionLoader(template_source)
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once, kept in texsheet's cache (keyed by each template's text, so an
+    edited template is compiled anew): compiling them all costs a build a tenth of a second. A
+    cache that cannot be written is not used."""
+
+    def __init__(self) -> None:
+        super().__init__(str(user_cache() / "templates"))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
