@@ -14,11 +14,11 @@ from fakes import FakeMetrics, faces
 FACES = faces()
 
 
-def lines_of(text: str, width: float, style: Style = Style()) -> list[str]:
+def lines_of(text: str, width: float, style: Style = Style(), language: str = "en") -> list[str]:
     """The lines of text at width (em), each as the words on it joined by spaces."""
     metrics = FakeMetrics()
     out = []
-    for paragraph in build_paragraphs(text, style, FACES):
+    for paragraph in build_paragraphs(text, style, FACES, "left", language):
         for line in break_lines(paragraph, width, metrics):
             words, current, end = [], "", None
             for x, segment in line.items:
@@ -151,3 +151,21 @@ def test_a_long_word_of_letters_parted_at_a_line_end_gets_a_hyphen_and_a_url_non
     assert all(line.endswith("-") for line in lines[1:-1]) and lines[-1].endswith("kam")
     assert "".join(line.removesuffix("-") for line in lines[1:]).startswith("Donaudampfschifffahrtsgesellschaftskapitänswitwe")
     assert not any(line.endswith("-") for line in lines_of("see https://example.org/a/very/long/path/name", 8.0))
+
+
+@pytest.mark.parametrize("language, word, parts", [
+    # pyphen's German patterns part the compound between its words and syllables, never in the
+    # middle of one (the rule it replaced cut every 18 letters: "Donaudampfschifffa-").
+    ("de", "Donaudampfschifffahrtsgesellschaftskapitänswitwe",
+     ["Donau", "dampf", "schiff", "fahrts", "ge", "sell", "schafts", "ka", "pi", "täns", "wit", "we"]),
+    ("en", "internationalization", ["inter", "na", "tion", "al", "iz", "a", "tion"]),
+])
+def test_a_long_word_parts_only_where_its_languages_hyphenation_allows(language, word, parts):
+    for width in (4.0, 5.5, 7.0, 9.0):
+        lines = lines_of(word, width, language=language)
+        assert len(lines) > 1
+        ends = [line.removesuffix("-") for line in lines]
+        assert "".join(ends) == word and all(line.endswith("-") for line in lines[:-1])
+        allowed = {len("".join(parts[:n])) for n in range(1, len(parts))}
+        cuts = [len("".join(ends[:n])) for n in range(1, len(ends))]
+        assert set(cuts) <= allowed, (width, lines)

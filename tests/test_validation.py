@@ -680,3 +680,11 @@ def test_panels_may_be_listed_without_rows_but_not_beside_them(tmp_path):
 def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
     problem = only_problem(write(tmp_path, MINIMAL.replace("title: Cheese", "titel: Cheese")))
     assert "unknown key 'titel'" in problem.message and "did you mean 'title'?" in problem.message
+
+
+def test_a_language_without_a_hyphenation_dictionary_is_refused_at_its_place(tmp_path):
+    text = sheet_with(top="language: xx\n")
+    problem = only_problem(write(tmp_path, text))
+    assert problem.line == line_of(text, "language:")
+    assert "no hyphenation dictionary for language 'xx'" in problem.message and " de, " in problem.message
+    load_sheet(write(tmp_path, sheet_with(top="language: de\n"), "de.yaml"), None, this_machine())

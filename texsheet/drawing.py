@@ -24,7 +24,7 @@ class Drawing:
     def __init__(self, source: Source, sheet: Sheet, machine: Machine):
         self.source, self.sheet = source, sheet
         self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
-        self.typesetter = Typesetter(self.faces)
+        self.typesetter = Typesetter(self.faces, language=sheet.language)
         ask_texts(sheet, self.typesetter)
         self.segments = self.typesetter.segments()
         self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))

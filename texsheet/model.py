@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, NewType
 
+import pyphen
+
 from . import markup
 from .emoji import emoji_code
 from .errors import ContentError, Problem
@@ -300,6 +302,7 @@ class Sheet:
     subtitle: Text = fld("", doc="the line under the title (source, author)")
     icon: Icon = fld("", doc="an emoji on both sides of the title")
     colour: Colour = fld("blue", doc="the banner's colour")
+    language: str = fld("en", doc="the language whose rules hyphenate a long word of letters that must part at a line's end (en, de, fr, es, ...; pyphen's dictionaries)", pattern=r"[a-z]{2,3}(_[A-Z]{2})?")
     title_height: float = fld(0.0, doc="height share of the title banner, like a row's; 0 makes it just tall enough for its text", minimum=0, maximum=100)
     page: Page = fld(Page(), doc="the paper")
     theme: Theme = fld(Theme(), doc="paper, pens and fonts")
@@ -342,6 +345,9 @@ def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
     if theme.min_font_size > (theme.font_size or theme.max_font_size):
         above = "theme.font_size" if theme.font_size else "theme.max_font_size"
         problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {theme.min_font_size:g} is above {above} {theme.font_size or theme.max_font_size:g}"))
+    if pyphen.language_fallback(sheet.language) is None:
+        problems.append(source.problem(("language",), f"no hyphenation dictionary for language {sheet.language!r}; "
+                                       f"pyphen has {', '.join(sorted({name.split('_')[0] for name in pyphen.LANGUAGES}))}"))
     if sheet.rows is None and sheet.panels is None:
         problems.append(source.problem((), "the sheet needs rows: (panels in bands you arrange) or panels: (texsheet arranges them)"))
     elif sheet.rows is not None and sheet.panels is not None:

@@ -7,9 +7,12 @@ decided here from the fonts' character sets, so TeX never meets a missing glyph.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import pyphen
 
 from . import emoji, markup
 from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
@@ -114,25 +117,26 @@ class _Char:
     mark: str = ""
 
 
-def build_paragraphs(text: str, style: Style, faces: Faces, align: str = "left") -> list[Paragraph]:
-    """The paragraphs of a piece of user text (markup already checked)."""
+def build_paragraphs(text: str, style: Style, faces: Faces, align: str = "left", language: str = "en") -> list[Paragraph]:
+    """The paragraphs of a piece of user text (markup already checked); language hyphenates
+    its long words."""
     spans, _ = markup.parse(unicodedata.normalize("NFC", text))
     chars = list(_flatten(spans, style.bold, "", ""))
     paragraphs: list[Paragraph] = []
     current: list[_Char] = []
     for char in chars:
         if char.kind == "break":
-            paragraphs.append(_paragraph(current, style, faces, align))
+            paragraphs.append(_paragraph(current, style, faces, align, language))
             current = []
         elif char.kind == "display":
             if current:
-                paragraphs.append(_paragraph(current, style, faces, align))
+                paragraphs.append(_paragraph(current, style, faces, align, language))
                 current = []
-            paragraphs.append(_paragraph([char], style, faces, "center"))
+            paragraphs.append(_paragraph([char], style, faces, "center", language))
         else:
             current.append(char)
     if current or not paragraphs:
-        paragraphs.append(_paragraph(current, style, faces, align))
+        paragraphs.append(_paragraph(current, style, faces, align, language))
     return [p for p in paragraphs if p.words] or paragraphs[:1]
 
 
@@ -146,7 +150,7 @@ def build_code_lines(lines: list[list[tuple[str, str]]], faces: Faces) -> list[P
         if chars and chars[0].text.startswith(" "):
             indent = Glue(_space_segment("code", False, ""), len(chars[0].text), breakable=False)
             chars = chars[1:]
-        paragraph = _paragraph(chars, Style("code"), faces, "left")
+        paragraph = _paragraph(chars, Style("code"), faces, "left", "en")  # code parts after punctuation
         paragraphs.append(Paragraph(paragraph.words, paragraph.glues, "left", indent, whole=True, role="code"))
         offset += sum(len(t) for t, _ in tokens) + 1
     return paragraphs
@@ -187,7 +191,7 @@ def _is_cjk(char: str) -> bool:
             or 0x20000 <= code <= 0x3FFFF)
 
 
-def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Paragraph:
+def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, language: str) -> Paragraph:
     """Words and glue from a run of flattened characters."""
     words: list[list[_Char]] = []
     glues: list[Glue] = []
@@ -211,7 +215,7 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str) -> Pa
         else:
             words.append([char])
         pending = None
-    built = [_word(w, style, faces) for w in words]
+    built = [_word(w, style, faces, language) for w in words]
     return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align, role=style.role)
 
 
@@ -237,9 +241,9 @@ def _role(char: _Char, role: str) -> str:
     return "code" if char.kind == "code" else role
 
 
-def _word(chars: list[_Char], style: Style, faces: Faces) -> Word:
+def _word(chars: list[_Char], style: Style, faces: Faces, language: str) -> Word:
     text = "".join(c.text for c in chars)
-    pieces = _pieces(chars) if len(text) > LONG_WORD else [chars]
+    pieces = _pieces(chars, language) if len(text) > LONG_WORD else [chars]
     families = _word_families(chars, style.role, faces)
     built = tuple(tuple(_segments(piece, style.role, families, faces)) for piece in pieces)
     breakmark = None
@@ -252,14 +256,22 @@ def _word(chars: list[_Char], style: Style, faces: Faces) -> Word:
     return Word(built, text, chars[0].offset, breakmark)
 
 
-def _pieces(chars: list[_Char]) -> list[list[_Char]]:
-    """A long word cut after punctuation, else every LONG_WORD characters."""
+def _pieces(chars: list[_Char], language: str) -> list[list[_Char]]:
+    """A long word cut where it may part: a word of letters where the language's hyphenation
+    rules allow (pyphen's dictionaries, TeX's patterns), anything else after punctuation, and
+    what has neither every LONG_WORD characters."""
     flat: list[_Char] = []
     for char in chars:
         if char.kind == "code":
             flat.extend(_Char("code", c, char.offset + n, char.bold, char.pen, char.mark) for n, c in enumerate(char.text))
         else:
             flat.append(char)
+    text = "".join(c.text for c in flat)
+    if all(c.kind == "char" for c in flat) and text.isalpha():
+        cuts = set(_hyphenation(language).positions(text))
+        if cuts:
+            bounds = [0, *sorted(cuts), len(flat)]
+            return [flat[a:b] for a, b in zip(bounds, bounds[1:])]
     pieces, current = [], []
     for char in flat:
         current.append(char)
@@ -271,6 +283,11 @@ def _pieces(chars: list[_Char]) -> list[list[_Char]]:
     elif current:
         pieces.append(current)
     return pieces
+
+
+@functools.lru_cache(maxsize=None)
+def _hyphenation(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=language, left=MIN_PIECE, right=MIN_PIECE)
 
 
 def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str | None]:

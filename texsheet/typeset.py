@@ -103,11 +103,12 @@ class Typesetter:
     metrics: Metrics = field(default_factory=_Rough)
     _paragraphs: dict = field(default_factory=dict)
     _lines: dict = field(default_factory=dict)
+    language: str = "en"  # whose rules hyphenate long words
 
     def paragraphs(self, text: str, style: Style, align: str = "left") -> list[Paragraph]:
         key = (text, style, align)
         if key not in self._paragraphs:
-            self._paragraphs[key] = build_paragraphs(text, style, self.faces, align)
+            self._paragraphs[key] = build_paragraphs(text, style, self.faces, align, self.language)
         return self._paragraphs[key]
 
     def code(self, lines: list[list[tuple[str, str]]]) -> list[Paragraph]:
@@ -121,7 +122,7 @@ class Typesetter:
         return {s for paragraphs in self._paragraphs.values() for s in segments_of(paragraphs)}
 
     def measured(self, metrics: Metrics) -> "Typesetter":
-        return Typesetter(self.faces, metrics, self._paragraphs)
+        return Typesetter(self.faces, metrics, self._paragraphs, language=self.language)
 
     def text(self, text: str, width: float, size: float, style: Style = Style(), colour: str = "text",
              align: str = "left", where: tuple = ()) -> TextBox:
