@@ -52,9 +52,24 @@ def test_korean_breaks_only_between_words():
     assert lines_of("토큰 레벨에서만 계산한다", 6.0) == ["토큰", "레벨에서만", "계산한다"]
 
 
-def test_japanese_breaks_between_characters_but_not_before_closing_punctuation():
-    lines = lines_of("駅で会いましょう。", 8.0)
-    assert lines == ["駅で会いま", "しょう。"]  # "う。" would stand alone: "しょ" (no line starts with ょ) joins it
+def test_japanese_breaks_between_phrases_and_never_before_closing_punctuation():
+    assert lines_of("駅で会いましょう。", 8.0) == ["駅で", "会いましょう。"]  # BudouX's phrases
+    # A phrase wider than the line parts between characters, kinsoku kept: no line starts with ょ or 。.
+    assert lines_of("駅で会いましょう。", 3.0) == ["駅で", "会い", "まし", "ょう。"] or all(
+        line[0] not in "ょ。" for line in lines_of("駅で会いましょう。", 3.0))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("今日は木曜日です。きゅうりを食べます。", ["木曜日", "きゅうり", "食べます"]),
+    ("ちょっと待ってください。東京駅で会いましょう。", ["ちょっと", "東京駅", "会いましょう"]),
+    ("机器学习与数据科学", ["机器", "学习", "数据"]),
+])
+def test_japanese_and_chinese_words_are_never_parted_where_they_fit(text, words):
+    for width in (3.0, 5.0, 8.0, 9.5, 12.0):
+        lines = lines_of(text, width)
+        assert "".join(lines) == text
+        if width >= 8.0:  # every phrase fits (fake metrics: a CJK character is one em)
+            assert all(any(word in line for line in lines) for word in words), (width, lines)
 
 
 def test_no_line_starts_with_a_small_kana_or_a_long_vowel_mark():

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import budoux
 import pyphen
 
 from . import emoji, markup
@@ -196,7 +197,8 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
     words: list[list[_Char]] = []
     glues: list[Glue] = []
     pending: Glue | None = None
-    for char in chars:
+    phrases = _phrase_starts(chars)
+    for n, char in enumerate(chars):
         if char.kind == "space" or (char.kind == "code" and char.text.startswith(" ")):
             if words and pending is None:
                 pending = Glue(_space_segment(_role(char, style.role), char.bold, char.mark), len(char.text))
@@ -205,9 +207,10 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
             if words and pending is None:
                 pending = Glue(None)
             continue
-        joins_cjk = (char.kind == "char" and _is_cjk(char.text)) or (
-            words and words[-1][-1].kind == "char" and _is_cjk(words[-1][-1].text))
-        if words and (pending is not None or joins_cjk or char.kind == "display"):
+        # Japanese and Chinese break between phrases, and where they meet other scripts.
+        cjk, after_cjk = _is_cjk_char(char), bool(words) and _is_cjk_char(words[-1][-1])
+        cjk_break = n in phrases if cjk and after_cjk else cjk or after_cjk
+        if words and (pending is not None or cjk_break or char.kind == "display"):
             glues.append(pending or Glue(None))
             words.append([char])
         elif words:
@@ -217,6 +220,36 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
         pending = None
     built = [_word(w, style, faces, language) for w in words]
     return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align, role=style.role)
+
+
+def _is_cjk_char(char: _Char) -> bool:
+    return char.kind == "char" and _is_cjk(char.text)
+
+
+def _phrase_starts(chars: list[_Char]) -> set[int]:
+    """Where a phrase starts inside each run of Japanese or Chinese: BudouX's models find the
+    phrases, so that a line never parts a word such as 木曜日 or きゅう."""
+    starts: set[int] = set()
+    n = 0
+    while n < len(chars):
+        if not _is_cjk_char(chars[n]):
+            n += 1
+            continue
+        end = n
+        while end < len(chars) and _is_cjk_char(chars[end]):
+            end += 1
+        run = "".join(c.text for c in chars[n:end])
+        at = n
+        for phrase in _phrase_parser(any(0x3040 <= ord(c) <= 0x30FF for c in run)).parse(run):
+            starts.add(at)
+            at += len(phrase)
+        n = end
+    return starts
+
+
+@functools.lru_cache(maxsize=None)
+def _phrase_parser(japanese: bool) -> budoux.Parser:
+    return budoux.load_default_japanese_parser() if japanese else budoux.load_default_simplified_chinese_parser()
 
 
 def _kinsoku(glues: list[Glue], words: list[Word]) -> list[Glue]:
@@ -243,13 +276,22 @@ def _role(char: _Char, role: str) -> str:
 
 def _word(chars: list[_Char], style: Style, faces: Faces, language: str) -> Word:
     text = "".join(c.text for c in chars)
-    pieces = _pieces(chars, language) if len(text) > LONG_WORD else [chars]
+    cjk = any(_is_cjk_char(c) for c in chars)
+    if cjk:  # a phrase wider than a whole line parts between its characters, kinsoku kept
+        pieces = []
+        for char in chars:
+            if pieces and (char.text in NO_LINE_START or pieces[-1][-1].text in NO_LINE_END):
+                pieces[-1].append(char)
+            else:
+                pieces.append([char])
+    else:
+        pieces = _pieces(chars, language) if len(text) > LONG_WORD else [chars]
     families = _word_families(chars, style.role, faces)
     built = tuple(tuple(_segments(piece, style.role, families, faces)) for piece in pieces)
     breakmark = None
     if any(c.kind == "code" for c in chars):
         breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code"), "↩", faces)
-    elif len(pieces) > 1 and not any(c.text in _BREAK_AFTER for c in chars):
+    elif len(pieces) > 1 and not cjk and not any(c.text in _BREAK_AFTER for c in chars):
         # A word of letters alone (a long compound) parted at a line's end gets a hyphen.
         first = chars[0]
         breakmark = _segment(("text", first.bold, first.pen, first.mark, faces.choose("-", style.role), style.role), "-", faces)
