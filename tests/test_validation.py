@@ -459,7 +459,7 @@ def test_icon_must_be_one_emoji(tmp_path, icon):
 
 
 def test_icon_without_twemoji_is_refused(tmp_path):
-    text = sheet_with(top="icon: \U0001faff\n")
+    text = sheet_with(top="icon: \U0001fae8\n")  # 🫨 (Unicode 15), newer than TeX Live's Twemoji
     problem = only_problem(write(tmp_path, text))
     assert "has no Twemoji icon" in problem.message
     assert problem.line == line_of(text, "icon:")

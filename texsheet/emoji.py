@@ -3,41 +3,25 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 ZWJ = "\u200d"
 VS16 = "\ufe0f"
-_SKIN_TONES = range(0x1F3FB, 0x1F400)
-_REGIONAL = range(0x1F1E6, 0x1F200)
-# Characters below U+1F000 that are emoji by default (Emoji_Presentation=Yes). Others, such as
-# the arrows and check marks the handwriting fonts carry, stay text unless followed by U+FE0F.
-_BMP_EMOJI = set(
-    "⌚⌛⏩⏪⏫⏬⏰⏳◽◾☔☕♈♉♊♋♌♍♎♏♐♑♒♓♿⚓⚡⚪⚫⚽⚾⛄⛅⛎⛔⛪⛲⛳⛵⛺⛽✅✊✋✨❌❎❓❔❕❗➕➖➗➰➿⬛⬜⭐⭕"
-)
+# An emoji starts where Unicode presents a character as one (Emoji_Presentation), or where a
+# pictograph or another non-ASCII sign asks to be one with U+FE0F; the arrows and check marks
+# the handwriting fonts carry stay text unless they ask. Unicode's properties come from regex.
+_START = regex.compile(r"\p{Emoji_Presentation}|[^\x00-\x7F](?=\uFE0F)")
+_CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster: a ZWJ sequence, a flag, a skin tone
 
 
 def is_emoji_start(text: str, index: int) -> bool:
     """Whether an emoji cluster starts at text[index]."""
-    char = text[index]
-    if char in (VS16, ZWJ):  # a stray selector or joiner starts nothing
-        return False
-    if ord(char) >= 0x1F000 or char in _BMP_EMOJI:
-        return True
-    return index + 1 < len(text) and text[index + 1] == VS16 and ord(char) > 0x7F
+    return text[index] not in (VS16, ZWJ) and _START.match(text, index) is not None
 
 
 def take_cluster(text: str, index: int) -> int:
     """The index just past the emoji cluster that starts at text[index]."""
-    end = index + 1
-    if ord(text[index]) in _REGIONAL and end < len(text) and ord(text[end]) in _REGIONAL:
-        return end + 1
-    while end < len(text):
-        char = text[end]
-        if char == VS16 or ord(char) in _SKIN_TONES or 0xE0020 <= ord(char) <= 0xE007F:
-            end += 1
-        elif char == ZWJ and end + 1 < len(text):
-            end += 2
-        else:
-            break
-    return end
+    return _CLUSTER.match(text, index).end()
 
 
 def emoji_code(cluster: str) -> str:

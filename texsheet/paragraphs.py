@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import budoux
 import pyphen
+import regex
 
 from . import emoji, markup
 from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
@@ -346,14 +347,8 @@ def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str
 
 
 def _clusters(text: str) -> list[str]:
-    """Grapheme clusters enough for choosing fonts: a base and its combining marks."""
-    clusters: list[str] = []
-    for char in text:
-        if clusters and unicodedata.combining(char):
-            clusters[-1] += char
-        else:
-            clusters.append(char)
-    return clusters
+    """Grapheme clusters (a base and its marks, a Hangul syllable of jamo), each set in one font."""
+    return regex.findall(r"\X", text)
 
 
 def _segments(chars: list[_Char], role: str, families: dict[str, str | None], faces: Faces) -> list[Segment]:
