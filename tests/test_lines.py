@@ -152,6 +152,17 @@ def test_words_written_right_to_left_stand_in_reading_order_from_the_right():
     assert lines_of("שלום עולם", 3.0) == ["שלום", "עולם"]
 
 
+@pytest.mark.parametrize("text, seen", [
+    # A number inside right-to-left text stands in the run (UAX #9): before, it stayed after it.
+    ("see שלום עולם 2024 ok", "see 2024 עולם שלום ok"),
+    # A paragraph that starts right to left is right to left, its Latin words in their own order.
+    ("مرحبا بالعالم Hello World", "Hello World بالعالم مرحبا"),
+    ("שלום (עולם) ok", "ok (עולם) שלום"),
+])
+def test_mixed_right_to_left_text_stands_in_unicodes_visual_order(text, seen):
+    assert lines_of(text, 60.0) == [seen]
+
+
 def test_the_last_line_is_not_one_word_alone_under_a_full_line():
     # First fit would leave "delta" alone under "alpha beta gamma": "gamma" moves down with it.
     assert lines_of("alpha beta gamma delta", 9.0) == ["alpha beta", "gamma delta"]

@@ -68,27 +68,45 @@ class _Builder:
         shift = (width - self.x) / 2 if align == "center" else 0.0
         height = max(self.metrics[s.tex][1] for _, s in self.parts)
         depth = max(self.metrics[s.tex][2] for _, s in self.parts)
-        parts = _right_to_left([(x, s, g) for (x, s), g in zip(self.parts, self.glues)], self.metrics)
+        parts = _visual_order([(x, s, g) for (x, s), g in zip(self.parts, self.glues)], self.metrics)
         return Line(tuple((x + shift, s) for x, s, _ in parts), self.x, height, depth, self.x + shift, tuple(g for _, _, g in parts))
 
 
-def _right_to_left(parts: list[tuple[float, Segment, Glue | None]], metrics: Metrics) -> list[tuple[float, Segment, Glue | None]]:
-    """The parts (x, segment, glue before it) with each run of right-to-left segments mirrored
-    within the room the run takes, so that its first word stands rightmost (TeX shapes the
-    letters inside each segment)."""
-    placed = list(parts)
-    k = 0
-    while k < len(placed):
-        if not placed[k][1].rtl:
-            k += 1
-            continue
-        end = k
-        while end < len(placed) and placed[end][1].rtl:
-            end += 1
-        left = placed[k][0]
-        right = placed[end - 1][0] + metrics[placed[end - 1][1].tex][0]
-        placed[k:end] = sorted(((left + right - x - metrics[s.tex][0], s, g) for x, s, g in placed[k:end]), key=lambda p: p[0])
-        k = end
+def _visual_order(parts: list[tuple[float, Segment, Glue | None]], metrics: Metrics) -> list[tuple[float, Segment, Glue | None]]:
+    """The parts (x, segment, glue before it) in the order they are seen, by Unicode's rule for
+    it (UAX #9, L2): from the highest embedding level down to the lowest odd one, every run at
+    or above the level is reversed; spaces move with the words, and TeX shapes the letters
+    inside each segment. Without right-to-left text, the parts as they are."""
+    if not any(segment.level for _, segment, _ in parts):
+        return parts
+    boxes = []  # (width, level, segment or None for a space, glue)
+    for n, (x, segment, glue) in enumerate(parts):
+        if n:
+            gap = x - parts[n - 1][0] - metrics[parts[n - 1][1].tex][0]
+            if gap > EPSILON:
+                level = glue.space.level if glue is not None and glue.space is not None else min(segment.level, parts[n - 1][1].level)
+                boxes.append((gap, level, None, glue))
+        boxes.append((metrics[segment.tex][0], segment.level, segment, None))
+    levels = [level for _, level, _, _ in boxes]
+    for level in range(max(levels), min(level for level in levels if level % 2) - 1, -1):
+        n = 0
+        while n < len(boxes):
+            if boxes[n][1] < level:
+                n += 1
+                continue
+            end = n
+            while end < len(boxes) and boxes[end][1] >= level:
+                end += 1
+            boxes[n:end] = reversed(boxes[n:end])
+            n = end
+    placed, x, glue = [], parts[0][0], None
+    for width, _, segment, space in boxes:
+        if segment is None:
+            glue = space
+        else:
+            placed.append((x, segment, glue))
+            glue = None
+        x += width
     return placed
 
 

@@ -7,11 +7,13 @@ decided here from the fonts' character sets, so TeX never meets a missing glyph.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+import bidi.algorithm as bidi
 import budoux
 import pyphen
 import regex
@@ -36,8 +38,9 @@ class Segment:
 
     text is the TeX of its characters (escaped), or the command of an icon or a formula; role
     (body, hand, code) is the text's role, whose font sets it unless face names a fallback's
-    macro ("" for icons and formulas); mark is "", "highlight" or "code"; rtl when its text is
-    written right to left (Arabic, Hebrew). tex is the segment alone, as TeX measures it.
+    macro ("" for icons and formulas); mark is "", "highlight" or "code"; level is its
+    bidirectional embedding level (odd: right to left, as Arabic and Hebrew are written). tex is
+    the segment alone, as TeX measures it.
     """
 
     tex: str
@@ -47,14 +50,14 @@ class Segment:
     bold: bool = False
     pen: str = ""
     mark: str = ""
-    rtl: bool = False
+    level: int = 0
 
     @staticmethod
     def make(text: str, role: str = "", face: str = "", bold: bool = False, pen: str = "", mark: str = "",
-             rtl: bool = False) -> "Segment":
+             level: int = 0) -> "Segment":
         inline = wrap(text, face, bold, pen)
         tex = f"{{{ROLE_SWITCHES[role]} {inline}}}" if role else f"{{{inline}}}"
-        return Segment(tex, text, role, face, bold, pen, mark, rtl)
+        return Segment(tex, text, role, face, bold, pen, mark, level)
 
 
 def wrap(tex: str, font: str = "", bold: bool = False, pen: str = "") -> str:
@@ -117,6 +120,7 @@ class _Char:
     bold: bool = False
     pen: str = ""
     mark: str = ""
+    level: int = 0  # its bidirectional embedding level: odd is right to left
 
 
 def build_paragraphs(text: str, style: Style, faces: Faces, align: str = "left", language: str = "en") -> list[Paragraph]:
@@ -198,11 +202,12 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
     words: list[list[_Char]] = []
     glues: list[Glue] = []
     pending: Glue | None = None
+    chars = _with_levels(chars)
     phrases = _phrase_starts(chars)
     for n, char in enumerate(chars):
         if char.kind == "space" or (char.kind == "code" and char.text.startswith(" ")):
             if words and pending is None:
-                pending = Glue(_space_segment(_role(char, style.role), char.bold, char.mark), len(char.text))
+                pending = Glue(_space_segment(_role(char, style.role), char.bold, char.mark, char.level), len(char.text))
             continue
         if char.kind == "zwsp":
             if words and pending is None:
@@ -221,6 +226,23 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
         pending = None
     built = [_word(w, style, faces, language) for w in words]
     return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align, role=style.role)
+
+
+def _with_levels(chars: list[_Char]) -> list[_Char]:
+    """The characters with their embedding levels by Unicode's bidirectional algorithm (UAX #9,
+    python-bidi's implementation), where the paragraph holds right-to-left letters; lines put
+    them in visual order. A formula, an icon or a run of code counts as its first character."""
+    text = "".join(c.text[:1] or " " for c in chars)
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return chars
+    storage = bidi.get_empty_storage()
+    storage["base_level"] = bidi.get_base_level(text)
+    storage["base_dir"] = ("L", "R")[storage["base_level"]]
+    bidi.get_embedding_levels(text, storage, False, False)
+    for step in (bidi.explicit_embed_and_overrides, bidi.resolve_weak_types, bidi.resolve_neutral_types, bidi.resolve_implicit_levels):
+        step(storage, False)
+    levels = [c["level"] for c in storage["chars"]]
+    return [dataclasses.replace(char, level=level) for char, level in zip(chars, levels)]
 
 
 def _is_cjk_char(char: _Char) -> bool:
@@ -291,11 +313,11 @@ def _word(chars: list[_Char], style: Style, faces: Faces, language: str) -> Word
     built = tuple(tuple(_segments(piece, style.role, families, faces)) for piece in pieces)
     breakmark = None
     if any(c.kind == "code" for c in chars):
-        breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code"), "↩", faces)
+        breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code", chars[-1].level), "↩", faces)
     elif len(pieces) > 1 and not cjk and not any(c.text in _BREAK_AFTER for c in chars):
         # A word of letters alone (a long compound) parted at a line's end gets a hyphen.
         first = chars[0]
-        breakmark = _segment(("text", first.bold, first.pen, first.mark, faces.choose("-", style.role), style.role), "-", faces)
+        breakmark = _segment(("text", first.bold, first.pen, first.mark, faces.choose("-", style.role), style.role, first.level), "-", faces)
     return Word(built, text, chars[0].offset, breakmark)
 
 
@@ -306,7 +328,7 @@ def _pieces(chars: list[_Char], language: str) -> list[list[_Char]]:
     flat: list[_Char] = []
     for char in chars:
         if char.kind == "code":
-            flat.extend(_Char("code", c, char.offset + n, char.bold, char.pen, char.mark) for n, c in enumerate(char.text))
+            flat.extend(_Char("code", c, char.offset + n, char.bold, char.pen, char.mark, char.level) for n, c in enumerate(char.text))
         else:
             flat.append(char)
     text = "".join(c.text for c in flat)
@@ -356,14 +378,14 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
     runs: list[tuple[tuple, str]] = []  # (key, text)
     for char in chars:
         if char.kind in ("emoji", "math", "display"):
-            runs.append(((char.kind, char.bold, char.pen, char.mark), char.text))
+            runs.append(((char.kind, char.bold, char.pen, char.mark, None, None, char.level), char.text))
             continue
         char_role = _role(char, role)
         for cluster in _clusters(char.text):
             face = families.get(char_role)
             if face is None or (faces.fonts is not None and not faces.fonts.draws(face, cluster)):
                 face = faces.choose(cluster, char_role)
-            key = ("text", char.bold, char.pen, char.mark, face, char_role)
+            key = ("text", char.bold, char.pen, char.mark, face, char_role, char.level)
             if runs and runs[-1][0] == key:
                 runs[-1] = (key, runs[-1][1] + cluster)
             else:
@@ -373,32 +395,22 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
 
 def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     kind, bold, pen, mark = key[:4]
+    level = key[6]
     if kind == "emoji":
         code = emoji.emoji_code(text)
         # escape_chars drops the joiners and variation selectors, which draw nothing.
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
-        return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark)
+        return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark, level=level)
     if kind in ("math", "display"):
         command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"
-        return Segment.make(f"{command}{{{text.strip()}}}", pen=pen, mark=mark)
+        return Segment.make(f"{command}{{{text.strip()}}}", pen=pen, mark=mark, level=level)
     declared = faces.face(key[5], key[4], any(_is_cjk(c) for c in text))
     face = "" if declared.role else declared.command
-    return Segment.make(escape_chars(text), key[5], face, bold, pen, mark, _is_rtl(text))
+    return Segment.make(escape_chars(text), key[5], face, bold, pen, mark, level)
 
 
-def _is_rtl(text: str) -> bool:
-    """Whether the text's first strongly directed letter is written right to left."""
-    for char in text:
-        direction = unicodedata.bidirectional(char)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
-
-
-def _space_segment(role: str, bold: bool, mark: str) -> Segment:
-    return Segment.make("\\ ", role, bold=bold, mark=mark)
+def _space_segment(role: str, bold: bool, mark: str, level: int = 0) -> Segment:
+    return Segment.make("\\ ", role, bold=bold, mark=mark, level=level)
 
 
 def segments_of(paragraphs: list[Paragraph]):
