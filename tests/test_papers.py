@@ -5,6 +5,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -16,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import TexsheetError
-from texsheet.fragment import render_fragment, render_style
-from texsheet.pipeline import compile_sheet
+from texsheet.fragment import render_fragment, render_style, render_tikz
+from texsheet.pipeline import compile_sheet, write_style
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 TABLE = HERE / "sheets" / "table.yaml"
 CALLOUT = HERE / "sheets" / "callout.yaml"
+MATH = HERE / "sheets" / "math.yaml"
 
 ENGINES = ("pdflatex", "xelatex", "lualatex")
 TEX_ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "FORCE_SOURCE_DATE": "1"}
@@ -133,16 +135,16 @@ def pdf_text(pdf: Path, first: int = 1, last: int = 0) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def words(pdf: Path, last: int) -> list[str]:
-    """Every word of pages 1 to last with its box, as pdftotext -bbox gives them."""
-    xhtml = poppler("pdftotext", "-bbox", "-f", "1", "-l", str(last), str(pdf), "-")
+def words(pdf: Path, last: int, first: int = 1) -> list[str]:
+    """Every word of pages first to last with its box, as pdftotext -bbox gives them."""
+    xhtml = poppler("pdftotext", "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-")
     return re.findall(r"<page [^>]*>|<word [^>]*>[^<]*</word>", xhtml)
 
 
-def fonts(pdf: Path, last: int) -> list[str]:
-    """The fonts of pages 1 to last: name (without the subset tag, which hashes the whole
+def fonts(pdf: Path, last: int, first: int = 1) -> list[str]:
+    """The fonts of pages first to last: name (without the subset tag, which hashes the whole
     document's glyphs), type, encoding and the embedded/subset/ToUnicode flags."""
-    lines = poppler("pdffonts", "-f", "1", "-l", str(last), str(pdf)).splitlines()[2:]
+    lines = poppler("pdffonts", "-f", str(first), "-l", str(last), str(pdf)).splitlines()[2:]
     return sorted(" ".join(re.sub(r"^[A-Z]{6}\+", "", line).split()[:-2]) for line in lines)
 
 
@@ -151,16 +153,16 @@ def pixels(pdf: Path, page: int) -> bytes:
     return subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), str(pdf)], capture_output=True, check=True).stdout
 
 
-def differences(changed: Path, original: Path, pages: int) -> list[str]:
-    """How pages 1 to pages of changed differ from original: words and their places, fonts, pixels."""
+def differences(changed: Path, original: Path, pages: int, first: int = 1) -> list[str]:
+    """How pages first to pages of changed differ from original: words and their places, fonts, pixels."""
     found = []
-    old, new = words(original, pages), words(changed, pages)
+    old, new = words(original, pages, first), words(changed, pages, first)
     if old != new:
         at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
         found.append(f"words from #{at}: {old[at:at + 3]} became {new[at:at + 3]}")
-    if fonts(original, pages) != fonts(changed, pages):
-        found.append(f"fonts: {fonts(original, pages)} became {fonts(changed, pages)}")
-    found += [f"pixels of page {page}" for page in range(1, pages + 1)
+    if fonts(original, pages, first) != fonts(changed, pages, first):
+        found.append(f"fonts: {fonts(original, pages, first)} became {fonts(changed, pages, first)}")
+    found += [f"pixels of page {page}" for page in range(first, pages + 1)
               if pixels(original, page) != pixels(changed, page)]
     return found
 
@@ -184,8 +186,10 @@ def papers(tmp_path_factory, tex_available) -> Path:
         outputs = compile_sheet(sheet, folder / "build", dpi=30, fragment=True)
         assert outputs.fragment == folder / "build" / f"{sheet.stem}-fragment.tex"
         assert outputs.style == folder / "build" / "texsheet.sty"
+        assert outputs.tikz == folder / "build" / f"{sheet.stem}-tikz.tex"
         assert outputs.pdf == folder / "build" / f"{sheet.stem}.pdf"
-    shutil.copy(folder / "build" / "texsheet.sty", folder)  # where the paper's \usepackage finds it
+    assert write_style(folder) == folder / "texsheet.sty"  # where the paper's \usepackage finds it
+    assert write_style(folder) is None  # current: left alone
     return folder
 
 
@@ -267,13 +271,16 @@ def test_fragment_finds_its_pdf_beside_it_from_any_folder(papers, tmp_path, engi
     ("no style", "pdflatex", r"Put \usepackage{texsheet} in the preamble to place this sheet"),
     ("no pdf", "pdflatex", "Sheet build/gone.pdf not found"),
     ("dvi", "latex", "Cannot place build/table.pdf: this is not PDF output"),
+    ("tikz", "pdflatex", "Option tikz needs XeLaTeX or LuaLaTeX"),
+    ("tikz, no tikz file", "xelatex", "Sheet build/gone-tikz.tex not found"),
 ])
 def test_a_paper_that_cannot_place_the_sheet_says_why(papers, tmp_path, case, engine, message):
     shutil.copytree(papers / "build", tmp_path / "build")
     shutil.copy(papers / "texsheet.sty", tmp_path)
     (tmp_path / "build" / "gone-fragment.tex").write_text(render_fragment("gone"), encoding="utf-8")
-    fragment = "gone" if case == "no pdf" else "table"
-    style = "" if case == "no style" else r"\usepackage{texsheet}"
+    fragment = "gone" if case in ("no pdf", "tikz, no tikz file") else "table"
+    style = {"no style": "", "tikz": r"\usepackage[tikz]{texsheet}", "tikz, no tikz file": r"\usepackage[tikz]{texsheet}"}.get(
+        case, r"\usepackage{texsheet}")
     paper = tmp_path / "paper.tex"
     paper.write_text(f"\\documentclass{{article}}\n{style}\n\\begin{{document}}\n\\input{{build/{fragment}-fragment}}\n"
                      "\\end{document}\n", encoding="utf-8")
@@ -289,8 +296,12 @@ def test_fragment_and_style_are_small_and_load_only_graphicx():
     assert not re.search(r"\\(documentclass|RequirePackage|begin)\b|(?<!\\string)\\usepackage", code)
     style = render_style()
     loads = r"\\(?:RequirePackage|usepackage|PassOptionsToPackage)\s*(?:\[[^\]]*\])?\{([^}]*)\}"
-    assert re.findall(loads, style) == ["graphicx"]
-    assert re.findall(r"\\newcommand\s*\\(\w+)", style) == ["texsheetpicture"]
+    code = re.sub(r"(?<!\\)%.*", "", style)  # comments out
+    tikz, plain = code.split("\n\\else\n", 1)  # the option tikz's packages, then the default's
+    assert re.findall(loads, plain) == ["graphicx"]
+    assert re.findall(loads, tikz) == ["xcolor", "graphicx", "tikz", "fontspec", "kotex"]
+    commands = re.findall(r"\\newcommand\s*\\([\w@]+)", style)
+    assert [name for name in commands if "@" not in name] == ["texsheetpicture"]
 
 
 @pytest.mark.parametrize("stem, problem", [
@@ -302,6 +313,100 @@ def test_fragment_refuses_names_tex_cannot_read(stem, problem):
     with pytest.raises(TexsheetError, match="rename the content file") as error:
         render_fragment(stem)
     assert problem in str(error.value)
+
+
+def readme_section(title: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def readme_paper(tmp_path_factory, tex_available) -> tuple[Path, list[str], str]:
+    """A paper's folder in which the README's command ran as written: (folder, the README's LaTeX
+    lines, the sheet's stem)."""
+    section = readme_section("Sheets in papers")
+    command = shlex.split(re.search(r"`texsheet (compile [^`]*--fragment[^`]*)`", section).group(1))
+    snippet = re.search(r"```latex\n(.*?)```", section, re.S).group(1).splitlines()
+    folder = tmp_path_factory.mktemp("readme")
+    (sheet,) = [arg for arg in command if arg.endswith(".yaml")]
+    shutil.copy(TABLE, folder / sheet)
+    result = texsheet(*command, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "texsheet.sty").read_text(encoding="utf-8") == render_style()
+    return folder, snippet, Path(sheet).stem
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_readme_snippet_works_as_written(readme_paper, engine):
+    """The README's command, run in the paper's folder, and its lines in a paper: the paper finds
+    texsheet.sty and the sheet with nothing copied."""
+    folder, snippet, stem = readme_paper
+    preamble = [line for line in snippet if r"\usepackage" in line]
+    body = [line for line in snippet if line.strip() and line not in preamble]
+    assert preamble and body and any(f"{stem}-fragment" in line for line in body)
+    paper = folder / f"paper-{engine}.tex"
+    build_paper(paper, "\n".join([r"\documentclass{article}", *preamble, r"\begin{document}", "Before the sheet.", "",
+                                  *body, "", r"\end{document}", ""]), engine)
+    assert pdf_text(paper.with_suffix(".pdf")).count("Hallucination") == len(body)
+    assert "texsheet.sty" in files_read(paper.with_suffix(".pdf"))
+
+
+TIKZ_PAPER = r"""\documentclass{article}
+\usepackage[tikz]{texsheet}
+\usepackage{fontspec}
+\usepackage[dvipsnames,table]{xcolor}
+\begin{document}
+Before the sheets, \textcolor{ForestGreen}{green}.
+%s
+\clearpage
+After the sheets: 한글, ``quoted'' word, it's (1) [2]. \textcolor{ForestGreen}{Green}.
+\end{document}
+"""
+
+
+@pytest.mark.parametrize("engine", ["xelatex", "lualatex"])
+def test_tikz_option_sets_the_sheets_tikz_in_the_paper(papers, engine):
+    """[tikz]: the fragment inputs the sheet's TikZ, twice: its fonts are set in the paper and its PDF
+    is not read; the sheet's fonts, colours and macros stay inside it (the next page is as without)."""
+    sheets = twice(r"\noindent\resizebox{{\linewidth}}{{!}}{{{fragment}}}\par")
+    with ThreadPoolExecutor(2) as pool:
+        with_sheet, without = pool.map(lambda name, body: build_paper(papers / f"tikz-{engine}-{name}.tex", TIKZ_PAPER % body, engine),
+                                       ["with", "without"], [sheets, ""])
+    read = files_read(with_sheet)
+    assert "table-tikz.tex" in read and "table.pdf" not in read
+    assert "1f9c0.pdf" in read  # the sheet's icon, from build/texsheet-icons/
+    assert pdf_text(with_sheet, 1, 1).count("Hallucination") == 2
+    assert any(font.startswith("NanumBarunpen ") for font in fonts(with_sheet, 1))
+    assert not any(font.startswith("NanumBarunpen ") for font in fonts(without, 1))
+    assert differences(with_sheet, without, 2, first=2) == []
+    shown = subprocess.run(["pdftotext", str(with_sheet), "-"], capture_output=True, text=True, check=True)
+    assert shown.stderr == ""  # LuaTeX would write xdvipdfmx's "pdf:code" into the page as text
+
+
+def test_tikz_of_a_sheet_is_its_own_declarations_and_picture_in_one_group(papers):
+    document = (papers / "build" / "table.tex").read_text(encoding="utf-8")
+    tikz = (papers / "build" / "table-tikz.tex").read_text(encoding="utf-8")
+    assert tikz == render_tikz("table", document)
+    code = [line for line in tikz.splitlines() if not line.startswith("%")]
+    assert code[0] == r"\begingroup\endlinechar=-1 %" and code[-1] == r"\endgroup%"
+    assert r"\setmainhangulfont{NanumBarunpen}" in tikz and r"\begin{tikzpicture}" in tikz
+    assert not re.search(r"\\usepackage|\\documentclass|\\begin\{document\}", "\n".join(code))
+    assert len(re.findall(r"\\XeTeX(?!revision)\w+", tikz)) == len(re.findall(r"\\ifdefined\\XeTeXrevision \\XeTeX\w+=\d+ \\fi", tikz)) > 0
+    assert tikz.count(r"\special{pdf:code") == tikz.count(r"\else\special{pdf:code") > 0
+
+
+def test_tikz_option_places_a_sheet_with_formulas_as_its_pdf(papers, tmp_path):
+    """unicode-math loads only in a preamble: such a sheet's -tikz.tex places its PDF, and says so."""
+    shutil.copy(papers / "texsheet.sty", tmp_path)
+    outputs = compile_sheet(MATH, tmp_path / "build", dpi=30, fragment=True)
+    assert r"\usepackage{amsmath}" in outputs.tex.read_text(encoding="utf-8")
+    paper = tmp_path / "paper.tex"
+    build_paper(paper, TIKZ_PAPER % twice(r"\noindent\resizebox{{\linewidth}}{{!}}{{{fragment}}}\par").replace("table", "math"),
+                "xelatex")
+    assert {"math-tikz.tex", "math.pdf"} <= files_read(paper.with_suffix(".pdf"))
+    assert pdf_text(paper.with_suffix(".pdf"), 1, 1).count("oneblockofkindmath") == 2
+    log = paper.with_suffix(".log").read_text(errors="replace").replace("\n", "")
+    assert "Package texsheet Warning: math has formulas: placed as its PDF, not as TikZ" in log
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -25,7 +25,7 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_on_ctrl_c(tmp_path, tex
     sheet = tmp_path / "sheet.yaml"
     good = (HERE / "sheets" / "text.yaml").read_text(encoding="utf-8")
     sheet.write_text(good, encoding="utf-8")
-    watch = subprocess.Popen([sys.executable, "-m", "texsheet", "watch", str(sheet), "-o", str(tmp_path / "out"), "--dpi", "30", "--interval", "0.2"],
+    watch = subprocess.Popen([sys.executable, "-m", "texsheet", "watch", str(sheet), "-o", str(tmp_path / "out"), "--dpi", "30"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def wait_for(path: Path, seconds: float = 60) -> None:

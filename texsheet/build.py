@@ -1,7 +1,6 @@
 """Running TeX and the PNG step: the only module that starts processes."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import math
 import os
@@ -11,6 +10,8 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+import filelock
 
 from .errors import BuildError
 
@@ -79,11 +80,11 @@ def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: 
     if failed.exists():
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"texsheet-{key}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None
+    try:
+        lock = filelock.FileLock(folder / f"texsheet-{key}.lock", blocking=False).acquire()
+    except filelock.Timeout:
+        return None
+    with lock:
         if fmt.exists():
             return fmt
         with tempfile.TemporaryDirectory(dir=folder) as work:

@@ -43,9 +43,11 @@ def main() -> None:
 @click.option("--theme", type=click.Choice(sorted(THEMES)), help="use this built-in theme; the sheet's own theme keys still apply")
 @click.option("-j", "--jobs", default=os.cpu_count() or 1, type=click.IntRange(1, 64), show_default="the number of CPUs", help="build this many sheets at once")
 @click.option("--force", is_flag=True, help="rebuild even sheets whose outputs are current")
-@click.option("--fragment", is_flag=True, help="also write <name>-fragment.tex and texsheet.sty, to \\input the sheet in a paper")
+@click.option("--fragment", is_flag=True, help="also write <name>-fragment.tex and <name>-tikz.tex to OUTPUT and texsheet.sty to --paper, to \\input the sheet in a paper")
+@click.option("--paper", "paper_dir", default=Path("."), type=click.Path(file_okay=False, path_type=Path), show_default="the current folder", help="the paper's folder, where --fragment writes texsheet.sty")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
-def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool, timeout: float) -> None:
+def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool,
+                    paper_dir: Path, timeout: float) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -66,6 +68,14 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
         return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
 
+    if fragment:
+        try:
+            style = pipeline.write_style(paper_dir)
+        except OSError as error:
+            click.echo(f"cannot write texsheet.sty to {paper_dir}: {error}", err=True)
+            sys.exit(1)
+        if style:
+            click.echo(f"wrote {style}")
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(files))) as pool:
         futures = [pool.submit(build_one, path) for path in files]
@@ -104,41 +114,40 @@ def validate_command(files: tuple[Path, ...]) -> None:
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "output_dir", default=Path("build"), type=click.Path(file_okay=False, path_type=Path), show_default=True, help="folder for the .tex, .pdf and .png")
 @click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNG (30 to {MAX_DPI})")
-@click.option("--interval", default=0.5, type=click.FloatRange(0.1, 60), show_default=True, help="seconds between looks at the files")
-def watch_command(target: Path, output_dir: Path, dpi: int, interval: float) -> None:
+def watch_command(target: Path, output_dir: Path, dpi: int) -> None:
     """Rebuild TARGET (a sheet, or every sheet in a folder) whenever it or a template is saved.
 
     Errors are printed with their place in the content; the last good outputs stay. Ctrl-C stops.
+    The operating system tells of each save (watchfiles); nothing is polled.
     """
+    import watchfiles  # only watch needs it: every other command starts without it
+
+    folder = target if target.is_dir() else target.parent
+    templates = pipeline.template_files()[0].parent.resolve()
+
+    def sheets() -> list[Path]:
+        return sorted(p for p in target.iterdir() if p.suffix in CONTENT_SUFFIXES) if target.is_dir() else [target]
+
+    def rebuild(paths: list[Path]) -> None:
+        for path in paths:
+            try:
+                outputs = api.compile(path, output_dir, dpi=dpi)
+            except TexsheetError as error:
+                click.echo(f"{time.strftime('%H:%M:%S')} {error}", err=True)
+            else:
+                state = "up to date" if outputs.cached else "built"
+                click.echo(f"{time.strftime('%H:%M:%S')} {path}: {state} -> {outputs.pdf}, {outputs.png.name}")
+
     click.echo(f"watching {target} (Ctrl-C stops)")
-    seen: dict[Path, float] = {}
     try:
-        while True:
-            sheets = sorted(p for p in target.iterdir() if p.suffix in CONTENT_SUFFIXES) if target.is_dir() else [target]
-            templates = pipeline.template_files()
-            stamps = {path: _mtime(path) for path in [*sheets, *templates]}
-            templates_changed = any(stamps[p] != seen.get(p) for p in templates)
-            for path in sheets:
-                if stamps[path] is None or (stamps[path] == seen.get(path) and not templates_changed):
-                    continue
-                try:
-                    outputs = api.compile(path, output_dir, dpi=dpi)
-                except TexsheetError as error:
-                    click.echo(f"{time.strftime('%H:%M:%S')} {error}", err=True)
-                else:
-                    state = "up to date" if outputs.cached else "built"
-                    click.echo(f"{time.strftime('%H:%M:%S')} {path}: {state} -> {outputs.pdf}, {outputs.png.name}")
-            seen = stamps
-            time.sleep(interval)
+        rebuild(sheets())
+        for changes in watchfiles.watch(folder, templates, debounce=200, recursive=False):
+            saved = {Path(name).resolve() for _, name in changes}
+            templated = any(path.parent == templates for path in saved)
+            rebuild([sheet for sheet in sheets() if templated or sheet.resolve() in saved])
     except KeyboardInterrupt:
-        click.echo("stopped")
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return None
+        pass
+    click.echo("stopped")
 
 
 @main.command("diff")

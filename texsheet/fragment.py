@@ -1,9 +1,11 @@
-"""A sheet for a paper: the fragment that places the sheet's PDF, and texsheet.sty. Text only, no I/O."""
+"""A sheet for a paper: the fragment that places the sheet's PDF (or inputs its TikZ), the TikZ,
+and texsheet.sty. Text only, no I/O."""
 from __future__ import annotations
 
 import re
 
 import jinja2
+from pylatex.utils import NoEscape
 
 from .errors import TexsheetError
 from .templates import LOADER, SYNTAX
@@ -25,8 +27,33 @@ def render_style() -> str:
     return _ENV.get_template("texsheet.sty.j2").render()
 
 
+def render_tikz(stem: str, document: str) -> str:
+    """<stem>-tikz.tex: the sheet's declarations (its preamble after the format's part) and its
+    tikzpicture, from document, the sheet's .tex; what \\usepackage[tikz]{texsheet} inputs.
+    A sheet with formulas needs packages in the paper's preamble: its -tikz.tex places its PDF."""
+    head, body = document.split(_BEGIN, 1)
+    declarations = head.split(_END_OF_DUMP, 1)[1]
+    if _PREAMBLE_ONLY.search(declarations):
+        return _ENV.get_template("fragment-tikz.tex.j2").render(stem=stem, picture=None)
+    picture = body.rsplit(_END, 1)[0]
+    return _ENV.get_template("fragment-tikz.tex.j2").render(
+        stem=stem, declarations=NoEscape(declarations.strip("\n")), picture=NoEscape(picture.strip("\n")))
+
+
+# Where the sheet's .tex (sheet.tex.j2, endofdump.tex.j2) parts: the packages above the format's
+# end, the declarations, the picture.
+_END_OF_DUMP = "\\csname endofdump\\endcsname\n"
+_BEGIN = "\\begin{document}\n"
+_END = "\\end{document}"
+# What LaTeX does only in a preamble (the formulas' packages and math fonts).
+_PREAMBLE_ONLY = re.compile(r"\\(usepackage|setmathfont|setmathrm|setboldmathrm)\b")
+
+
 def _tex_file_name(value: object) -> str:
-    """Every value the templates print is a file name: refuse those TeX cannot read back."""
+    """Every value the templates print is a file name, refused if TeX cannot read it back, or
+    TeX that texsheet generated (NoEscape)."""
+    if isinstance(value, NoEscape):
+        return value
     name = str(value)
     if not name:
         problem = "its name is empty"

@@ -1,7 +1,6 @@
 """From content YAML to .tex, PDF and PNG: the one function that joins the steps."""
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import json
@@ -9,14 +8,16 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from typing import TypeVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+import filelock
 
 from . import __version__, build, measure
 from .content import load_content
 from .drawing import Drawing
-from .fragment import render_fragment, render_style
+from .fragment import render_fragment, render_style, render_tikz
 from .layout import page_size
 from .machine import Machine, probe_machine, user_cache
 from .model import Sheet, validate_sheet
@@ -42,11 +43,12 @@ class Outputs:
     png: Path
     fragment: Path | None = None  # <stem>-fragment.tex, when asked for
     style: Path | None = None  # texsheet.sty, beside the fragment
+    tikz: Path | None = None  # <stem>-tikz.tex, beside the fragment: the sheet's TikZ for [tikz] papers
     cached: bool = False  # True when the outputs were current and nothing was built
     icons: tuple[Path, ...] = ()  # texsheet-icons/CODE.pdf, the icons the .tex places
 
     def files(self) -> list[Path]:
-        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style, *self.icons) if p is not None]
+        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style, self.tikz, *self.icons) if p is not None]
 
 
 def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None) -> tuple[Source, Sheet]:
@@ -81,7 +83,7 @@ def compile_sheet(
 ) -> Outputs:
     """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
 
-    With fragment, also <stem>-fragment.tex and texsheet.sty, for \\input in a paper.
+    With fragment, also <stem>-fragment.tex, <stem>-tikz.tex and texsheet.sty, for \\input in a paper.
     Outputs that are current (same generated .tex, options and build recipe, files untouched)
     are kept without building, unless force.
     """
@@ -117,6 +119,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             known = measure.with_records(known, missing, records, REFERENCE_SIZE)
             measure.write_cache(cache, drawing.fonts_key, measure.metrics_of(drawing.segments, known)[1])
         texts[f"{stem}.tex"] = drawing.document(measure.metrics_of(drawing.segments, known)[0])
+        if fragment:
+            texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
         key = _cache_key(texts, dpi)
         current = None if force else _current_outputs(output_dir, stem, key)
         if current:
@@ -129,13 +133,27 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, timeout)
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
-        with open(output_dir / f".{stem}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with filelock.FileLock(output_dir / f".{stem}.lock"):
             extra = [_publish(work / name, output_dir) for name in texts if name != tex.name]
             published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
             outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra, icons=published)
             _write_stamp(output_dir, stem, {"key": key, "early": early}, outputs)
             return outputs
+
+
+def write_style(folder: Path) -> Path | None:
+    """folder/texsheet.sty, where a paper's \\usepackage{texsheet} finds it, unless it is current
+    there; None when it was. Replaced whole, as build outputs are."""
+    text = render_style()
+    target = folder / "texsheet.sty"
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return None
+    except (OSError, UnicodeDecodeError):
+        pass
+    with tempfile.TemporaryDirectory(prefix="texsheet-style-") as made:
+        _write({target.name: text}, Path(made))
+        return _publish(Path(made) / target.name, folder)
 
 
 def _preloaded_format(machine: Machine) -> Path | None:
@@ -225,7 +243,7 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
-    extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty") if name in stamp["files"]]
+    extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty", f"{stem}-tikz.tex") if name in stamp["files"]]
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
     return Outputs(*paths, *extra, cached=True, icons=icons)
 
