@@ -343,7 +343,8 @@ class Bench:
         """The folder where the default sheet was compiled with `options`, compiling it the first time."""
         if options not in self.builds:
             folder = self.fresh_dir("built")
-            self.compile([DEFAULT_SHEET], folder, *options)
+            paper = ("--paper", str(folder)) if "--fragment" in options else ()  # texsheet.sty there, not here
+            self.compile([DEFAULT_SHEET], folder, *options, *paper)
             self.builds[options] = folder
         return self.builds[options]
 

@@ -182,6 +182,7 @@ def test_the_tex_reads_as_the_design_card_has_it(default_build):
 def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
     from texsheet import render
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(DEFAULT_SHEET.read_text(encoding="utf-8"), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
@@ -198,6 +199,11 @@ def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monke
     assert measured and 1 <= measured[0] <= 3
     compile_sheet(sheet, tmp_path / "out", dpi=30, force=True)
     assert len(measured) == 1  # nothing new: no measuring at all
+    # Another sheet in the same fonts, in another folder, measures only the words no sheet had.
+    other = tmp_path / "other.yaml"
+    other.write_text(sheet.read_text(encoding="utf-8").replace("지식 획득 (", "지식 체득 ("), encoding="utf-8")
+    compile_sheet(other, tmp_path / "elsewhere", dpi=30)
+    assert len(measured) == 2 and 1 <= measured[1] <= 3
 
 
 def test_texsheets_build_and_the_tex_built_by_hand_give_the_same_pixels(default_build, tmp_path):
@@ -225,8 +231,9 @@ def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_
     out = tmp_path / "out"
     good = compile_sheet(sheet, out, dpi=30)
     before = good.pdf.read_bytes()
-    if not measured_before:
+    if not measured_before:  # nothing kept, for this sheet or any other
         (out / ".text.measure.json").unlink()
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))
     real = drawing.render_picture
 
     def broken(*args):  # a TeX error inside the picture, under the comment that names its block

@@ -551,8 +551,9 @@ def _failing_builds() -> list:
 
 @pytest.mark.parametrize("failing,timeout,error,message", _failing_builds())
 def test_a_failed_build_leaves_earlier_outputs_untouched(
-    tmp_path: Path, failing: dict, timeout: float, error: type, message: str
+    tmp_path: Path, monkeypatch, failing: dict, timeout: float, error: type, message: str
 ) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # TeX measures the new text: no sheet had it
     content = tmp_path / "sheet.yaml"
     out = tmp_path / "out"
     content.write_text(sheet_yaml(minimal_sheet()), encoding="utf-8")

@@ -2,15 +2,19 @@
 
 Every segment (a run of text in one font and style) is set once by TeX at the reference size;
 its width, height and depth, in em, are all the layout needs. They are kept in the output
-folder per sheet, so an edit measures only the segments it brought.
+folder per sheet, so an edit measures only the segments it brought, and in texsheet's cache
+for every sheet set in the same fonts, so a new sheet measures only the words no sheet had.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 from pathlib import Path
 
 from .lines import Metrics
+from .machine import user_cache
 from .paragraphs import Segment
 
 Sizes = dict[str, tuple[float, float, float]]  # segment key -> width, height, depth (em)
@@ -20,21 +24,49 @@ def segment_key(segment: Segment) -> str:
     return hashlib.sha256(segment.tex.encode()).hexdigest()[:20]
 
 
+SHARED_LIMIT = 200_000  # segments kept for all sheets; past it the store starts again
+
+
 def read_cache(path: Path, fonts_key: str) -> Sizes:
-    """Measurements kept from earlier builds, if they were made with the same fonts."""
+    """Measurements kept from earlier builds, if they were made with the same fonts; a value
+    that is not three finite numbers (a width not below zero) is left out, to be measured again."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["fonts"] != fonts_key:
             return {}
-        return {key: tuple(value) for key, value in data["sizes"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {key: tuple(value) for key, value in data["sizes"].items() if _plausible(value)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
+def _plausible(value) -> bool:
+    return (isinstance(value, list) and len(value) == 3 and all(isinstance(v, (int, float)) and math.isfinite(v) for v in value)
+            and value[0] >= 0)
+
+
 def write_cache(path: Path, fonts_key: str, sizes: Sizes) -> None:
+    """Write the measurements whole: a reader sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"fonts": fonts_key, "sizes": dict(sorted(sizes.items()))}, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def shared_cache(fonts_key: str) -> Path:
+    """Where the measurements of every sheet set in these fonts are kept."""
+    return user_cache() / "measurements" / f"{fonts_key[:24]}.json"
+
+
+def remember(fonts_key: str, sizes: Sizes) -> None:
+    """Add new measurements to the shared store; a store that cannot be written is left alone."""
+    path = shared_cache(fonts_key)
+    kept = read_cache(path, fonts_key)
+    kept = {**(kept if len(kept) < SHARED_LIMIT else {}), **sizes}
+    try:
+        write_cache(path, fonts_key, kept)
+    except OSError:
+        pass
 
 
 def unmeasured(segments: set[Segment], known: Sizes) -> list[Segment]:

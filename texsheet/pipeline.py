@@ -106,7 +106,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     if current:
         return current
     drawing = Drawing(source, sheet, machine)
-    known = measure.read_cache(cache, drawing.fonts_key)
+    known = {**measure.read_cache(measure.shared_cache(drawing.fonts_key), drawing.fonts_key),
+             **measure.read_cache(cache, drawing.fonts_key)}
     missing = measure.unmeasured(drawing.segments, known)
     texts = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
@@ -117,7 +118,11 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
             records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, timeout, fmt))
             known = measure.with_records(known, missing, records, REFERENCE_SIZE)
-            measure.write_cache(cache, drawing.fonts_key, measure.metrics_of(drawing.segments, known)[1])
+            measure.remember(drawing.fonts_key, {key: known[key] for key in map(measure.segment_key, missing)})
+        sizes = measure.metrics_of(drawing.segments, known)[1]
+        if sizes != measure.read_cache(cache, drawing.fonts_key):
+            measure.write_cache(cache, drawing.fonts_key, sizes)
+            early = _early_key(source, sheet, machine, cache, dpi, fragment)  # what the next build will find
         texts[f"{stem}.tex"] = drawing.document(measure.metrics_of(drawing.segments, known)[0])
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])

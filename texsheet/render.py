@@ -32,7 +32,7 @@ REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
 # pt between the turns of each hand-drawn style's lines: a long line bends, it does not
 # tremble, and each turn costs TeX a millisecond or two. A box turns at least once a side:
 # random steps longer than a side cut its corners.
-STEPS = {"frame": 90.0, "box": 40.0, "line": 45.0, "mark": 6.0}
+STEPS = {"frame": 90.0, "box": 40.0, "line": 45.0, "mark": 6.0, "tick": 6.0}
 HIGHLIGHT_REACH = (0.17, 0.27, 0.79)  # em: a highlighter stroke reaches this far left, below and above
 
 
@@ -217,6 +217,14 @@ class _Pen:
         step = f"={fmt(side)}pt" if side < STEPS[style] else ""
         return NoEscape(f"ts {style}{step},{self.seed(part)}")
 
+    def stroke(self, style: str, points, part: str) -> NoEscape:
+        """The options of a hand-drawn path of several strokes (a tick): its style, with steps
+        no longer than its shortest stroke, and its seed."""
+        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
+        shortest = min(math.dist(a, b) for a, b in zip(points, points[1:])) / PT
+        step = f"={fmt(shortest)}pt" if shortest < STEPS[style] else ""
+        return NoEscape(f"ts {style}{step},{self.seed(part)}")
+
     def round(self, radius: float, part: str) -> NoEscape:
         """The options of a small hand-drawn circle: a check box's style, turning 16 times."""
         return NoEscape(f"ts mark={fmt(2 * math.pi * radius / PT / 16)}pt,{self.seed(part)}")
@@ -246,11 +254,11 @@ def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
         out = f"\\draw[{pen.hand('mark', square, f'box{n}')}] {pen.rect(square)};"
         if item.marker == "done":
             tick = [(x + 0.24 * em, y - 0.35 * em), (x + 0.5 * em, y - 0.08 * em), (x + 1.05 * em, y - 0.95 * em)]
-            out += f"\n\\draw[ts tick,{pen.seed(f'tick{n}')}] {pen.path(tick)};"
+            out += f"\n\\draw[{pen.stroke('tick', tick, f'tick{n}')}] {pen.path(tick)};"
         return out
     if item.marker == "tick":
         tick = [(x + 0.05 * em, y - 0.32 * em), (x + 0.35 * em, y - 0.02 * em), (x + 0.9 * em, y - 0.78 * em)]
-        return f"\\draw[ts tick,{pen.seed(f'tick{n}')}] {pen.path(tick)};"
+        return f"\\draw[{pen.stroke('tick', tick, f'tick{n}')}] {pen.path(tick)};"
     return text(item.label) if item.label is not None else ""
 
 
