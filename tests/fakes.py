@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from texsheet.fonts import FontSet
-from texsheet.fonts import Faces, make_faces
-from texsheet.typeset import Typesetter
+from texsheet.text.fonts import Faces, make_faces
+from texsheet.text.fonts import FontSet
+from texsheet.text.typeset import Typesetter
 
 _COMMANDS = re.compile(r"\\(?:(?:color|tspen)\{[^}]*\}|[a-zA-Z]+)|[{}]")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from texsheet import build
+from texsheet.build import engine as build
+from texsheet.build.pipeline import compile_sheet
 from texsheet.errors import ContentError
-from texsheet.pipeline import compile_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHEET = ROOT / "content" / "llm-grand-summary.yaml"
@@ -104,7 +104,7 @@ def test_panel_that_cannot_fit_is_refused_with_its_line(tmp_path, tex_available)
 
 
 def test_new_writes_a_starter_that_builds_and_shows_every_block_kind(tmp_path, tex_available):
-    from texsheet.model import BLOCK_KINDS
+    from texsheet.model.sheet import BLOCK_KINDS
 
     result = subprocess.run([sys.executable, "-m", "texsheet", "new", "starter", "-d", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -180,7 +180,7 @@ def test_the_tex_reads_as_the_design_card_has_it(default_build):
 
 
 def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monkeypatch):
-    from texsheet import render
+    from texsheet.tex import render
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     sheet = tmp_path / "sheet.yaml"
@@ -193,7 +193,7 @@ def test_an_edit_measures_only_the_text_it_brings(tmp_path, tex_available, monke
         measured.append(len(segments))
         return real(preamble, segments)
 
-    monkeypatch.setattr("texsheet.pipeline.render_measuring", counting)
+    monkeypatch.setattr("texsheet.build.pipeline.render_measuring", counting)
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("지식 습득 (", "지식 획득 ("), encoding="utf-8")
     compile_sheet(sheet, tmp_path / "out", dpi=30)
     assert measured and 1 <= measured[0] <= 3
@@ -224,7 +224,7 @@ def test_texsheets_build_and_the_tex_built_by_hand_give_the_same_pixels(default_
 
 @pytest.mark.parametrize("measured_before", [True, False], ids=["drawn-from-kept-measurements", "measured-and-drawn"])
 def test_tex_error_names_the_block_it_came_from_and_a_log_that_still_exists(tmp_path, tex_available, monkeypatch, measured_before):
-    from texsheet import drawing
+    from texsheet.build import drawing
     from texsheet.errors import BuildError
 
     sheet = ROOT / "tests" / "sheets" / "text.yaml"
@@ -286,9 +286,9 @@ def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_avai
 
 
 def test_the_preamble_format_is_made_once_and_kept(tmp_path, tex_available, monkeypatch):
-    from texsheet import build
-    from texsheet.machine import probe_machine
-    from texsheet.render import format_ini, render_format_head
+    from texsheet.build import engine as build
+    from texsheet.text.machine import probe_machine
+    from texsheet.tex.render import format_ini, render_format_head
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     compile_sheet(ROOT / "tests" / "sheets" / "text.yaml", tmp_path / "a", dpi=30)
@@ -303,7 +303,7 @@ def test_the_preamble_format_is_made_once_and_kept(tmp_path, tex_available, monk
 
 
 def test_a_format_that_cannot_be_made_or_read_leaves_a_plain_run(tmp_path, tex_available, monkeypatch):
-    from texsheet import build
+    from texsheet.build import engine as build
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "formats"
@@ -335,8 +335,8 @@ def test_every_script_code_and_formulas_print_as_typed(tmp_path, tex_available):
         assert squash(typed) in text, typed
     assert "\\frac" not in text and "\\sum" not in text and "\\pi" not in text  # formulas set, not printed
     # The pen fonts draw a won sign for the backslash: no backslash is set in them.
-    from texsheet.drawing import Drawing
-    from texsheet.pipeline import load_sheet, this_machine
+    from texsheet.build.drawing import Drawing
+    from texsheet.build.pipeline import load_sheet, this_machine
 
     drawing = Drawing(*load_sheet(ROOT / "tests" / "sheets" / "reach" / "world.yaml"), this_machine())
     backslashes = [s for s in drawing.segments if "\\textbackslash" in s.text]

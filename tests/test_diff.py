@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from texsheet.diff import changed_keys, content_at_revision, diff_sheets, mark_changes
+from texsheet.build.diff import changed_keys, content_at_revision, diff_sheets, mark_changes
 from texsheet.errors import ContentError, TexsheetError
 
 ROOT = Path(__file__).resolve().parent.parent

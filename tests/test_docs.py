@@ -3,7 +3,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from texsheet import model
+from texsheet.model import sheet as model
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -24,7 +24,7 @@ def test_readme_documents_every_key_and_block_kind():
 
 
 def test_readme_example_sheet_is_valid(tmp_path):
-    from texsheet.pipeline import load_sheet
+    from texsheet.build.pipeline import load_sheet
 
     example = re.search(r"## A small sheet\n\n```yaml\n(.*?)```", README, re.S).group(1)
     path = tmp_path / "example.yaml"
@@ -34,7 +34,7 @@ def test_readme_example_sheet_is_valid(tmp_path):
 
 
 def test_readme_format_reference_is_the_generated_one():
-    from texsheet.schema import REFERENCE_END, REFERENCE_START, format_reference
+    from texsheet.model.schema import REFERENCE_END, REFERENCE_START, format_reference
 
     start, end = README.index(REFERENCE_START), README.index(REFERENCE_END) + len(REFERENCE_END)
     assert README[start:end] == format_reference(), "run `texsheet schema --markdown` and paste its output into the README"

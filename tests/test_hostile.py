@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-import texsheet.build as build
+from texsheet.build.pipeline import LATEXMKRC
+from texsheet.build.pipeline import compile_sheet
 from texsheet.errors import BuildError, ContentError, TexsheetError
-from texsheet.pipeline import LATEXMKRC
-from texsheet.escape import MAX_FIELD_LENGTH
-from texsheet.pipeline import compile_sheet
+from texsheet.text.escape import MAX_FIELD_LENGTH
+import texsheet.build.engine as build
 
 pytestmark = pytest.mark.usefixtures("tex_available")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout import GROW, PANEL_PADDING, empty_share, flaws, layout_sheet
-from texsheet.model import validate_sheet
-from texsheet.source import load_source
+from texsheet.layout.page import GROW, PANEL_PADDING, empty_share, flaws, layout_sheet
+from texsheet.model.sheet import validate_sheet
+from texsheet.model.source import load_source
 
 from fakes import typesetter
 

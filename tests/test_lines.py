@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from texsheet.lines import TooWide, break_lines
-from texsheet.paragraphs import LONG_WORD, Style, build_code_lines, build_paragraphs
+from texsheet.text.lines import TooWide, break_lines
+from texsheet.text.paragraphs import LONG_WORD, Style, build_code_lines, build_paragraphs
 
 from fakes import FakeMetrics, faces
 

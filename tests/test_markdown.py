@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from texsheet import markup
 from texsheet.errors import ContentError
-from texsheet.markdown import Note, load_markdown, markdown_parser, markdown_source, to_yaml
-from texsheet.model import validate_sheet
-from texsheet.prompt import is_image_prompt, prompt_source
-from texsheet.source import Source, load_source, parse_source
+from texsheet.model.sheet import validate_sheet
+from texsheet.model.source import Source, load_source, parse_source
+from texsheet.read.markdown import Note, load_markdown, markdown_parser, markdown_source, to_yaml
+from texsheet.read.prompt import is_image_prompt, prompt_source
+from texsheet.text import markup
 from test_hostile import PAYLOADS
 
 REPO = Path(__file__).resolve().parent.parent

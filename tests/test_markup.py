@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from texsheet import markup
-from texsheet.escape import MAX_FIELD_LENGTH, escape_chars, find_forbidden
-from texsheet.paragraphs import Style, build_paragraphs, segments_of
+from texsheet.text import markup
+from texsheet.text.escape import MAX_FIELD_LENGTH, escape_chars, find_forbidden
+from texsheet.text.paragraphs import Style, build_paragraphs, segments_of
 
 from fakes import faces
 
@@ -181,7 +181,7 @@ def test_text_segments_hold_no_command_but_their_switches(text):
 
 
 def test_a_word_keeps_its_font_and_a_sign_the_font_lacks_falls_back_alone():
-    from texsheet.fonts import probe_fonts
+    from texsheet.text.fonts import probe_fonts
 
     fonts = probe_fonts()
     assert fonts is not None, "fontconfig is needed: run the README's first command"
@@ -192,3 +192,9 @@ def test_a_word_keeps_its_font_and_a_sign_the_font_lacks_falls_back_alone():
     assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{–\}\}", t) for t in texts)
     # A letter the pen font lacks takes the whole word to the fallback, so it is one hand.
     assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{Größe\}\}", t) for t in texts)
+
+
+def test_every_palette_colours_every_pen_markup_knows():
+    from texsheet.model.theme import PALETTES
+
+    assert all(tuple(palette) == markup.PENS for palette in PALETTES.values())

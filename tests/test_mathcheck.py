@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from texsheet.mathcheck import (
+from texsheet.text.mathcheck import (
     ASCII_ALNUM,
     ASCII_LETTERS,
     ASCII_MATH,

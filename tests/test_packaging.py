@@ -30,7 +30,7 @@ def test_wheel_ships_templates_and_starter(tmp_path):
 
 def test_latexmkrc_runs_the_engine_with_texsheets_options():
     """The measuring run and latexmk's run of the engine take the same options."""
-    from texsheet.build import XELATEX
+    from texsheet.build.engine import XELATEX
 
     rc = (ROOT / "latexmkrc").read_text(encoding="utf-8")
     xelatex = re.search(r'^\$xelatex = "(.*) %O %S";', rc, re.M).group(1).replace("$format", "").split()

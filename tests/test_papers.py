@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from texsheet.build.pipeline import compile_sheet, write_style
 from texsheet.errors import TexsheetError
-from texsheet.fragment import render_fragment, render_style, render_tikz
-from texsheet.pipeline import compile_sheet, write_style
+from texsheet.tex.fragment import render_fragment, render_style, render_tikz
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -436,7 +436,7 @@ def test_tex_is_the_same_whatever_the_hash_seed(tmp_path, tex_available):
     compile_sheet(sheet, tmp_path, dpi=30)  # measures the text once; the runs below reuse it
     renders = set()
     for seed in ("0", "1", "12345"):
-        code = ("import sys; from pathlib import Path; from texsheet import drawing, pipeline; "
+        code = ("import sys; from pathlib import Path; from texsheet.build import drawing, pipeline; "
                 "m = pipeline.this_machine(); source, sheet = pipeline.load_sheet(Path(sys.argv[1]), None, m); "
                 "cache = Path(sys.argv[2]) / '.llm-grand-summary.measure.json'; "
                 "sys.stdout.write(drawing.render_tex(source, sheet, m, cache))")

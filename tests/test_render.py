@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from texsheet.blocks import Placed, layout_block
-from texsheet.layout import layout_sheet
-from texsheet.model import BLOCK_KINDS, validate_sheet
-from texsheet.render import Source, render_block, render_sheet
-from texsheet.source import load_source
+from texsheet.layout.blocks import Placed, layout_block
+from texsheet.layout.page import layout_sheet
+from texsheet.model.sheet import BLOCK_KINDS, validate_sheet
+from texsheet.model.source import load_source
+from texsheet.tex.render import Source, render_block, render_sheet
 
 from fakes import typesetter
 

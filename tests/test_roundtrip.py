@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from texsheet.pipeline import compile_sheet, load_sheet
+from texsheet.build.pipeline import compile_sheet, load_sheet
 
 # Characters the sheet's fonts draw: ASCII, Hangul syllables, and the typographic marks seeds use.
 ALPHABET = st.one_of(

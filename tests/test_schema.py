@@ -11,11 +11,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from texsheet import model
 from texsheet.errors import ContentError
-from texsheet.model import validate_sheet
-from texsheet.schema import content_schema
-from texsheet.source import load_source
+from texsheet.model import sheet as model
+from texsheet.model.schema import content_schema
+from texsheet.model.sheet import validate_sheet
+from texsheet.model.source import load_source
 
 REPO = Path(__file__).resolve().parent.parent
 SHEETS = sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "tests" / "sheets").glob("*.yaml"))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from texsheet import markup
+from texsheet.build.pipeline import load_sheet, this_machine
 from texsheet.errors import ContentError
-from texsheet.model import Checklist, Sheet, TextBlock, validate_sheet
-from texsheet.pipeline import load_sheet, this_machine
-from texsheet.source import MAX_FILE_BYTES, load_source
+from texsheet.model.sheet import Checklist, Sheet, TextBlock, validate_sheet
+from texsheet.model.source import MAX_FILE_BYTES, load_source
+from texsheet.text import markup
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,3 +1,3 @@
-from .cli import main
+from texsheet.cli import main
 
 main(prog_name="texsheet")

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from . import pipeline
-from .errors import ContentError, Problem
-from .machine import user_cache
-from .model import missing_fonts
-from .content import CONTENT_SUFFIXES, load_content
-from .source import Source, parse_source
+from texsheet.build import pipeline
+from texsheet.errors import ContentError, Problem
+from texsheet.model.sheet import missing_fonts
+from texsheet.model.source import Source, parse_source
+from texsheet.read.content import CONTENT_SUFFIXES, load_content
+from texsheet.text.machine import user_cache
 
 SheetSource = str | os.PathLike | dict
 

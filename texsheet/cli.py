@@ -1,4 +1,4 @@
-"""The command line: options and messages only; the work is in texsheet.pipeline."""
+"""The command line: options and messages only; the work is in texsheet.build.pipeline."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -12,10 +12,11 @@ from pathlib import Path
 
 import click
 
-from . import api, pipeline
-from .content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
-from .errors import TexsheetError
-from .theme import THEMES
+from texsheet import api
+from texsheet.build import pipeline
+from texsheet.errors import TexsheetError
+from texsheet.model.theme import THEMES
+from texsheet.read.content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
 
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
 
@@ -162,7 +163,7 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
 
     OLD and NEW are content files; or OLD alone with --rev REV, the same file at a git revision.
     """
-    from . import diff as sheet_diff  # Pillow's image tools: only diff needs them
+    from texsheet.build import diff as sheet_diff  # Pillow's image tools: only diff needs them
 
     if (new is None) == (rev is None):
         click.echo("texsheet diff: give OLD and NEW, or one file and --rev REV", err=True)
@@ -194,7 +195,7 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
     What the import guessed, or kept as text because the format has no place for it, is said
     in comments in the YAML, and here.
     """
-    from .markdown import to_yaml
+    from texsheet.read.markdown import to_yaml
 
     target = target or Path("content") / f"{file.stem}.yaml"
     if target.exists() and not force:
@@ -237,6 +238,6 @@ def new_command(name: str, folder: Path) -> None:
 @click.option("--markdown", is_flag=True, help="print the README's tables of every key instead")
 def schema_command(markdown: bool) -> None:
     """Print the JSON Schema of the content format (for editors' YAML language servers)."""
-    from .schema import content_schema, format_reference
+    from texsheet.model.schema import content_schema, format_reference
 
     click.echo(format_reference() if markdown else json.dumps(content_schema(), indent=2, ensure_ascii=False))

@@ -14,16 +14,18 @@ from typing import TypeVar
 
 import filelock
 
-from . import __version__, build, measure
-from .content import load_content
-from .drawing import Drawing
-from .fragment import render_fragment, render_style, render_tikz
-from .layout import page_size
-from .machine import Machine, probe_machine, user_cache
-from .model import Sheet, validate_sheet
-from .render import ICONS, REFERENCE_SIZE, format_ini, render_format_head, render_measuring
-from .source import Source
-from .templates import template_folder
+from texsheet import __version__
+from texsheet.build import engine as build
+from texsheet.build import measure
+from texsheet.build.drawing import Drawing
+from texsheet.layout.page import page_size
+from texsheet.model.sheet import Sheet, validate_sheet
+from texsheet.model.source import Source
+from texsheet.read.content import load_content
+from texsheet.tex.fragment import render_fragment, render_style, render_tikz
+from texsheet.tex.render import ICONS, REFERENCE_SIZE, format_ini, render_format_head, render_measuring
+from texsheet.tex.templates import template_folder
+from texsheet.text.machine import Machine, probe_machine, user_cache
 
 
 def _read_umask() -> int:
@@ -220,7 +222,7 @@ def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi:
 def _code_digest() -> str:
     """A digest of texsheet's own files, its code and templates."""
     digest = hashlib.sha256(__version__.encode())
-    for path in [*sorted(Path(__file__).parent.glob("*.py")), *template_files()]:
+    for path in [*sorted(Path(__file__).parents[1].rglob("*.py")), *template_files()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .source import Source, load_source, read_text
+from texsheet.model.source import Source, load_source, read_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
 CONTENT_SUFFIXES = (".yaml", ".yml", *MARKDOWN_SUFFIXES)
@@ -17,8 +17,8 @@ def load_content(path: Path) -> tuple[Source, list[Any]]:
     path = Path(path)
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         return load_source(path), []
-    from .markdown import markdown_source  # markdown-it: only notes need it
-    from .prompt import is_image_prompt, prompt_source
+    from texsheet.read.markdown import markdown_source  # markdown-it: only notes need it
+    from texsheet.read.prompt import is_image_prompt, prompt_source
 
     text = read_text(path)
     return (prompt_source if is_image_prompt(text) else markdown_source)(text, path)

@@ -13,9 +13,9 @@ import math
 import os
 from pathlib import Path
 
-from .lines import Metrics
-from .machine import user_cache
-from .paragraphs import Segment
+from texsheet.text.lines import Metrics
+from texsheet.text.machine import user_cache
+from texsheet.text.paragraphs import Segment
 
 Sizes = dict[str, tuple[float, float, float]]  # segment key -> width, height, depth (em)
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
 
-from .errors import TexsheetError
-from .pipeline import compile_sheet, load_sheet
-from .source import load_source
+from texsheet.build.pipeline import compile_sheet, load_sheet
+from texsheet.errors import TexsheetError
+from texsheet.model.source import load_source
 
 PIXEL_THRESHOLD = 40  # a channel must differ by more than this (of 255) to count: ignores antialiasing noise
 CELLS_ALONG_LONG_SIDE = 300  # the difference mask is judged in cells; ~8 px on an A4 page at 200 dpi

@@ -44,14 +44,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import emoji, markup
-from .markdown import (
+from texsheet.text import emoji
+from texsheet.text import markup
+from texsheet.read.markdown import (
     ARROWS, BECAME_HEADING, KEPT_AS_BOLD, MAX_CHAIN, MAX_NOTES, MAX_STAGES, MAX_STEPS, PENS, Converter, Note, PanelPlan,
     Piece, Pos, Section,
     build_panels, check_text, decide_rows, escape_text, fill_marks, parse_tree, place_rows, sort_notes, split_icon,
 )
-from .source import Source, Where
-from .theme import THEMES
+from texsheet.model.source import Source, Where
+from texsheet.model.theme import THEMES
 
 STAGE_PENS = ("blue", "purple", "green", "orange", "red", "teal")
 LAYOUT_WORDS = ("중앙", "영역", "넓게", "넓고", "좌측", "우측", "왼쪽", "오른쪽", "상단", "하단", "좌우", "크게",

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .model import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Flow, MathBlock, Pipeline, Table,
-                    Takeaways, TextBlock)
-from .paragraphs import Style
-from .typeset import TextBox, Typesetter
-from .units import PT
+from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Flow, MathBlock, Pipeline, Table,
+                                  Takeaways, TextBlock)
+from texsheet.text.paragraphs import Style
+from texsheet.text.typeset import TextBox, Typesetter
+from texsheet.text.units import PT
 
 BLOCK_GAP = 0.55  # em between blocks of a column
 HEADING_SCALE = 1.15
@@ -308,7 +308,7 @@ def unbroken_width(block: Block, ts: Typesetter, size: float) -> float:
 def highlight(code: str, language: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     """The code's lines, each as (text, pen) tokens; Pygments names the tokens. Kept: the
     layout sets a code block at many widths and sizes, and Pygments lexes slowly."""
-    from .highlight import code_tokens
+    from texsheet.text.highlight import code_tokens
 
     return tuple(tuple(line) for line in code_tokens(code, language))
 

@@ -10,10 +10,10 @@ import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import lines as line_breaking
-from .lines import Line, Metrics, TooWide
-from .paragraphs import Faces, Paragraph, Segment, Style, build_code_lines, build_paragraphs, segments_of
-from .units import PT
+from texsheet.text import lines as line_breaking
+from texsheet.text.lines import Line, Metrics, TooWide
+from texsheet.text.paragraphs import Faces, Paragraph, Segment, Style, build_code_lines, build_paragraphs, segments_of
+from texsheet.text.units import PT
 
 LEADING = 1.3  # baseline to baseline, em
 STRUT_HEIGHT = 0.91  # every line is at least this tall above its baseline, em

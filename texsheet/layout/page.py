@@ -14,15 +14,15 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import markup
-from .blocks import BLOCK_GAP, Placed, Rect, block_height, layout_block, unbroken_width
-from .errors import ContentError, Problem
-from .model import Panel, Sheet
-from .paragraphs import Style
-from .source import Source
-from .theme import PAGE_SIZES
-from .typeset import TextBox, TextTooWide, Typesetter, fit_size
-from .units import PT
+from texsheet.errors import ContentError, Problem
+from texsheet.layout.blocks import BLOCK_GAP, Placed, Rect, block_height, layout_block, unbroken_width
+from texsheet.model.sheet import Panel, Sheet
+from texsheet.model.source import Source
+from texsheet.model.theme import PAGE_SIZES
+from texsheet.text import markup
+from texsheet.text.paragraphs import Style
+from texsheet.text.typeset import TextBox, TextTooWide, Typesetter, fit_size
+from texsheet.text.units import PT
 
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
 TITLE_GAP = 2.4  # mm between a panel's title line and its content (the underline runs there)

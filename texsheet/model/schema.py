@@ -7,10 +7,10 @@ import inspect
 import typing
 from typing import Any
 
-from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .model import (BLOCK_KINDS, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Icon, Language, Sheet, Text,
-                    languages, optional_of)
-from .theme import PEN_COLOURS
+from texsheet.model.sheet import (BLOCK_KINDS, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Icon, Language, Sheet, Text,
+                                  languages, optional_of)
+from texsheet.text.escape import MAX_FIELD_LENGTH, find_forbidden
+from texsheet.model.theme import PEN_COLOURS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -178,7 +178,7 @@ def _doc(cls: type) -> str:
 
 # ----------------------------------------------------------------------------- the README's tables
 
-REFERENCE_START = "<!-- format reference: written by `texsheet schema --markdown`; edit texsheet/model.py, not this -->"
+REFERENCE_START = "<!-- format reference: written by `texsheet schema --markdown`; edit texsheet/model/sheet.py, not this -->"
 REFERENCE_END = "<!-- end of format reference -->"
 
 _TYPE_NAMES = {Text: "text", Code: "code", Formula: "formula", Colour: "colour", Icon: "emoji", FontName: "font",
@@ -203,7 +203,7 @@ _SECTIONS = [
 
 def format_reference() -> str:
     """The README's tables of every key, from the model: the same definition as the schema's."""
-    from . import model
+    from texsheet.model import sheet as model
 
     out = [REFERENCE_START, ""]
     for name, heading in _SECTIONS:

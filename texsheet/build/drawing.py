@@ -6,15 +6,15 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import measure
-from .fonts import make_faces
-from .layout import ask_texts, layout_sheet
-from .machine import Machine
-from .model import Sheet
-from .render import Source as RenderSource
-from .render import render_document, render_picture, render_preamble
-from .source import Source
-from .typeset import Typesetter
+from texsheet.build import measure
+from texsheet.layout.page import ask_texts, layout_sheet
+from texsheet.model.sheet import Sheet
+from texsheet.model.source import Source
+from texsheet.tex.render import Source as RenderSource
+from texsheet.tex.render import render_document, render_picture, render_preamble
+from texsheet.text.fonts import make_faces
+from texsheet.text.machine import Machine
+from texsheet.text.typeset import Typesetter
 
 
 class Drawing:

@@ -19,15 +19,15 @@ from typing import Any, ClassVar, NewType
 
 import pyphen
 
-from . import markup
-from .emoji import emoji_code
-from .errors import ContentError, Problem
-from .escape import INVISIBLE, find_forbidden
-from .fonts import package_hint, sheet_chains
-from .machine import Machine
-from .mathcheck import check_math
-from .source import Source, Where
-from .theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
+from texsheet.errors import ContentError, Problem
+from texsheet.model.source import Source, Where
+from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
+from texsheet.text import markup
+from texsheet.text.emoji import emoji_code
+from texsheet.text.escape import INVISIBLE, find_forbidden
+from texsheet.text.fonts import package_hint, sheet_chains
+from texsheet.text.machine import Machine
+from texsheet.text.mathcheck import check_math
 
 Text = NewType("Text", str)  # user prose with inline markup
 Code = NewType("Code", str)  # source code, printed as typed

@@ -96,14 +96,15 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from . import emoji, markup
-from .errors import ContentError, Problem
-from .escape import MAX_FIELD_LENGTH, find_forbidden
-from .markup import escape_markup
-from .mathcheck import check_math
-from .model import (BLOCK_KINDS, Block, Bullets, Checklist, Flow, Panel, Pipeline, Row, Sheet, Stage, Table, Takeaways,
-                    languages, optional_of)
-from .source import MAX_FILE_BYTES, Source, Where, parse_source, read_text, resolve_plain
+from texsheet.errors import ContentError, Problem
+from texsheet.model.sheet import (BLOCK_KINDS, Block, Bullets, Checklist, Flow, Panel, Pipeline, Row, Sheet, Stage, Table, Takeaways,
+                                  languages, optional_of)
+from texsheet.text import emoji
+from texsheet.text import markup
+from texsheet.text.escape import MAX_FIELD_LENGTH, find_forbidden
+from texsheet.text.markup import escape_markup
+from texsheet.text.mathcheck import check_math
+from texsheet.model.source import MAX_FILE_BYTES, Source, Where, parse_source, read_text, resolve_plain
 
 Pos = tuple[int, int]  # (line, column), 1-based, in the Markdown file
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import filelock
 
-from .errors import BuildError
+from texsheet.errors import BuildError
 
 LOG_TAIL_BYTES = 200_000
 _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")

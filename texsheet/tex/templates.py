@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from .machine import user_cache
+from texsheet.text.machine import user_cache
 
 SYNTAX = dict(
     block_start_string="((*",
@@ -32,7 +32,7 @@ def template_folder() -> Path:
     try:
         return Path(str(resources.files("texsheet.tex_templates")))
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "tex_templates"
+        return Path(__file__).resolve().parents[2] / "tex_templates"
 
 
 def template_source(name: str) -> str:

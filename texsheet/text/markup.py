@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import emoji
-from .theme import PEN_COLOURS
+from texsheet.text import emoji
 
 ESCAPABLE = frozenset("\\*={}`$")
+# The pens {name: text} may name; every theme's palette gives each of them a colour.
+PENS = ("ink", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink", "brown", "grey")
 _PEN_OPEN = re.compile(r"\{([a-z]+):\s?")
 
 
@@ -77,7 +78,7 @@ class _Parser:
         if pair in ("**", "=="):
             return self.delimiter(i, "bold" if pair == "**" else "highlight")
         pen = _PEN_OPEN.match(text, i)
-        if pen and pen.group(1) in PEN_COLOURS:
+        if pen and pen.group(1) in PENS:
             self.open(Span("pen", pen.group(1), start=i))
             return pen.end()
         if char == "}" and self.stack[-1].kind == "pen":

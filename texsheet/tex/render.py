@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
-from . import markup
-from .escape import escape_chars
-from .blocks import Item, Placed, Rect
-from .layout import Layout, PanelLayout
-from .model import Sheet
-from .fonts import ROLE_FAMILIES, ROLE_MACROS, ROLE_SWITCHES, Faces
-from .lines import Line
-from .paragraphs import Segment, wrap
-from .templates import LOADER, SYNTAX, CompiledTemplates, template_source
-from .theme import PALETTES
-from .typeset import TextBox
-from .units import PT, fmt
+from texsheet.layout.blocks import Item, Placed, Rect
+from texsheet.layout.page import Layout, PanelLayout
+from texsheet.model.sheet import Sheet
+from texsheet.model.theme import PALETTES
+from texsheet.tex.templates import LOADER, SYNTAX, CompiledTemplates, template_source
+from texsheet.text import markup
+from texsheet.text.escape import escape_chars
+from texsheet.text.fonts import ROLE_FAMILIES, ROLE_MACROS, ROLE_SWITCHES, Faces
+from texsheet.text.lines import Line
+from texsheet.text.paragraphs import Segment, wrap
+from texsheet.text.typeset import TextBox
+from texsheet.text.units import PT, fmt
 
 ENGINE = "xelatex"
 ICONS = "texsheet-icons"  # the folder beside the .tex holding the icons it places, CODE.pdf each

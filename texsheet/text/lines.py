@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .paragraphs import Glue, Paragraph, Segment, Word
+from texsheet.text.paragraphs import Glue, Paragraph, Segment, Word
 
 Metrics = Mapping[str, tuple[float, float, float]]  # segment TeX -> width, height, depth (em)
 EPSILON = 1e-4  # em: widths are worked out to four decimals

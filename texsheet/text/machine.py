@@ -10,9 +10,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts
-from .emoji import read_twemoji_codes
-from .fonts import FontSet
+from texsheet.text import fonts
+from texsheet.text.emoji import read_twemoji_codes
+from texsheet.text.fonts import FontSet
 
 TWEMOJI_PDF = "all-twemojis.pdf"
 

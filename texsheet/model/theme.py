@@ -1,6 +1,8 @@
 """Colours and paper: the named pens every sheet may use, and the page sizes."""
 from __future__ import annotations
 
+from texsheet.text.markup import PENS
+
 # Pen palettes: the same pen names in every palette, as hex RGB. Panels, stage boxes and
 # {name: text} markup choose pens by name; the theme's palette says what they look like.
 CLASSIC: dict[str, str] = {
@@ -31,7 +33,7 @@ PALETTES: dict[str, dict[str, str]] = {
     },
 }
 
-PEN_COLOURS = tuple(CLASSIC)
+PEN_COLOURS = PENS
 
 # Built-in themes: values for the theme: keys, as a content file would type them. A sheet
 # names one (theme: dots, or name: under theme:) and may override any key.

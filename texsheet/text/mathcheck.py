@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .escape import BIDI_CONTROLS
+from texsheet.text.escape import BIDI_CONTROLS
 
 MAX_FORMULA_LENGTH = 600  # characters
 MAX_ENVIRONMENT_DEPTH = 8

@@ -18,9 +18,10 @@ import budoux
 import pyphen
 import regex
 
-from . import emoji, markup
-from .escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
-from .fonts import ROLE_SWITCHES, Faces
+from texsheet.text import emoji
+from texsheet.text import markup
+from texsheet.text.escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
+from texsheet.text.fonts import ROLE_SWITCHES, Faces
 
 LONG_WORD = 18  # characters; a longer word gets places where it may part if it must
 MIN_PIECE = 3  # characters: no part of a parted word is shorter

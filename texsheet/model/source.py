@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from texsheet.errors import ContentError, Problem
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32

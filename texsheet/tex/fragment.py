@@ -7,8 +7,8 @@ import re
 import jinja2
 from pylatex.utils import NoEscape
 
-from .errors import TexsheetError
-from .templates import LOADER, SYNTAX
+from texsheet.errors import TexsheetError
+from texsheet.tex.templates import LOADER, SYNTAX
 
 # A file name reaches TeX as typed (\detokenize in texsheet.sty makes & _ ~ $ and the like plain
 # characters), so it may not hold what TeX reads before that: comment, parameter and escape
