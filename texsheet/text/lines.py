@@ -1,4 +1,5 @@
-"""Paragraphs broken into lines from the sizes TeX measured: ragged right, first fit.
+"""Paragraphs broken into lines from the sizes TeX measured: ragged right, first fit, by one
+breaker (line_spans), whose lines are built only when they are drawn.
 
 A line breaks only at breakable glue; a word parts into its pieces only when it is wider than a
 whole line, and then the line ends with the word's break mark. Every size is in em of the text.
@@ -152,28 +153,54 @@ def _sizes(paragraph: Paragraph, metrics: Metrics) -> _Sizes:
 _SIZES: dict = {}
 
 
-def fast_breaks(paragraph: Paragraph, width: float, metrics: Metrics) -> list[tuple[int, int, float, float]] | None:
-    """(first word, past the last word, height, depth) of each line, when no word must part
-    (else None: break_lines does that). The same breaks as break_lines, without building lines."""
+Position = tuple[int, int]  # (word, piece): where in a paragraph a line starts or ends
+Span = tuple[Position, Position]  # a line: from a position up to, not including, another
+
+
+def line_spans(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Span]:
+    """The paragraph's lines at this width, first fit: a line breaks only at breakable glue; a
+    word parts into its pieces only when it is wider than a whole line (the line it leaves ends
+    with its break mark); the last line is not one unbreakable run alone under a line of three
+    or more. TooWide when a piece, or words no glue may part, cannot fit."""
     sizes = _sizes(paragraph, metrics)
-    indent = glue_width(paragraph.indent, metrics)
     hang = _hang(paragraph, metrics)
-    spans, start, x = [], 0, indent
+    spans: list[Span] = []
+    start, x, parted = (0, 0), glue_width(paragraph.indent, metrics), False
     for first, end in sizes.chunks:
-        lead = sizes.glues[first - 1] if first > start else 0.0
         chunk = sum(sizes.words[first:end]) + sum(sizes.glues[first:end - 1])
+        lead = sizes.glues[first - 1] if start != (first, 0) else 0.0
         if x + lead + chunk <= width + EPSILON:
             x += lead + chunk
             continue
-        if first == start:
-            return None
-        spans.append((start, first))
-        start, x = first, hang + chunk
-        if x > width + EPSILON:
-            return None
-    if start < len(sizes.words):
-        spans.append((start, len(sizes.words)))
-    return [(a, b, max(sizes.heights[a:b]), max(sizes.depths[a:b])) for a, b in _without_widow(spans, sizes, width, hang)]
+        if start != (first, 0):
+            spans.append((start, (first, 0)))
+            start, x = (first, 0), hang
+            if x + chunk <= width + EPSILON:
+                x += chunk
+                continue
+        # Alone on a line, the chunk is still too wide. Words that no glue may part (a bracket
+        # and its word, kana and their small kana) are refused together; a single word parts.
+        words = paragraph.words[first:end]
+        if len(words) > 1:
+            raise TooWide(Word((), " ".join(w.text for w in words), words[0].offset), chunk, width - x)
+        word, parted = words[0], True
+        mark = metrics[word.breakmark.tex][0] if word.breakmark else 0.0
+        for n, piece in enumerate(word.pieces):
+            piece_width = sum(metrics[s.tex][0] for s in piece)
+            need = piece_width + (mark if n + 1 < len(word.pieces) else 0.0)
+            if x + need > width + EPSILON:
+                if start == (first, n):
+                    raise TooWide(word, need, width - x)
+                spans.append((start, (first, n)))
+                start, x = (first, n), hang
+                if x + need > width + EPSILON:
+                    raise TooWide(word, need, width - x)
+            x += piece_width
+    if paragraph.words:
+        spans.append((start, (len(paragraph.words), 0)))
+    if parted:
+        return spans
+    return [((a, 0), (b, 0)) for a, b in _without_widow([(a, b) for (a, _), (b, _) in spans], sizes, width, hang)]
 
 
 def _without_widow(spans: list[tuple[int, int]], sizes: "_Sizes", width: float, hang: float) -> list[tuple[int, int]]:
@@ -193,13 +220,27 @@ def _without_widow(spans: list[tuple[int, int]], sizes: "_Sizes", width: float, 
     return [*spans[:-2], (prev_first, moved), (moved, last_end)]
 
 
-def make_line(paragraph: Paragraph, first: int, end: int, width: float, metrics: Metrics, start: float) -> Line:
-    """The line of words first to end, starting at start (em)."""
-    sizes = _sizes(paragraph, metrics)
-    line = _Builder(metrics, start)
-    for k in range(first, end):
-        line.add(paragraph.glues[k - 1] if k > first else None, sizes.flat[k])
+def make_line(paragraph: Paragraph, span: Span, width: float, metrics: Metrics) -> Line:
+    """The line of a span of the paragraph."""
+    (first, first_piece), (end, end_piece) = span
+    line = _Builder(metrics, glue_width(paragraph.indent, metrics) if span[0] == (0, 0) else _hang(paragraph, metrics))
+    last = end if end_piece else end - 1
+    for k in range(first, last + 1):
+        pieces = paragraph.words[k].pieces[first_piece if k == first else 0:end_piece if k == end and end_piece else None]
+        line.add(paragraph.glues[k - 1] if k > first else None, tuple(s for piece in pieces for s in piece))
+    if end_piece and paragraph.words[end].breakmark:
+        line.add(None, (paragraph.words[end].breakmark,))
     return line.line(paragraph.align, width)
+
+
+def span_extent(paragraph: Paragraph, span: Span, metrics: Metrics) -> tuple[float, float] | None:
+    """(height, depth) of a span of whole words, from sizes worked out once; None when the span
+    holds part of a word."""
+    (first, first_piece), (end, end_piece) = span
+    if first_piece or end_piece:
+        return None
+    sizes = _sizes(paragraph, metrics)
+    return max(sizes.heights[first:end]), max(sizes.depths[first:end])
 
 
 def _hang(paragraph: Paragraph, metrics: Metrics) -> float:
@@ -224,77 +265,8 @@ def natural_width(paragraph: Paragraph, metrics: Metrics) -> float:
 
 
 def break_lines(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Line]:
-    """The paragraph's lines at this width; TooWide when a piece of a word cannot fit."""
-    words, glues = paragraph.words, paragraph.glues
-    indent = glue_width(paragraph.indent, metrics)
-    hang = _hang(paragraph, metrics)
-    lines: list[Line] = []
-    line = _Builder(metrics, indent)
-
-    def new_line() -> _Builder:
-        lines.append(line.line(paragraph.align, width))
-        return _Builder(metrics, hang)
-
-    def fits(glue: Glue | None, extra: float) -> bool:
-        lead = glue_width(glue, metrics) if not line.empty else 0.0
-        return line.x + lead + extra <= width + EPSILON
-
-    sizes = _sizes(paragraph, metrics)
-    word_widths, glue_widths, flat = sizes.words, sizes.glues, sizes.flat
-    pos, starts, parted = 0, [0], False
-    while pos < len(words):
-        end = pos + 1
-        while end < len(words) and not glues[end - 1].breakable:
-            end += 1
-        lead = glue_widths[pos - 1] if pos and not line.empty else 0.0
-        chunk = sum(word_widths[pos:end]) + sum(glue_widths[pos:end - 1])
-        if line.x + lead + chunk <= width + EPSILON:
-            for k in range(pos, end):
-                line.add(glues[k - 1] if k else None, flat[k])
-            pos = end
-            continue
-        if not line.empty:
-            line = new_line()
-            starts.append(pos)
-            continue
-        # Alone on a line, the chunk is still too wide. Words that no glue may part (a bracket
-        # and its word, kana and their small kana) are refused together; a single word parts.
-        if end - pos > 1:
-            text = " ".join(w.text for w in words[pos:end])
-            raise TooWide(Word((), text, words[pos].offset), chunk, width - line.x)
-        line = _part_word(words[pos], None, line, lines, paragraph, width, hang, metrics)
-        pos, parted = end, True
-    if not line.empty:
-        lines.append(line.line(paragraph.align, width))
-    if parted:
-        return lines
-    spans = list(zip(starts, [*starts[1:], len(words)]))
-    kept = _without_widow(spans, sizes, width, hang)
-    if kept == spans:
-        return lines
-    (a, b), (c, d) = kept[-2:]
-    return [*lines[:-2], make_line(paragraph, a, b, width, metrics, indent if a == 0 else hang),
-            make_line(paragraph, c, d, width, metrics, hang)]
-
-
-def _part_word(word: Word, glue: Glue | None, line: _Builder, lines: list[Line], paragraph: Paragraph,
-               width: float, hang: float, metrics: Metrics) -> _Builder:
-    """Set a word wider than a line piece by piece, ending each full line with its break mark."""
-    mark = metrics[word.breakmark.tex][0] if word.breakmark else 0.0
-    for n, piece in enumerate(word.pieces):
-        need = sum(metrics[s.tex][0] for s in piece) + (mark if n + 1 < len(word.pieces) else 0.0)
-        lead = glue_width(glue, metrics) if not line.empty else 0.0
-        if line.x + lead + need > width + EPSILON:
-            if line.empty:
-                raise TooWide(word, need, width - line.x)
-            if word.breakmark and n:
-                line.add(None, (word.breakmark,))
-            lines.append(line.line(paragraph.align, width))
-            line = _Builder(metrics, hang)
-            if line.x + need > width + EPSILON:
-                raise TooWide(word, need, width - line.x)
-        line.add(glue if n == 0 else None, piece)
-    return line
+    """The paragraph's lines at this width, built (see line_spans)."""
+    return [make_line(paragraph, span, width, metrics) for span in line_spans(paragraph, width, metrics)]
 
 
 def _space_of(paragraph: Paragraph, metrics: Metrics) -> float:

@@ -41,9 +41,8 @@ class _SetLines:
         built = []
         for baseline, line in self.entries:
             if not isinstance(line, Line):
-                paragraph, first, end = line
-                start = line_breaking.glue_width(paragraph.indent, self.metrics) if first == 0 else line_breaking._hang(paragraph, self.metrics)
-                line = line_breaking.make_line(paragraph, first, end, self.width, self.metrics, start)
+                paragraph, span = line
+                line = line_breaking.make_line(paragraph, span, self.width, self.metrics)
             built.append((baseline, line))
         return tuple(built)
 
@@ -150,13 +149,15 @@ class Typesetter:
         previous_depth = None
         flaws = 0
         for paragraph in paragraphs:
-            breaks = line_breaking.fast_breaks(paragraph, width, self.metrics)
-            if breaks is None:
-                broken = line_breaking.break_lines(paragraph, width, self.metrics)
-                breaks = [(line, line.height, line.depth) for line in broken]
-                flaws += 1
-            else:
-                breaks = [((paragraph, first, end), height, depth) for first, end, height, depth in breaks]
+            breaks = []
+            for span in line_breaking.line_spans(paragraph, width, self.metrics):
+                extent = line_breaking.span_extent(paragraph, span, self.metrics)
+                if extent is None:  # part of a word: built now, for its height
+                    line = line_breaking.make_line(paragraph, span, width, self.metrics)
+                    breaks.append((line, line.height, line.depth))
+                else:
+                    breaks.append(((paragraph, span), *extent))
+            flaws += any(not isinstance(line, tuple) for line, _, _ in breaks)
             if paragraph.whole:
                 flaws += max(0, len(breaks) - 1)
             for line, height, depth in breaks or [(EMPTY_LINE, 0.0, 0.0)]:
