@@ -158,6 +158,8 @@ def test_words_written_right_to_left_stand_in_reading_order_from_the_right():
     # A paragraph that starts right to left is right to left, its Latin words in their own order.
     ("مرحبا بالعالم Hello World", "Hello World بالعالم مرحبا"),
     ("שלום (עולם) ok", "ok (עולם) שלום"),
+    # A character the tables give no direction (here, unassigned) is a neutral, not an error.
+    ("\u066d\U00013439 שלום ok", "ok שלום \u066d\U00013439"),
 ])
 def test_mixed_right_to_left_text_stands_in_unicodes_visual_order(text, seen):
     assert lines_of(text, 60.0) == [seen]

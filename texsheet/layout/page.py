@@ -135,141 +135,19 @@ class _Row:
     places: tuple[tuple, ...]
 
 
-class _Planner:
-    def __init__(self, sheet: Sheet, ts: Typesetter, source: Source):
+class _Panels:
+    """What a panel needs at a width and a body size: its title, its content's columns and
+    height, and the widths a row's panels share; and what is refused when nothing fits. Each
+    answer is kept, as the planner asks the same questions at many sizes."""
+
+    def __init__(self, sheet: Sheet, ts: Typesetter, source: Source, inner: float, gap: float):
         self.sheet, self.ts, self.source = sheet, ts, source
-        self.width, self.height = page_size(sheet)
-        self.margin, self.gap = sheet.page.margin, sheet.page.gap
-        self.inner = self.width - 2 * self.margin
+        self.inner, self.gap = inner, gap
         self.panel_at = dict(sheet.placed_panels())
         self.panel_height = lru_cache(maxsize=None)(self._panel_height)
         self.block_height = lru_cache(maxsize=None)(self._block_height)
         self.title_size = lru_cache(maxsize=None)(self._title_size)
         self.balanced: dict[tuple, list[float]] = {}
-        self.rows: list[_Row] = []
-
-    # ------------------------------------------------------------------ the plan
-
-    def plan(self) -> Layout:
-        if self.sheet.rows is not None:
-            return self.plan_rows([_Row(row.height, tuple(("rows", r, "panels", p) for p in range(len(row.panels))))
-                                   for r, row in enumerate(self.sheet.rows)])
-        return self.arrange()
-
-    def arrange(self) -> Layout:
-        """Panels given without rows: laid out in each grouping groupings() proposes; of the
-        layouts whose text is comfortably large (or nearly the largest any reach), the one that
-        breaks the fewest lines of code and words, then leaves the least of the page empty, each
-        line broken in a narrow box counting FLAW_COST of its share of the lines."""
-        found, refused = [], None
-        for rows in self.groupings():
-            try:
-                layout = self.plan_rows(rows)
-            except _Refused as error:
-                refused = refused or error
-                continue
-            broken, cramped, lines = flaws(layout)
-            found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
-        if not found:
-            raise refused
-        enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
-        return min((item for item in found if item[0] >= enough), key=lambda item: item[1])[2]
-
-    def groupings(self) -> list[list[_Row]]:
-        """Ways to put the panels in rows, in reading order, at most as many to a row as fit side
-        by side: every way, if there are at most MAX_GROUPINGS, else for each number of rows the
-        one that needs the least height at a middle size. Those that need the least height first."""
-        places = [where for where, _ in self.sheet.placed_panels()]
-        n = len(places)
-        most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
-        theme = self.sheet.theme
-        size = theme.font_size or round((theme.min_font_size + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
-
-        @lru_cache(maxsize=None)
-        def need(i: int, j: int) -> float:
-            row = _Row(None, tuple(places[i:j]))
-            return self.row_need(row, self.row_widths(row, size), size)
-
-        def rows_of(cuts: list[int]) -> tuple[float, list[_Row]]:
-            return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
-                    [_Row(None, tuple(places[a:b])) for a, b in zip(cuts, cuts[1:])])
-
-        every = list(itertools.islice(_cuts(n, most, MAX_ROWS), MAX_GROUPINGS + 1))
-        if len(every) <= MAX_GROUPINGS:
-            candidates = [rows_of(cuts) for cuts in every]
-        else:
-            inf = float("inf")
-            # least[k][j]: the least height of the first j panels in k rows, and where the last row starts
-            least = [[(inf, 0)] * (n + 1) for _ in range(n + 1)]
-            least[0][0] = (0.0, 0)
-            candidates = []
-            for k in range(1, min(n, MAX_ROWS) + 1):
-                for j in range(1, n + 1):
-                    least[k][j] = min(((least[k - 1][i][0] + need(i, j), i) for i in range(max(0, j - most), j)), default=(inf, 0))
-                if least[k][n][0] < inf:
-                    cuts, j = [n], n
-                    for rows_left in range(k, 0, -1):
-                        j = least[rows_left][j][1]
-                        cuts.append(j)
-                    candidates.append(rows_of(cuts[::-1]))
-        return [rows for _, rows in sorted(candidates, key=lambda c: c[0])]
-
-    def plan_rows(self, rows: list[_Row]) -> Layout:
-        self.rows = rows
-        theme = self.sheet.theme
-        low, high = theme.min_font_size, theme.font_size or theme.max_font_size
-        body = low
-        # The banner's title keeps in step with the body text: sized for the body the page
-        # would have under a banner of the smallest title, then the page sized again under it.
-        for _ in range(2):
-            banner, title, subtitle = self.banner(body)
-            top = banner.bottom + self.gap
-            room = self.height - self.margin - top - self.gap * (len(rows) - 1)
-            size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
-            if size is None:
-                self.refuse_overflow(low, room)
-            body = size
-        heights, widths = self.rows_at(size, room, fill=True)
-        panels, y = [], top
-        for r, row in enumerate(rows):
-            x = self.margin
-            for p, where in enumerate(row.places):
-                frame = Rect(x, y, widths[r][p], heights[r])
-                panels.append(self.place_panel(self.panel_at[where], where, frame, size))
-                x += widths[r][p] + self.gap
-            y += heights[r] + self.gap
-        return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
-
-    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[list[float]]]:
-        """Row heights and panel widths at a body size: rows without a height share are as tall
-        as they need; the room left goes to rows with a share. With fill and no shares, the room
-        left goes first to rows whose text can still grow, as far as it would grow, then to all."""
-        widths = [self.row_widths(row, size) for row in self.rows]
-        needs = [self.row_need(row, w, size) for row, w in zip(self.rows, widths)]
-        shares = [row.height for row in self.rows]
-        left = room - sum(n for n, share in zip(needs, shares) if share is None)
-        given = sum(share for share in shares if share is not None)
-        if given:
-            return [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
-        if not fill:
-            return needs, widths
-        grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
-        wants = [self.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
-        wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
-        heights = list(needs)
-        if sum(wants) > 0:
-            given_out = min(1.0, left / sum(wants))
-            heights = [h + w * given_out for h, w in zip(heights, wants)]
-        left = room - sum(heights)
-        return [h + left * h / sum(heights) for h in heights], widths
-
-    def rows_fit(self, size: float, room: float) -> bool:
-        heights, widths = self.rows_at(size, room)
-        if any(h == float("inf") for h in heights):
-            return False
-        if not any(row.height for row in self.rows):
-            return sum(heights) <= room + 0.01
-        return all(self.row_need(row, w, size) <= h + 0.01 for row, w, h in zip(self.rows, widths, heights))
 
     def row_need(self, row: _Row, widths: list[float], size: float) -> float:
         return max(self.panel_height(where, round(w, 2), size) for where, w in zip(row.places, widths))
@@ -311,8 +189,6 @@ class _Planner:
                 step /= 2
         self.balanced[row.places] = widths
         return widths
-
-    # ------------------------------------------------------------------ panels
 
     def title_zone(self, where: tuple, width: float, body: float) -> float:
         """mm above a panel's content at a body size: its title line, the gap, the padding."""
@@ -416,29 +292,200 @@ class _Planner:
             found.append(groups + [[] for _ in range(n - len(groups))])
         return found
 
+    def too_wide(self, rows: list[_Row], size: float) -> list[Problem]:
+        """Every word too wide for its column at this size, with its place."""
+        problems = []
+        for row in rows:
+            for where, w in zip(row.places, self.row_widths(row, size)):
+                panel = self.panel_at[where]
+                content = w - 2 * PANEL_PADDING
+                n = panel.columns or 1
+                column = (content - COLUMN_GAP * (n - 1)) / n
+                for b, block in enumerate(panel.blocks):
+                    try:
+                        layout_block(block, self.ts, column, size, where + ("blocks", b))
+                    except TextTooWide as error:
+                        problems.append(self.source.problem(error.where, f"the word '{error.word.text}' is wider than its column "
+                                                            f"({error.needs_mm:.1f} mm at {size:g} pt, the column has {error.has_mm:.1f} mm); "
+                                                            "shorten it, or give its panel more width", error.word.offset))
+        return problems
+
+    def refuse_title(self, panel: Panel, where: tuple, width: float) -> None:
+        need = self.ts.natural_width(_title_text(panel), MIN_TITLE_SIZE, TITLE_STYLE)
+        raise _Refused([self.source.problem(where + ("title",), f"panel title '{markup.plain(panel.title)}' is too long for its panel: "
+                                            f"at {MIN_TITLE_SIZE:g} pt it needs {need:.0f} mm, the panel has {width - 2 * PANEL_PADDING:.0f} mm")])
+
+    def refuse_panel(self, rows: list[_Row], panel: Panel, where: tuple, width: float, has: float) -> None:
+        problems = self.too_wide(rows, self.sheet.theme.min_font_size)
+        if not problems:
+            low = self.sheet.theme.min_font_size
+            found = self.columns(where, width, low)
+            need = found[0] if found else float("inf")
+            problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: its text needs "
+                                            f"{need:.0f} mm even at {low:g} pt, the panel has {has:.0f} mm")]
+        raise _Refused(problems)
+
+
+class _Planner:
+    """The page: the panels in rows (as given, or the best arrangement), the body size at which
+    the rows fit, each panel placed in its frame at its size, the banner; what cannot fit is
+    refused with its place."""
+
+    def __init__(self, sheet: Sheet, ts: Typesetter, source: Source):
+        self.sheet, self.ts, self.source = sheet, ts, source
+        self.width, self.height = page_size(sheet)
+        self.margin, self.gap = sheet.page.margin, sheet.page.gap
+        self.inner = self.width - 2 * self.margin
+        self.panels = _Panels(sheet, ts, source, self.inner, self.gap)
+        self.panel_at = self.panels.panel_at
+        self.rows: list[_Row] = []
+
+    # ------------------------------------------------------------------ the plan
+
+    def plan(self) -> Layout:
+        if self.sheet.rows is not None:
+            return self.plan_rows([_Row(row.height, tuple(("rows", r, "panels", p) for p in range(len(row.panels))))
+                                   for r, row in enumerate(self.sheet.rows)])
+        return self.arrange()
+
+    def arrange(self) -> Layout:
+        """Panels given without rows: laid out in each grouping groupings() proposes; of the
+        layouts whose text is comfortably large (or nearly the largest any reach), the one that
+        breaks the fewest lines of code and words, then leaves the least of the page empty, each
+        line broken in a narrow box counting FLAW_COST of its share of the lines."""
+        found, refused = [], None
+        for rows in self.groupings():
+            try:
+                layout = self.plan_rows(rows)
+            except _Refused as error:
+                refused = refused or error
+                continue
+            broken, cramped, lines = flaws(layout)
+            found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
+        if not found:
+            raise refused
+        enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
+        return min((item for item in found if item[0] >= enough), key=lambda item: item[1])[2]
+
+    def groupings(self) -> list[list[_Row]]:
+        """Ways to put the panels in rows, in reading order, at most as many to a row as fit side
+        by side: every way, if there are at most MAX_GROUPINGS, else for each number of rows the
+        one that needs the least height at a middle size. Those that need the least height first."""
+        places = [where for where, _ in self.sheet.placed_panels()]
+        n = len(places)
+        most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
+        theme = self.sheet.theme
+        size = theme.font_size or round((theme.min_font_size + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+
+        @lru_cache(maxsize=None)
+        def need(i: int, j: int) -> float:
+            row = _Row(None, tuple(places[i:j]))
+            return self.panels.row_need(row, self.panels.row_widths(row, size), size)
+
+        def rows_of(cuts: list[int]) -> tuple[float, list[_Row]]:
+            return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
+                    [_Row(None, tuple(places[a:b])) for a, b in zip(cuts, cuts[1:])])
+
+        every = list(itertools.islice(_cuts(n, most, MAX_ROWS), MAX_GROUPINGS + 1))
+        if len(every) <= MAX_GROUPINGS:
+            candidates = [rows_of(cuts) for cuts in every]
+        else:
+            inf = float("inf")
+            # least[k][j]: the least height of the first j panels in k rows, and where the last row starts
+            least = [[(inf, 0)] * (n + 1) for _ in range(n + 1)]
+            least[0][0] = (0.0, 0)
+            candidates = []
+            for k in range(1, min(n, MAX_ROWS) + 1):
+                for j in range(1, n + 1):
+                    least[k][j] = min(((least[k - 1][i][0] + need(i, j), i) for i in range(max(0, j - most), j)), default=(inf, 0))
+                if least[k][n][0] < inf:
+                    cuts, j = [n], n
+                    for rows_left in range(k, 0, -1):
+                        j = least[rows_left][j][1]
+                        cuts.append(j)
+                    candidates.append(rows_of(cuts[::-1]))
+        return [rows for _, rows in sorted(candidates, key=lambda c: c[0])]
+
+    def plan_rows(self, rows: list[_Row]) -> Layout:
+        self.rows = rows
+        theme = self.sheet.theme
+        low, high = theme.min_font_size, theme.font_size or theme.max_font_size
+        body = low
+        # The banner's title keeps in step with the body text: sized for the body the page
+        # would have under a banner of the smallest title, then the page sized again under it.
+        for _ in range(2):
+            banner, title, subtitle = self.banner(body)
+            top = banner.bottom + self.gap
+            room = self.height - self.margin - top - self.gap * (len(rows) - 1)
+            size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
+            if size is None:
+                self.refuse_overflow(low, room)
+            body = size
+        heights, widths = self.rows_at(size, room, fill=True)
+        panels, y = [], top
+        for r, row in enumerate(rows):
+            x = self.margin
+            for p, where in enumerate(row.places):
+                frame = Rect(x, y, widths[r][p], heights[r])
+                panels.append(self.place_panel(self.panel_at[where], where, frame, size))
+                x += widths[r][p] + self.gap
+            y += heights[r] + self.gap
+        return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
+
+    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[list[float]]]:
+        """Row heights and panel widths at a body size: rows without a height share are as tall
+        as they need; the room left goes to rows with a share. With fill and no shares, the room
+        left goes first to rows whose text can still grow, as far as it would grow, then to all."""
+        widths = [self.panels.row_widths(row, size) for row in self.rows]
+        needs = [self.panels.row_need(row, w, size) for row, w in zip(self.rows, widths)]
+        shares = [row.height for row in self.rows]
+        left = room - sum(n for n, share in zip(needs, shares) if share is None)
+        given = sum(share for share in shares if share is not None)
+        if given:
+            return [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
+        if not fill:
+            return needs, widths
+        grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
+        wants = [self.panels.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
+        wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
+        heights = list(needs)
+        if sum(wants) > 0:
+            given_out = min(1.0, left / sum(wants))
+            heights = [h + w * given_out for h, w in zip(heights, wants)]
+        left = room - sum(heights)
+        return [h + left * h / sum(heights) for h in heights], widths
+
+    def rows_fit(self, size: float, room: float) -> bool:
+        heights, widths = self.rows_at(size, room)
+        if any(h == float("inf") for h in heights):
+            return False
+        if not any(row.height for row in self.rows):
+            return sum(heights) <= room + 0.01
+        return all(self.panels.row_need(row, w, size) <= h + 0.01 for row, w, h in zip(self.rows, widths, heights))
+
     def place_panel(self, panel: Panel, where: tuple, frame: Rect, page_size_pt: float) -> PanelLayout:
         """The panel in its frame: its title, and its blocks at the largest size that fits,
         between the page's size (or the theme's smallest, if it must shrink) and GROW times it."""
         theme = self.sheet.theme
         width = round(frame.w, 2)
-        zone = self.title_zone(where, width, page_size_pt)
+        zone = self.panels.title_zone(where, width, page_size_pt)
         if zone == float("inf"):
-            self.refuse_title(panel, where, frame.w)
+            self.panels.refuse_title(panel, where, frame.w)
         content_h = frame.h - zone - PANEL_PADDING
         high = page_size_pt if theme.font_size else _grown(page_size_pt, theme.max_font_size)
         inner = frame.w - 2 * PANEL_PADDING
 
         def fits(s: float) -> bool:
-            found = self.columns(where, inner, s)
+            found = self.panels.columns(where, inner, s)
             return found is not None and found[0] <= content_h + 0.01
 
         size = fit_size(fits, theme.min_font_size, high, SIZE_STEP)
         if size is None:
-            self.refuse_panel(panel, where, inner, content_h)
-        height, widths, groups = self.columns(where, inner, size)
+            self.panels.refuse_panel(self.rows, panel, where, inner, content_h)
+        height, widths, groups = self.panels.columns(where, inner, size)
         air = self.air(panel, where, widths, groups, size, content_h)
-        title_size = self.title_size(where, width, page_size_pt)
-        title, subtitle = self.panel_title(panel, where, frame.w - 2 * PANEL_PADDING, title_size)
+        title_size = self.panels.title_size(where, width, page_size_pt)
+        title, subtitle = self.panels.panel_title(panel, where, frame.w - 2 * PANEL_PADDING, title_size)
         title = title.at(frame.x + PANEL_PADDING, frame.y + PANEL_PADDING)
         if subtitle is not None:
             subtitle = subtitle.at(title.x + subtitle.x, title.y + subtitle.y)
@@ -519,56 +566,24 @@ class _Planner:
     def refuse_overflow(self, low: float, room: float) -> None:
         """Nothing fits at the smallest size: name the titles and words too wide, else the rows."""
         for row in self.rows:
-            widths = self.row_widths(row, low)
+            widths = self.panels.row_widths(row, low)
             for where, w in zip(row.places, widths):
-                if self.title_size(where, round(w, 2), low) is None:
-                    self.refuse_title(self.panel_at[where], where, w)
-        problems = self.too_wide(low)
+                if self.panels.title_size(where, round(w, 2), low) is None:
+                    self.panels.refuse_title(self.panel_at[where], where, w)
+        problems = self.panels.too_wide(self.rows, low)
         if not problems:
             heights, widths = self.rows_at(low, room)
             for row, row_widths, height in zip(self.rows, widths, heights):
                 for where, w in zip(row.places, row_widths):
-                    need = self.panel_height(where, round(w, 2), low)
+                    need = self.panels.panel_height(where, round(w, 2), low)
                     if row.height is not None and need > height + 0.01:
                         problems.append(self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: "
                                                             f"its text needs {need:.0f} mm even at {low:g} pt, the panel has {height:.0f} mm"))
             if not problems:
-                need = sum(self.row_need(row, w, low) for row, w in zip(self.rows, widths))
+                need = sum(self.panels.row_need(row, w, low) for row, w in zip(self.rows, widths))
                 key = "rows" if self.sheet.rows is not None else "panels"
                 problems.append(self.source.problem((key,), f"the sheet does not fit on one page: even at {low:g} pt its {key} need "
                                                     f"{need:.0f} mm, the page has {room:.0f} mm; shorten it, or lower theme.min_font_size"))
-        raise _Refused(problems)
-
-    def too_wide(self, size: float) -> list[Problem]:
-        problems = []
-        for row in self.rows:
-            for where, w in zip(row.places, self.row_widths(row, size)):
-                panel = self.panel_at[where]
-                content = w - 2 * PANEL_PADDING
-                n = panel.columns or 1
-                column = (content - COLUMN_GAP * (n - 1)) / n
-                for b, block in enumerate(panel.blocks):
-                    try:
-                        layout_block(block, self.ts, column, size, where + ("blocks", b))
-                    except TextTooWide as error:
-                        problems.append(self.source.problem(error.where, f"the word '{error.word.text}' is wider than its column "
-                                                            f"({error.needs_mm:.1f} mm at {size:g} pt, the column has {error.has_mm:.1f} mm); "
-                                                            "shorten it, or give its panel more width", error.word.offset))
-        return problems
-
-    def refuse_title(self, panel: Panel, where: tuple, width: float) -> None:
-        need = self.ts.natural_width(_title_text(panel), MIN_TITLE_SIZE, TITLE_STYLE)
-        raise _Refused([self.source.problem(where + ("title",), f"panel title '{markup.plain(panel.title)}' is too long for its panel: "
-                                            f"at {MIN_TITLE_SIZE:g} pt it needs {need:.0f} mm, the panel has {width - 2 * PANEL_PADDING:.0f} mm")])
-
-    def refuse_panel(self, panel: Panel, where: tuple, width: float, has: float) -> None:
-        problems = self.too_wide(self.sheet.theme.min_font_size)
-        if not problems:
-            low = self.sheet.theme.min_font_size
-            found = self.columns(where, width, low)
-            need = found[0] if found else float("inf")
-            problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: its text needs "
-                                            f"{need:.0f} mm even at {low:g} pt, the panel has {has:.0f} mm")]
         raise _Refused(problems)
 
 

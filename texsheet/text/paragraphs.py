@@ -233,7 +233,8 @@ def _with_levels(chars: list[_Char]) -> list[_Char]:
     """The characters with their embedding levels by Unicode's bidirectional algorithm (UAX #9,
     python-bidi's implementation), where the paragraph holds right-to-left letters; lines put
     them in visual order. A formula, an icon or a run of code counts as its first character."""
-    text = "".join(c.text[:1] or " " for c in chars)
+    # A character Unicode's tables here give no direction (not yet assigned) counts as a neutral.
+    text = "".join(c if unicodedata.bidirectional(c) else "\ufffd" for c in (c.text[:1] or " " for c in chars))
     if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return chars
     storage = bidi.get_empty_storage()
