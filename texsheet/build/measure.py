@@ -53,20 +53,24 @@ def write_cache(path: Path, fonts_key: str, sizes: Sizes) -> None:
     os.replace(partial, path)
 
 
-def shared_cache(fonts_key: str) -> Path:
-    """Where the measurements of every sheet set in these fonts are kept."""
-    return user_cache() / "measurements" / f"{fonts_key[:24]}.json"
+def recall(fonts_key: str) -> Sizes:
+    """The measurements every sheet set in these fonts has made (texsheet's cache)."""
+    return read_cache(_shared(fonts_key), fonts_key)
 
 
-def remember(fonts_key: str, sizes: Sizes) -> None:
-    """Add new measurements to the shared store; a store that cannot be written is left alone."""
-    path = shared_cache(fonts_key)
-    kept = read_cache(path, fonts_key)
-    kept = {**(kept if len(kept) < SHARED_LIMIT else {}), **sizes}
+def remember(fonts_key: str, recalled: Sizes, sizes: Sizes) -> None:
+    """Add new measurements to what was recalled, and keep them for every sheet; a store that
+    cannot be written is left alone."""
+    kept = {**(recalled if len(recalled) < SHARED_LIMIT else {}), **sizes}
     try:
-        write_cache(path, fonts_key, kept)
+        write_cache(_shared(fonts_key), fonts_key, kept)
     except OSError:
         pass
+
+
+def _shared(fonts_key: str) -> Path:
+    return user_cache() / "measurements" / f"{fonts_key[:24]}.json"
+
 
 
 def unmeasured(segments: set[Segment], known: Sizes) -> list[Segment]:

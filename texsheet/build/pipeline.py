@@ -108,8 +108,10 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     if current:
         return current
     drawing = Drawing(source, sheet, machine)
-    known = {**measure.read_cache(measure.shared_cache(drawing.fonts_key), drawing.fonts_key),
-             **measure.read_cache(cache, drawing.fonts_key)}
+    kept = measure.read_cache(cache, drawing.fonts_key)
+    # What this sheet lacks may have been measured for another: only then is that store read.
+    recalled = measure.recall(drawing.fonts_key) if measure.unmeasured(drawing.segments, kept) else {}
+    known = {**recalled, **kept}
     missing = measure.unmeasured(drawing.segments, known)
     texts = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
     with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
@@ -120,12 +122,12 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
             records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, timeout, fmt))
             known = measure.with_records(known, missing, records, REFERENCE_SIZE)
-            measure.remember(drawing.fonts_key, {key: known[key] for key in map(measure.segment_key, missing)})
-        sizes = measure.metrics_of(drawing.segments, known)[1]
-        if sizes != measure.read_cache(cache, drawing.fonts_key):
+            measure.remember(drawing.fonts_key, recalled, {key: known[key] for key in map(measure.segment_key, missing)})
+        metrics, sizes = measure.metrics_of(drawing.segments, known)
+        if sizes != kept:
             measure.write_cache(cache, drawing.fonts_key, sizes)
             early = _early_key(source, sheet, machine, cache, dpi, fragment)  # what the next build will find
-        texts[f"{stem}.tex"] = drawing.document(measure.metrics_of(drawing.segments, known)[0])
+        texts[f"{stem}.tex"] = drawing.document(metrics)
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
         key = _cache_key(texts, dpi)
@@ -141,9 +143,9 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         output_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one sheet at once: each publishes its files as a set.
         with filelock.FileLock(output_dir / f".{stem}.lock"):
-            extra = [_publish(work / name, output_dir) for name in texts if name != tex.name]
+            paper = {field: _publish(work / name, output_dir) for field, name in _paper_files(stem) if name in texts}
             published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
-            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), *extra, icons=published)
+            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), **paper, icons=published)
             _write_stamp(output_dir, stem, {"key": key, "early": early}, outputs)
             return outputs
 
@@ -227,6 +229,11 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def _paper_files(stem: str) -> tuple[tuple[str, str], ...]:
+    """The outputs for papers (compile --fragment), as (Outputs field, file name)."""
+    return ("fragment", f"{stem}-fragment.tex"), ("style", "texsheet.sty"), ("tikz", f"{stem}-tikz.tex")
+
+
 def _stamp(output_dir: Path, stem: str) -> Path:
     return output_dir / f".{stem}.texsheet-cache.json"
 
@@ -250,9 +257,9 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
-    extra = [output_dir / name for name in (f"{stem}-fragment.tex", "texsheet.sty", f"{stem}-tikz.tex") if name in stamp["files"]]
+    paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
-    return Outputs(*paths, *extra, cached=True, icons=icons)
+    return Outputs(*paths, **paper, cached=True, icons=icons)
 
 
 def _publish(made: Path, output_dir: Path) -> Path:

@@ -80,23 +80,23 @@ class _Text:
     def __init__(self, widths: dict[str, float]):
         self.widths = widths
 
-    def __call__(self, box: TextBox, indent: str = "") -> NoEscape:
+    def __call__(self, box: TextBox) -> NoEscape:
         """Highlighter strokes and code grounds behind the box's marked runs, then its lines,
         each placed at its baseline (mm; y downwards is negated) and written as typed."""
         size = box.size
         out = []
         for x, baseline, line in box.lines:
             for start, end, mark in self._marked_runs(line.items, size):
-                out.append(_mark_tex(box.x + x + start, box.y + baseline, end - start, size, mark, indent))
+                out.append(_mark_tex(box.x + x + start, box.y + baseline, end - start, size, mark))
         bold = _all_bold(box)
         lines = []
         for x, baseline, line in box.lines:
             if line.items:
                 left = box.x + x + line.items[0][0] * size * PT
-                lines.append(f"{indent}  \\tsl{{{fmt(left)}}}{{{fmt(-(box.y + baseline))}}}{{{self._line(line, box.role, bold)}}}")
+                lines.append(f"  \\tsl{{{fmt(left)}}}{{{fmt(-(box.y + baseline))}}}{{{self._line(line, box.role, bold)}}}")
         if lines:
-            font = ROLE_FONTS[box.role] + ("\\bfseries" if bold else "")
-            out.append(f"{indent}\\tstext{{{font}}}{{{fmt(size)}}}{{{box.colour}}}{{\n" + "\n".join(lines) + f"\n{indent}}}")
+            font = f"\\ts{box.role}" + ("\\bfseries" if bold else "")  # the preamble's \\tsbody, \\tshand, \\tscode
+            out.append(f"\\tstext{{{font}}}{{{fmt(size)}}}{{{box.colour}}}{{\n" + "\n".join(lines) + "\n}")
         return NoEscape("\n".join(out))
 
     def _line(self, line: Line, role: str, bold: bool) -> str:
@@ -143,7 +143,6 @@ class _Text:
 
 
 _ROLES = frozenset(ROLE_SWITCHES)
-ROLE_FONTS = {"body": "\\tsbody", "hand": "\\tshand", "code": "\\tscode"}  # the preamble's names of the roles' fonts
 
 
 def _style(segment: Segment) -> tuple[str, bool, str]:
@@ -159,12 +158,15 @@ def _spaces(count: int) -> str:
 
 
 def _run_tex(style: tuple[str, bool, str], tex: str, role: str, bold: bool) -> str:
-    """A run of one style in the macros that set it apart from the box's font."""
+    """A run of one style in the macros that set it apart from the box's font (role, bold or
+    not); an icon or a formula only takes its pen."""
     pen, run_bold, font = style
+    if not font:
+        return wrap(tex, pen=pen)
     if font in _ROLES:
         font = "" if font == role else ROLE_MACROS[font]
-    tex = wrap(tex, font, bool(style[2]) and run_bold and not bold, pen)
-    return f"\\textmd{{{tex}}}" if style[2] and bold and not run_bold else tex
+    tex = wrap(tex, font, run_bold and not bold, pen)
+    return f"\\textmd{{{tex}}}" if bold and not run_bold else tex
 
 
 def _all_bold(box: TextBox) -> bool:
@@ -179,13 +181,13 @@ def _all_bold(box: TextBox) -> bool:
     return found
 
 
-def _mark_tex(x: float, baseline: float, width: float, size: float, mark: str, indent: str) -> str:
+def _mark_tex(x: float, baseline: float, width: float, size: float, mark: str) -> str:
     em = size * PT
     if mark == "code":
-        return (f"{indent}\\fill[ts code ground] ({fmt(x - 0.12 * em)},{fmt(-(baseline + 0.3 * em))}) "
+        return (f"\\fill[ts code ground] ({fmt(x - 0.12 * em)},{fmt(-(baseline + 0.3 * em))}) "
                 f"rectangle ({fmt(x + width + 0.12 * em)},{fmt(-(baseline - 0.85 * em))});")
     left, below, above = HIGHLIGHT_REACH
-    return (f"{indent}\\fill[ts highlight] ({fmt(x - left * em)},{fmt(-(baseline + below * em))}) "
+    return (f"\\fill[ts highlight] ({fmt(x - left * em)},{fmt(-(baseline + below * em))}) "
             f"rectangle ({fmt(x + width + left * em)},{fmt(-(baseline - above * em))});")
 
 
@@ -211,18 +213,17 @@ class _Pen:
         return NoEscape(f"ts seed={_seed_number(self.theme_seed, f'{self.element}/{part}')}")
 
     def hand(self, style: str, rect: Rect, part: str) -> NoEscape:
-        """The options of a hand-drawn box: its style, with steps no longer than its shortest
-        side, and its seed."""
-        side = min(rect.w, rect.h) / PT
-        step = f"={fmt(side)}pt" if side < STEPS[style] else ""
-        return NoEscape(f"ts {style}{step},{self.seed(part)}")
+        """The options of a hand-drawn box: its style, turning at least once a side, and its seed."""
+        return self._options(style, min(rect.w, rect.h), part)
 
     def stroke(self, style: str, points, part: str) -> NoEscape:
-        """The options of a hand-drawn path of several strokes (a tick): its style, with steps
-        no longer than its shortest stroke, and its seed."""
-        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
-        shortest = min(math.dist(a, b) for a, b in zip(points, points[1:])) / PT
-        step = f"={fmt(shortest)}pt" if shortest < STEPS[style] else ""
+        """The options of a hand-drawn path of several strokes (a tick): its style, turning at
+        least once a stroke, and its seed."""
+        return self._options(style, min(math.dist(a, b) for a, b in zip(points, points[1:])), part)
+
+    def _options(self, style: str, shortest: float, part: str) -> NoEscape:
+        """The style, its step shortened to shortest (mm) where that is shorter, and the seed."""
+        step = f"={fmt(shortest / PT)}pt" if shortest / PT < STEPS[style] else ""
         return NoEscape(f"ts {style}{step},{self.seed(part)}")
 
     def round(self, radius: float, part: str) -> NoEscape:

@@ -234,7 +234,8 @@ def _with_levels(chars: list[_Char]) -> list[_Char]:
     python-bidi's implementation), where the paragraph holds right-to-left letters; lines put
     them in visual order. A formula, an icon or a run of code counts as its first character."""
     # A character Unicode's tables here give no direction (not yet assigned) counts as a neutral.
-    text = "".join(c if unicodedata.bidirectional(c) else "\ufffd" for c in (c.text[:1] or " " for c in chars))
+    firsts = (char.text[:1] or " " for char in chars)
+    text = "".join(first if unicodedata.bidirectional(first) else "\ufffd" for first in firsts)
     if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return chars
     storage = bidi.get_empty_storage()

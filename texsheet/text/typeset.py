@@ -149,15 +149,15 @@ class Typesetter:
         previous_depth = None
         flaws = 0
         for paragraph in paragraphs:
-            breaks = []
+            breaks, parted = [], False
             for span in line_breaking.line_spans(paragraph, width, self.metrics):
                 extent = line_breaking.span_extent(paragraph, span, self.metrics)
                 if extent is None:  # part of a word: built now, for its height
-                    line = line_breaking.make_line(paragraph, span, width, self.metrics)
+                    line, parted = line_breaking.make_line(paragraph, span, width, self.metrics), True
                     breaks.append((line, line.height, line.depth))
                 else:
                     breaks.append(((paragraph, span), *extent))
-            flaws += any(not isinstance(line, tuple) for line, _, _ in breaks)
+            flaws += parted
             if paragraph.whole:
                 flaws += max(0, len(breaks) - 1)
             for line, height, depth in breaks or [(EMPTY_LINE, 0.0, 0.0)]:
