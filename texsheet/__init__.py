@@ -1,7 +1,17 @@
-"""texsheet: hand-drawn-looking one-page study sheets from content YAML, via LaTeX/TikZ."""
+"""texsheet: hand-drawn-looking one-page study sheets from content YAML, via LaTeX/TikZ.
+
+The library's functions load with their first use, so that `import texsheet` (and the command's
+start) is quick."""
 __version__ = "0.2.0"
 
-from texsheet.api import Result, compile, skipped_checks, validate
 from texsheet.errors import BuildError, ContentError, Problem, TexsheetError
 
 __all__ = ["compile", "validate", "skipped_checks", "Result", "Problem", "TexsheetError", "ContentError", "BuildError"]
+
+
+def __getattr__(name: str):
+    if name in ("compile", "validate", "skipped_checks", "Result"):
+        from texsheet import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'texsheet' has no attribute {name!r}")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -13,10 +15,12 @@ from pathlib import Path
 import click
 
 from texsheet import api
-from texsheet.build import pipeline
-from texsheet.errors import TexsheetError
+from texsheet.build import engine, pipeline
+from texsheet.build.faults import describe
+from texsheet.errors import Interrupted, TexsheetError
 from texsheet.model.theme import THEMES
 from texsheet.read.content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
+from texsheet.text.machine import cache_note
 
 MAX_DPI = 1200  # pdftoppm needs about 555 MB for an A4 page at 1200 dpi, 2.2 GB at 2400
 
@@ -59,6 +63,8 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
         started = time.monotonic()
         try:
             outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment)
+        except Interrupted:
+            return path, f"{path}: stopped before it was built; {output_dir}/{path.stem}.* are as they were", False
         except TexsheetError as error:
             kept = (output_dir / f"{path.stem}.pdf").exists()
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
@@ -69,25 +75,67 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
         return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
 
+    files = tuple(dict.fromkeys(files))
+    clashes = same_outputs(files)
+    if clashes:
+        click.echo("\n".join(f"{first} and {second} would both write {output_dir}/{first.stem}.*: build them with "
+                             "different -o folders, or rename one" for first, second in clashes), err=True)
+        sys.exit(1)
     if fragment:
         try:
             style = pipeline.write_style(paper_dir)
-        except OSError as error:
-            click.echo(f"cannot write texsheet.sty to {paper_dir}: {error}", err=True)
+        except TexsheetError as error:
+            click.echo(f"cannot write texsheet.sty: {error}", err=True)
             sys.exit(1)
         if style:
             click.echo(f"wrote {style}")
     failed = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+    with _stopped_by_signals() as received, concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(files))) as pool:
         futures = [pool.submit(build_one, path) for path in files]
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             path, message, ok = future.result()
             failed += not ok
             prefix = f"[{'#' * done}{'.' * (len(files) - done)}] {done}/{len(files)} " if len(files) > 1 else ""
             click.echo(prefix + message, err=not ok)
+    if cache_note():
+        click.echo(f"note: {cache_note()}", err=True)
+    if received:
+        click.echo(f"stopped ({signal.Signals(received[0]).name}): no process of texsheet's is left running", err=True)
+        sys.exit(128 + received[0])
     if len(files) > 1:
         click.echo(f"{len(files) - failed} built or current, {failed} failed", err=bool(failed))
     sys.exit(1 if failed else 0)
+
+
+def same_outputs(files: tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """Pairs of different files that would write the same outputs (their names differ only in
+    folder or suffix: notes.yaml beside notes.md)."""
+    first: dict[str, Path] = {}
+    clashes = []
+    for path in files:
+        seen = first.setdefault(path.stem, path)
+        if seen != path:
+            clashes.append((seen, path))
+    return clashes
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """Ctrl-C (SIGINT) and SIGTERM stop every build at once: their processes are killed, each
+    build removes its folder and publishes nothing, so earlier outputs stay as they were. The
+    list yielded holds the signals received."""
+    received: list[int] = []
+
+    def stop(number: int, frame) -> None:
+        received.append(number)
+        engine.stop_all()
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @main.command("validate")
@@ -130,15 +178,25 @@ def watch_command(target: Path, output_dir: Path, dpi: int) -> None:
         return sorted(p for p in target.iterdir() if p.suffix in CONTENT_SUFFIXES) if target.is_dir() else [target]
 
     def rebuild(paths: list[Path]) -> None:
+        clashing = {path for pair in same_outputs(tuple(sheets())) for path in pair}
         for path in paths:
+            stamp = time.strftime('%H:%M:%S')
+            if path in clashing:
+                click.echo(f"{stamp} {path}: not built: another sheet here has the name {path.stem}; rename one", err=True)
+                continue
             try:
                 outputs = api.compile(path, output_dir, dpi=dpi)
             except TexsheetError as error:
-                click.echo(f"{time.strftime('%H:%M:%S')} {error}", err=True)
+                click.echo(f"{stamp} {error}", err=True)
+            except OSError as error:
+                click.echo(f"{stamp} {path}: {describe(error, output_dir)}", err=True)
+            except Exception as error:  # a bug: said, and the watch goes on
+                click.echo(f"{stamp} {path}: texsheet failed ({type(error).__name__}: {error}); please report it", err=True)
             else:
                 state = "up to date" if outputs.cached else "built"
-                click.echo(f"{time.strftime('%H:%M:%S')} {path}: {state} -> {outputs.pdf}, {outputs.png.name}")
+                click.echo(f"{stamp} {path}: {state} -> {outputs.pdf}, {outputs.png.name}")
 
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops the watch as Ctrl-C does
     click.echo(f"watching {target} (Ctrl-C stops)")
     try:
         rebuild(sheets())

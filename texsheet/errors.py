@@ -32,3 +32,8 @@ class ContentError(TexsheetError):
 
 class BuildError(TexsheetError):
     """TeX or the PNG step failed; the message names the cause and where to read more."""
+
+
+class Interrupted(TexsheetError):
+    """The build was stopped from outside (Ctrl-C, SIGTERM) before it finished; nothing of it
+    was published."""

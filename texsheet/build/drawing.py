@@ -19,7 +19,8 @@ from texsheet.text.typeset import Typesetter
 
 class Drawing:
     """A sheet ready to be drawn once its text is measured: its faces, every segment of its
-    text, the preamble they need, and the key under which their measurements are kept."""
+    text, the preamble they need, and the key under which their measurements are kept (the
+    preamble with every face, and the faces' font files: an upgraded font is measured anew)."""
 
     def __init__(self, source: Source, sheet: Sheet, machine: Machine):
         self.source, self.sheet = source, sheet
@@ -29,7 +30,9 @@ class Drawing:
         self.segments = self.typesetter.segments()
         self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
         every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
-        self.fonts_key = hashlib.sha256(render_preamble(sheet, self.faces, every_face).encode()).hexdigest()
+        families = {family for _, family, _ in self.faces.declared} | {self.faces.emoji_text} - {None}
+        files = machine.fonts.identity(families) if machine.fonts else ""
+        self.fonts_key = hashlib.sha256(f"{render_preamble(sheet, self.faces, every_face)}\0{files}".encode()).hexdigest()
 
     def icon_pages(self) -> dict[str, int]:
         """The page in the Twemoji PDF of every icon the sheet shows."""

@@ -9,11 +9,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import filelock
 
-from texsheet.errors import BuildError
+from texsheet.errors import BuildError, Interrupted
 
 LOG_TAIL_BYTES = 200_000
 _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P<element>[^)]*))?\)\s*$")
@@ -22,15 +24,21 @@ _SOURCE_COMMENT = re.compile(r"^\s*% .*\((?P<file>[^():]+):(?P<line>\d+)(?:, (?P
 def _tex_environment(extra: dict[str, str]) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name != FORMAT_VARIABLE}
     env.update(openin_any="p", openout_any="p", max_print_line="1000", **extra)
-    if "SOURCE_DATE_EPOCH" in env:
-        env["FORCE_SOURCE_DATE"] = "1"  # with the date fixed, the PDF is the same byte for byte
+    # The PDF's date, and so its /ID, are fixed: the same .tex gives the same PDF byte for byte
+    # whenever and wherever it is built. SOURCE_DATE_EPOCH, if set, gives the date.
+    env.setdefault("SOURCE_DATE_EPOCH", FIXED_DATE)
+    env["FORCE_SOURCE_DATE"] = "1"
     return env
+
+
+FIXED_DATE = "315532800"  # 1980-01-01, the date reproducible builds give when they are given none
 
 
 def _run(command: list[str], transcript: Path, timeout: float, environment: dict[str, str] | None = None) -> int:
     """Run a TeX command in the folder of transcript, confined: its terminal output goes to
-    transcript (of which only the tail is ever read), stdin is closed, and on timeout its whole
-    process group is stopped."""
+    transcript (of which only the tail is ever read), stdin is closed, it leads a process group
+    of its own, and that whole group is stopped on timeout, on any error here, and by stop_all."""
+    check_running()
     with open(transcript, "wb") as output:
         try:
             process = subprocess.Popen(
@@ -40,14 +48,91 @@ def _run(command: list[str], transcript: Path, timeout: float, environment: dict
         except FileNotFoundError:
             raise BuildError(f"{command[0]} was not found; install TeX Live as the README's first command does") from None
         try:
+            if _stopping.is_set():  # stop_all came between the check above and the start
+                _stop_group(process.pid)
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise BuildError(f"TeX did not finish within {timeout:g} s and was stopped") from None
+            hung = _hung_program(process.pid) or command[0]
+            raise BuildError(f"{hung} did not finish within {timeout:.3g} s and was stopped (--timeout sets the limit)") from None
         finally:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
+                _stop_group(process.pid)
                 process.wait()
+    check_running()
     return process.returncode
+
+
+class Deadline:
+    """One time limit for every process of a build (engine, latexmk, format, PNG): each gets what
+    is left of it."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise BuildError(f"the build did not finish within {self.seconds:g} s and was stopped (--timeout sets the limit)")
+        return left
+
+
+_stopping = threading.Event()
+
+
+def stop_all() -> None:
+    """Stop every process texsheet started, and refuse to start more: what Ctrl-C and SIGTERM
+    do. Builds under way end with Interrupted as soon as their process is gone; each removes
+    its build folder on the way out and publishes nothing."""
+    _stopping.set()
+    for pid in _children():
+        _stop_group(pid)
+
+
+def check_running() -> None:
+    """Raise Interrupted once stop_all was called."""
+    if _stopping.is_set():
+        raise Interrupted("stopped before it finished")
+
+
+def _children() -> list[int]:
+    """The processes this one started that still run (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _stop_group(pid: int) -> None:
+    """Kill a child and, if it leads a process group (every TeX run does), the whole group."""
+    try:
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _hung_program(group: int) -> str | None:
+    """The name of the first program in a process group that is not a wrapper (latexmk's Perl,
+    a shell), the one a hung build waits for: xelatex, xdvipdfmx, ..."""
+    names = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, fields = stat.read_text().rsplit(")", 1)
+            fields = fields.split()
+        except (OSError, ValueError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            names.append((int(stat.parent.name), head.split("(", 1)[1]))
+    programs = [name for _, name in sorted(names) if name not in ("latexmk", "perl", "sh", "bash", "dash")]
+    return programs[0] if programs else None
 
 
 # The engine of a measuring run, with the options latexmkrc gives it for a sheet's build.
@@ -65,7 +150,7 @@ def _xelatex(fmt: Path | None) -> list[str]:
     return [XELATEX[0], f"-fmt={fmt.with_suffix('')}", *XELATEX[1:]] if fmt else list(XELATEX)
 
 
-def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: float = 120.0) -> Path | None:
+def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: float = 60.0) -> Path | None:
     """A format of head, the start every preamble shares, kept in folder: made once (about a
     pass's time) for each head, ini and TeX installation (identity), then every run starts from
     it instead of loading those packages. None, and a plain run, when there is no identity, the
@@ -87,13 +172,22 @@ def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: 
     with lock:
         if fmt.exists():
             return fmt
-        with tempfile.TemporaryDirectory(dir=folder) as work:
+        for left in folder.glob(f"texsheet-{key}-*"):  # the work of a dump that was killed outright
+            shutil.rmtree(left, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=f"texsheet-{key}-", dir=folder) as work:
             made = Path(work) / fmt.name
             (Path(work) / "format.ini").write_text(ini, encoding="utf-8")
             (Path(work) / "head.tex").write_text(head, encoding="utf-8")
             dump = ["xelatex", "-ini", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
                     f"-jobname={made.stem}", "&xelatex", "format.ini", "head.tex"]
-            code = _run(dump, Path(work) / "dump.output", timeout)
+            try:
+                code = _run(dump, Path(work) / "dump.output", timeout)
+            except Interrupted:
+                raise
+            except BuildError as error:  # it hung: later builds start plain instead of waiting again
+                failed.write_text(f"{error}\n", encoding="utf-8")
+                raise BuildError(f"making TeX's format of the preamble: {error}; later builds go without it "
+                                 f"(delete {failed} to try again)") from None
             if code != 0 or not made.exists():
                 failed.write_text(_tail(Path(work) / "dump.output", 2000), encoding="utf-8")
                 return None
@@ -201,33 +295,47 @@ def extract_icons(pages: dict[str, int], twemoji_pdf: Path, cache: Path, folder:
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for code, page in sorted(pages.items()):
-        icon = kept / f"{code}.pdf"
-        if not icon.exists():
+        icon, digest = kept / f"{code}.pdf", kept / f"{code}.sha256"
+        if not _intact(icon, digest):  # never made, or damaged or swapped since: made again
             partial = kept / f".{code}.{os.getpid()}.pdf"
             try:
                 subprocess.run(["pdfseparate", "-f", str(page), "-l", str(page), str(twemoji_pdf), str(partial)],
                                check=True, capture_output=True, timeout=60)
             except (FileNotFoundError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
                 raise BuildError(f"extracting the icon {code} from {twemoji_pdf} failed (pdfseparate, from poppler-utils): {error}") from None
+            digest.write_text(hashlib.sha256(partial.read_bytes()).hexdigest(), encoding="utf-8")
             os.replace(partial, icon)
         shutil.copyfile(icon, folder / icon.name)
         made.append(folder / icon.name)
     return made
 
 
+def _intact(icon: Path, digest: Path) -> bool:
+    """Whether a kept icon is the one extracted: its bytes match the digest kept beside it."""
+    try:
+        return hashlib.sha256(icon.read_bytes()).hexdigest() == digest.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
 def rasterize(pdf: Path, png: Path, dpi: int, timeout: float = 60.0) -> Path:
     """The PDF's one page as a PNG: pdf2image renders it (poppler's pdftoppm, to raw pixels) and
-    Pillow writes the PNG with light compression (poppler's own PNG writer takes twice as long)."""
+    Pillow writes the PNG with light compression (poppler's own PNG writer takes twice as long).
+    pdf2image stops poppler at the timeout; stop_all stops it too."""
     import pdf2image
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError
+    from PIL import UnidentifiedImageError
 
+    check_running()
     try:
         (page,) = pdf2image.convert_from_path(pdf, dpi=dpi, timeout=max(1, math.ceil(timeout)))
+        check_running()
         page.save(png, format="PNG", compress_level=1)
     except PDFInfoNotInstalledError:
         raise BuildError("pdftoppm was not found; install poppler-utils as the README's first command does") from None
     except PDFPopplerTimeoutError:
-        raise BuildError(f"turning the PDF into PNG took over {timeout:g} s and was stopped") from None
-    except (PDFPageCountError, OSError, ValueError) as error:
+        raise BuildError(f"pdftoppm did not finish within {timeout:.3g} s and was stopped (--timeout sets the limit)") from None
+    except (PDFPageCountError, UnidentifiedImageError, ValueError) as error:
+        check_running()  # a poppler killed by stop_all fails this way
         raise BuildError(f"turning the PDF into PNG failed: {error}") from None
     return png

@@ -28,15 +28,21 @@ SHARED_LIMIT = 200_000  # segments kept for all sheets; past it the store starts
 
 
 def read_cache(path: Path, fonts_key: str) -> Sizes:
-    """Measurements kept from earlier builds, if they were made with the same fonts; a value
-    that is not three finite numbers (a width not below zero) is left out, to be measured again."""
+    """Measurements kept from earlier builds, if they were made with the same fonts and are as
+    texsheet wrote them (their digest matches: a file edited or damaged since is measured anew);
+    a value that is not three finite numbers (a width not below zero) is left out, to be
+    measured again."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["fonts"] != fonts_key:
+        if data["fonts"] != fonts_key or data["digest"] != _digest(fonts_key, data["sizes"]):
             return {}
         return {key: tuple(value) for key, value in data["sizes"].items() if _plausible(value)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _digest(fonts_key: str, sizes: dict) -> str:
+    return hashlib.sha256(json.dumps([fonts_key, sizes], sort_keys=True).encode()).hexdigest()
 
 
 def _plausible(value) -> bool:
@@ -47,10 +53,14 @@ def _plausible(value) -> bool:
 def write_cache(path: Path, fonts_key: str, sizes: Sizes) -> None:
     """Write the measurements whole: a reader sees the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"fonts": fonts_key, "sizes": dict(sorted(sizes.items()))}, separators=(",", ":"))
+    sizes = dict(sorted(sizes.items()))
+    text = json.dumps({"fonts": fonts_key, "digest": _digest(fonts_key, sizes), "sizes": sizes}, separators=(",", ":"))
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def recall(fonts_key: str) -> Sizes:

@@ -16,8 +16,9 @@ import filelock
 
 from texsheet import __version__
 from texsheet.build import engine as build
-from texsheet.build import measure
+from texsheet.build import faults, measure
 from texsheet.build.drawing import Drawing
+from texsheet.errors import BuildError
 from texsheet.layout.page import page_size
 from texsheet.model.sheet import Sheet, validate_sheet
 from texsheet.model.source import Source
@@ -28,13 +29,6 @@ from texsheet.tex.templates import template_folder
 from texsheet.text.machine import Machine, probe_machine, user_cache
 
 
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
 T = TypeVar("T")
 
 
@@ -100,6 +94,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
 
     Text TeX has not measured for this sheet before is measured first, in a run of its own;
     then the page is laid out, written, built by latexmk and turned into a PNG by pdf2image.
+    timeout bounds the whole build, every process in it. A fault of the machine (no space, no
+    permission, a folder where a file belongs) is a BuildError naming the path.
     """
     machine = this_machine()
     cache = output_dir / f".{stem}.measure.json"
@@ -107,6 +103,11 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     current = None if force else _current_outputs(output_dir, stem, early, "early")
     if current:
         return current
+    _check_tex()
+    with faults.described(output_dir):
+        output_dir.mkdir(parents=True, exist_ok=True)
+        faults.check_writable(output_dir)
+    deadline = build.Deadline(timeout)
     drawing = Drawing(source, sheet, machine)
     kept = measure.read_cache(cache, drawing.fonts_key)
     # What this sheet lacks may have been measured for another: only then is that store read.
@@ -114,23 +115,24 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     known = {**recalled, **kept}
     missing = measure.unmeasured(drawing.segments, known)
     texts = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
-    with tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
+    with faults.described(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
         work = Path(folder)
-        fmt = _preloaded_format(machine)
+        fmt = _preloaded_format(machine, deadline)
         if missing:
             measuring = work / MEASURING
             measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
-            records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, timeout, fmt))
+            records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, deadline.left(), fmt))
             known = measure.with_records(known, missing, records, REFERENCE_SIZE)
             measure.remember(drawing.fonts_key, recalled, {key: known[key] for key in map(measure.segment_key, missing)})
         metrics, sizes = measure.metrics_of(drawing.segments, known)
-        if sizes != kept:
-            measure.write_cache(cache, drawing.fonts_key, sizes)
-            early = _early_key(source, sheet, machine, cache, dpi, fragment)  # what the next build will find
         texts[f"{stem}.tex"] = drawing.document(metrics)
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
-        key = _cache_key(texts, dpi)
+        key = _cache_key(texts, dpi, drawing.fonts_key)
+        if sizes != kept:
+            with faults.described(output_dir):
+                measure.write_cache(cache, drawing.fonts_key, sizes)
+            early = _early_key(source, sheet, machine, cache, dpi, fragment)  # what the next build will find
         current = None if force else _current_outputs(output_dir, stem, key)
         if current:
             return current
@@ -138,16 +140,29 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         tex = work / f"{stem}.tex"
         pages = drawing.icon_pages()
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
-        pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, timeout, output_dir / f"{stem}.log", fmt))
-        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, timeout)
-        output_dir.mkdir(parents=True, exist_ok=True)
+        pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, deadline.left(), output_dir / f"{stem}.log", fmt))
+        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, deadline.left())
+        made = {work / name: output_dir / name for field, name in _paper_files(stem) if name in texts}
+        made.update({icon: output_dir / ICONS / icon.name for icon in icons})
+        made.update({path: output_dir / path.name for path in (tex, pdf, png)})
+        stamp = work / _stamp(output_dir, stem).name
+        _write_stamp(stamp, {"key": key, "early": early}, {str(target.relative_to(output_dir)): source for source, target in made.items()})
+        made[stamp] = _stamp(output_dir, stem)
         # Two builds of one sheet at once: each publishes its files as a set.
-        with filelock.FileLock(output_dir / f".{stem}.lock"):
-            paper = {field: _publish(work / name, output_dir) for field, name in _paper_files(stem) if name in texts}
-            published = tuple(_publish(icon, output_dir / ICONS) for icon in icons)
-            outputs = Outputs(_publish(tex, output_dir), _publish(pdf, output_dir), _publish(png, output_dir), **paper, icons=published)
-            _write_stamp(output_dir, stem, {"key": key, "early": early}, outputs)
-            return outputs
+        with faults.described(output_dir), filelock.FileLock(output_dir / f".{stem}.lock"):
+            build.check_running()
+            faults.publish(made)
+    paper = {field: output_dir / name for field, name in _paper_files(stem) if name in texts}
+    return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
+                   icons=tuple(output_dir / ICONS / icon.name for icon in icons))
+
+
+def _check_tex() -> None:
+    """TeX Live's programs a build runs, said plainly when missing."""
+    absent = [name for name in ("latexmk", "xelatex", "xdvipdfmx") if shutil.which(name) is None]
+    if absent:
+        raise BuildError(f"TeX is not installed here ({', '.join(absent)} not found on PATH): the README's first command "
+                         "(./tasks.sh sheet) installs it with what else texsheet needs")
 
 
 def write_style(folder: Path) -> Path | None:
@@ -160,14 +175,15 @@ def write_style(folder: Path) -> Path | None:
             return None
     except (OSError, UnicodeDecodeError):
         pass
-    with tempfile.TemporaryDirectory(prefix="texsheet-style-") as made:
+    with faults.described(folder), tempfile.TemporaryDirectory(prefix="texsheet-style-") as made:
         _write({target.name: text}, Path(made))
-        return _publish(Path(made) / target.name, folder)
+        faults.publish({Path(made) / target.name: target})
+    return target
 
 
-def _preloaded_format(machine: Machine) -> Path | None:
+def _preloaded_format(machine: Machine, deadline: build.Deadline) -> Path | None:
     """The format of the preamble's start, made now if this TeX installation has none yet."""
-    return build.preloaded_format(render_format_head(), format_ini(), machine.tex_inputs, user_cache() / "formats")
+    return build.preloaded_format(render_format_head(), format_ini(), machine.tex_inputs, user_cache() / "formats", deadline.left())
 
 
 def _from_format(fmt: Path | None, run: Callable[[Path | None], T]) -> T:
@@ -195,10 +211,11 @@ def template_files() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini") or p.name == "latexmkrc")
 
 
-def _cache_key(texts: dict[str, str], dpi: int) -> str:
+def _cache_key(texts: dict[str, str], dpi: int, fonts_key: str) -> str:
     """What the outputs depend on: the generated files (content, templates, theme, texsheet's
-    code all show in them), the PNG's resolution, the TeX commands, and a fixed build date."""
-    parts = [*(f"{name}\n{text}" for name, text in sorted(texts.items())), str(dpi), *_recipe(), __version__]
+    code all show in them), the fonts' files, the PNG's resolution, the TeX commands, and a
+    fixed build date."""
+    parts = [*(f"{name}\n{text}" for name, text in sorted(texts.items())), fonts_key, str(dpi), *_recipe(), __version__]
     return hashlib.sha256(b"\0".join(part.encode() for part in parts)).hexdigest()
 
 
@@ -242,9 +259,11 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_stamp(output_dir: Path, stem: str, keys: dict[str, str], outputs: Outputs) -> None:
-    files = {str(p.relative_to(output_dir)): _file_digest(p) for p in outputs.files()}
-    _stamp(output_dir, stem).write_text(json.dumps({**keys, "files": files}, indent=1), encoding="utf-8")
+def _write_stamp(stamp: Path, keys: dict[str, str], files: dict[str, Path]) -> None:
+    """The keys of a build and a digest of each file it made (name in the output folder -> the
+    file as made), for _current_outputs."""
+    digests = {name: _file_digest(path) for name, path in sorted(files.items())}
+    stamp.write_text(json.dumps({**keys, "files": digests}, indent=1), encoding="utf-8")
 
 
 def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -> Outputs | None:
@@ -260,15 +279,3 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
     return Outputs(*paths, **paper, cached=True, icons=icons)
-
-
-def _publish(made: Path, output_dir: Path) -> Path:
-    """Copy beside the target, then rename over it: a reader never sees half a file."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    target = output_dir / made.name
-    handle, temporary = tempfile.mkstemp(prefix=f".{made.name}.", dir=output_dir)
-    os.close(handle)
-    shutil.copyfile(made, temporary)
-    os.chmod(temporary, 0o666 & ~_UMASK)
-    os.replace(temporary, target)
-    return target

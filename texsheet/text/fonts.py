@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -117,16 +118,32 @@ class Charset:
 
 class FontSet:
     """What each installed font family draws (wrong glyphs removed), read from fontconfig's
-    listing; a family's ranges are parsed the first time it is asked about."""
+    listing; a family's ranges are parsed the first time it is asked about. files: each
+    family's font files, whose sizes and times tell when a font was upgraded under its name."""
 
-    def __init__(self, listing: dict[str, list[str]]):
+    def __init__(self, listing: dict[str, list[str]], files: dict[str, list[str]] | None = None):
         self._listing = listing
+        self._files = files or {}
         self._charsets: dict[str, Charset] = {}
 
     @functools.cached_property
     def digest(self) -> str:
-        """A digest of the listing: it changes when a font is installed, removed or changed."""
-        return hashlib.sha256(repr(sorted(self._listing.items())).encode()).hexdigest()
+        """A digest of the listing and the font files: it changes when a font is installed,
+        removed or changed."""
+        return hashlib.sha256(repr((sorted(self._listing.items()), self.identity(self._files))).encode()).hexdigest()
+
+    def identity(self, families) -> str:
+        """Each font file of families, with its size and time: a font replaced under the same
+        name (an upgrade, wider glyphs) changes it."""
+        lines = []
+        for family in sorted(families):
+            for name in sorted(self._files.get(family, ())):
+                try:
+                    stat = os.stat(name)
+                    lines.append(f"{name} {stat.st_size} {stat.st_mtime_ns}")
+                except OSError:
+                    lines.append(f"{name} -")
+        return "\n".join(lines)
 
     def charset(self, family: str) -> Charset | None:
         if family not in self._charsets:
@@ -247,15 +264,19 @@ def _options(scale: float, bold: str) -> str:
 
 
 def probe_fonts() -> FontSet | None:
-    """Every installed family and what it draws, from one fc-list call; None without fontconfig."""
+    """Every installed family, its files and what it draws, from one fc-list call; None without
+    fontconfig."""
     try:
         out = subprocess.run(
-            ["fc-list", "--format", "%{family[0]}\t%{charset}\n"], capture_output=True, text=True, check=False, timeout=60
+            ["fc-list", "--format", "%{family[0]}\t%{file}\t%{charset}\n"], capture_output=True, text=True, check=False, timeout=60
         ).stdout
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
     listing: dict[str, list[str]] = {}
+    files: dict[str, list[str]] = {}
     for line in out.splitlines():
-        family, _, ranges = line.partition("\t")
+        family, _, rest = line.partition("\t")
+        file, _, ranges = rest.partition("\t")
         listing.setdefault(family, []).append(ranges)
-    return FontSet(listing)
+        files.setdefault(family, []).append(file)
+    return FontSet(listing, files)

@@ -5,8 +5,10 @@ so the same content renders the same wherever the answer is the same.
 """
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +32,32 @@ class Machine:
 
 
 def user_cache() -> Path:
-    """texsheet's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "texsheet"
+    """texsheet's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache); if that cannot be
+    made or written (HOME on /dev/null or read-only), a folder of this user's in the temporary
+    folder, said by cache_note."""
+    wanted = Path(os.environ.get("XDG_CACHE_HOME") or Path(os.environ.get("HOME") or "/nonexistent") / ".cache") / "texsheet"
+    if wanted not in _caches:
+        _caches[wanted] = (wanted, None)
+        try:
+            wanted.mkdir(parents=True, exist_ok=True)
+            if not os.access(wanted, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, "permission denied", str(wanted))
+        except OSError as error:
+            fallback = Path(tempfile.gettempdir()) / f"texsheet-cache-{os.getuid()}"
+            fallback.mkdir(mode=0o700, exist_ok=True)
+            if fallback.stat().st_uid != os.getuid():  # someone else's: not to be trusted
+                fallback = Path(tempfile.mkdtemp(prefix="texsheet-cache-"))
+            _caches[wanted] = (fallback, f"the cache folder {wanted} cannot be used ({error.strerror}); "
+                                         f"this run keeps its cache in {fallback} (set XDG_CACHE_HOME to choose another)")
+    return _caches[wanted][0]
+
+
+_caches: dict[Path, tuple[Path, str | None]] = {}  # the cache folder asked for -> the one used, and why if another
+
+
+def cache_note() -> str | None:
+    """Why the cache is not where it was asked for, if it is not."""
+    return next((note for _, note in _caches.values() if note), None)
 
 
 def probe_machine() -> Machine:
