@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from texsheet.errors import ContentError
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import Source, load_source, parse_source
-from texsheet.read.markdown import Note, load_markdown, markdown_parser, markdown_source, to_yaml
+from texsheet.read.markdown import load_markdown, markdown_source
+from texsheet.read.markdown_inline import markdown_parser
+from texsheet.read.pieces import Note
 from texsheet.read.prompt import is_image_prompt, prompt_source
+from texsheet.read.yaml_writer import to_yaml
 from texsheet.text import markup
 from test_hostile import PAYLOADS
 

@@ -253,7 +253,7 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
     What the import guessed, or kept as text because the format has no place for it, is said
     in comments in the YAML, and here.
     """
-    from texsheet.read.markdown import to_yaml
+    from texsheet.read.yaml_writer import to_yaml
 
     target = target or Path("content") / f"{file.stem}.yaml"
     if target.exists() and not force:

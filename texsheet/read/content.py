@@ -11,7 +11,7 @@ CONTENT_SUFFIXES = (".yaml", ".yml", *MARKDOWN_SUFFIXES)
 
 
 def load_content(path: Path) -> tuple[Source, list[Any]]:
-    """The content of a file and what importing it guessed (markdown.Note each): YAML as written
+    """The content of a file and what importing it guessed (pieces.Note each): YAML as written
     (no notes); a Markdown note or a prompt (a .md or .txt file in the seed's format) mapped to
     the format, its positions in the file it came from."""
     path = Path(path)

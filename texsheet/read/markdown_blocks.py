@@ -1,0 +1,495 @@
+"""Markdown blocks to pieces: paragraphs, quotes, code, formulas and tables by BlockReader, lists
+by ListReader, each noting what it guessed (the rules are in texsheet.read.markdown)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.tree import SyntaxTreeNode
+
+from texsheet.model.sheet import Bullets, Checklist, Flow, Table, Takeaways, languages
+from texsheet.model.source import Where
+from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, shorten, split_icon
+from texsheet.read.pieces import Heading, Piece, Pos, SourceLines, max_items
+from texsheet.text import markup
+from texsheet.text.escape import MAX_FIELD_LENGTH
+from texsheet.text.mathcheck import check_math
+
+MAX_BULLETS = max_items(Bullets, "items")
+MAX_CHECKS = max_items(Checklist, "items")
+MAX_STEPS = max_items(Flow, "steps")
+MAX_POINTS = max_items(Takeaways, "items")
+MAX_COLUMNS = max_items(Table, "header")
+MAX_TABLE_ROWS = max_items(Table, "rows")
+
+SHORT_STEP = 60  # characters: an ordered list of items this short is a flow
+# How two notes end, so that the prompt reader can take them back when it finds a better use.
+KEPT_AS_BOLD = "kept as bold text"
+BECAME_HEADING = "became the heading of the block under it"
+ARROWS = re.compile(r"\s*(?:→|->|⟶)\s*")
+UNDONE_BOXES = "□☐"
+DONE_BOXES = "☑☒✅✔"
+ALERT_COLOURS = {"note": "blue", "info": "blue", "tip": "green", "hint": "green", "success": "green",
+                 "important": "purple", "warning": "orange", "caution": "red", "danger": "red", "error": "red"}
+
+
+class BlockReader:
+    """Markdown blocks to pieces: paragraphs (text, checklists of boxed lines, arrow chains),
+    quotes, code, formulas and tables; lists go to its ListReader."""
+
+    def __init__(self, src: SourceLines, inline: InlineReader):
+        self.src = src
+        self.inline = inline
+        self.lists = ListReader(src, inline, self.pieces_of)
+
+    def pieces_of(self, node: SyntaxTreeNode) -> list[Piece]:
+        """The pieces of a block of any kind."""
+        kind = node.type
+        if kind in ("bullet_list", "ordered_list"):
+            return self.lists.list_pieces(node)
+        if kind == "blockquote":
+            return [self.callout(node)]
+        if kind in ("fence", "code_block"):
+            return self.code_pieces(node)
+        if kind in ("math_block", "math_block_label"):
+            return self.math_pieces(node)
+        if kind == "table":
+            return self.table_pieces(node)
+        if kind == "paragraph":
+            pieces, trailing = self.paragraph_pieces(split_lines(node.children[0].children), node.map[0])
+            if trailing is not None:  # a bold last line inside a list item or quote stays bold text
+                pieces.append(bold_text(trailing))
+            return pieces
+        if kind == "heading":
+            inline = node.children[0]
+            text, _ = self.inline.inline_text(inline.children, self.src.line(node.map[0]))
+            pos = self.src.pos(node.map[0], inline.content)
+            self.src.note(pos[0], f"a heading inside a list or quote was {KEPT_AS_BOLD}")
+            return [bold_text(Heading(text, pos))]
+        if kind == "hr":
+            line = self.src.line(node.map[0])
+            self.src.note(line, "a thematic break inside a list or quote was dropped")
+            return []
+        raw = node.content if kind == "html_block" else _node_source(self.src.lines, node)
+        pos = self.src.pos(node.map[0]) if node.map else (1, 1)
+        self.src.note(pos[0], "an HTML block was kept as text" if kind == "html_block" else f"a Markdown {kind} was kept as text")
+        last = self.src.line(node.map[1] - 1) if node.map else pos[0]
+        return self.text_pieces(escape_text(raw.strip("\n")), pos, last)
+
+    def paragraph_pieces(self, lines: list[tuple[list, str]], start: int) -> tuple[list[Piece], Heading | None]:
+        """Blocks of a paragraph's lines, bold lines being headings of what follows them; and a
+        bold last line, which heads the next block."""
+        pieces: list[Piece] = []
+        group: list[tuple[list, str, int]] = []
+        heading: Heading | None = None
+
+        def close() -> None:
+            nonlocal heading
+            if group:
+                made = self.lines_pieces(group)
+                if heading is not None:
+                    self.attach(made[0], heading)
+                    heading = None
+                pieces.extend(made)
+                group.clear()
+
+        for n, (nodes, brk) in enumerate(lines):
+            bold = bold_heading(nodes)
+            if bold is not None:
+                close()
+                if heading is not None:  # two bold lines in a row: the first is text
+                    pieces.append(bold_text(heading))
+                text, _ = self.inline.inline_text(bold, self.src.line(start + n))
+                heading = Heading(text.rstrip().rstrip(":：").rstrip(), self.src.pos(start + n),
+                                  f"a line of bold text {BECAME_HEADING}")
+            else:
+                group.append((nodes, brk, start + n))
+        close()
+        return pieces, heading
+
+    def lines_pieces(self, group: list[tuple[list, str, int]]) -> list[Piece]:
+        first, last = group[0][2], group[-1][2]
+        pos = self.src.pos(first)
+        texts = [self.inline.inline_text(nodes, self.src.line(index))[0] for nodes, _, index in group]
+        boxes = [_box(t) for t in texts]
+        if all(b is not None for b in boxes):
+            items, marks = [], {(): pos}
+            for n, (done, text) in enumerate(boxes):
+                items.append({"text": text, "done": True} if done else text)
+                marks[("items", n)] = self.src.pos(group[n][2])
+            self.src.note(pos[0], "lines starting with a box (□ ☑) became a checklist")
+            return [Piece({"kind": "checklist", "items": items}, marks, self.src.line(first), self.src.line(last))]
+        if len(group) == 1:
+            steps = arrow_steps(texts[0])
+            if steps:
+                data: dict[str, Any] = {"kind": "flow"}
+                label, sep, rest = steps[0].partition(": ")
+                if sep and len(markup.plain(label)) <= 20 and is_clean(label) and is_clean(rest):
+                    data["heading"] = label.strip()
+                    steps[0] = rest.strip()
+                data["steps"] = steps
+                self.src.note(pos[0], "an arrow chain became a flow")
+                return [Piece(data, {(): pos}, self.src.line(first), self.src.line(last))]
+        text = texts[0]
+        for n in range(1, len(texts)):
+            text += ("\n" if group[n - 1][1] == "hardbreak" else " ") + texts[n]
+        return self.text_pieces(text, pos, self.src.line(last))
+
+    def text_pieces(self, text: str, pos: Pos, last: int) -> list[Piece]:
+        """Text blocks; text longer than a field holds is split at sentence ends."""
+        parts = [text] if len(text) <= MAX_FIELD_LENGTH else _split_sentences(text, MAX_FIELD_LENGTH)
+        if len(parts) > 1:
+            self.src.note(pos[0], f"text of {len(text)} characters was split into {len(parts)} text blocks (a field holds {MAX_FIELD_LENGTH})")
+        return [Piece({"kind": "text", "text": part}, {(): pos}, pos[0], last) for part in parts]
+
+    def code_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
+        pos = self.src.pos(node.map[0])
+        last = self.src.line(node.map[1] - 1)
+        code = node.content.removesuffix("\n")
+        language: dict[str, str] = {}
+        info = node.info.strip() if node.type == "fence" else ""
+        if info:
+            name, _, rest = info.partition(" ")
+            name = name.strip("{}.").lower()  # Pygments' names are lower case; ```Rust means rust
+            if is_language(name):
+                language["language"] = name
+                if rest.strip():
+                    self.src.note(pos[0], f"the code fence's info after the language ('{shorten(rest.strip())}') was not used")
+            else:
+                self.src.note(pos[0], f"'{shorten(name)}' is not a language Pygments knows; the code is not highlighted")
+        chunks = _split_code(code, MAX_FIELD_LENGTH)
+        if len(chunks) > 1:
+            self.src.note(pos[0], f"code of {len(code)} characters was split into {len(chunks)} code blocks (a field holds {MAX_FIELD_LENGTH})")
+        return [Piece({"kind": "code", "code": chunk, **language}, {(): pos}, pos[0], last) for chunk in chunks]
+
+    def math_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
+        pos = self.src.pos(node.map[0])
+        last = self.src.line(node.map[1] - 1)
+        formula = node.content.strip()
+        if node.type == "math_block_label":
+            self.src.note(pos[0], f"the formula's label ({shorten(node.info)}) was dropped")
+        problems = check_math(formula, display=True)
+        if problems:
+            self.src.note(pos[0], f"a formula texsheet does not set ({problems[0].message}) was kept as code")
+            return [Piece({"kind": "code", "code": formula, "language": "latex"}, {(): pos}, pos[0], last)]
+        return [Piece({"kind": "math", "math": formula}, {(): pos}, pos[0], last)]
+
+    def callout(self, node: SyntaxTreeNode) -> Piece:
+        pos = self.src.pos(node.map[0])
+        last = self.src.line(node.map[1] - 1)
+        parts: list[str] = []
+        for child in node.children:
+            if child.type == "paragraph":
+                lines = split_lines(child.children[0].children)
+                texts = [self.inline.inline_text(nodes, self.src.line(child.map[0] + n))[0] for n, (nodes, _) in enumerate(lines)]
+                text = texts[0]
+                for n in range(1, len(texts)):
+                    text += ("\n" if lines[n - 1][1] == "hardbreak" or (n == 1 and not parts and texts[0].startswith("[!")) else " ") + texts[n]
+                parts.append(text)
+            elif child.type in ("bullet_list", "ordered_list"):
+                for n, item in enumerate(child.children):
+                    text = self.lists.item_text(item)[0]
+                    parts.append(("· " if child.type == "bullet_list" else f"{n + 1}. ") + text)
+            else:
+                for piece in self.pieces_of(child):
+                    value = piece.data.get("text") or escape_text(str(piece.data.get("code") or piece.data.get("math") or ""))
+                    parts.append(value)
+                self.src.note(self.src.line(child.map[0]) if child.map else pos[0], f"a {child.type} inside a quote was kept as its text")
+        heading = colour = ""
+        if parts:
+            first, _, rest = parts[0].partition("\n")
+            alert = re.fullmatch(r"\[!(\w+)\][+-]?(?:\s+(.*))?", first)
+            if alert and alert.group(1).lower() in ALERT_COLOURS:
+                heading = (alert.group(2) or "").strip()
+                colour = ALERT_COLOURS[alert.group(1).lower()]
+                parts[0:1] = [rest] if rest else []
+                self.src.note(pos[0], f"a [!{alert.group(1)}] alert became a callout in {colour}")
+        text = "\n".join(p for p in parts if p.strip())
+        if not text:
+            heading, text = "", heading
+        data: dict[str, Any] = {"kind": "callout", **({"heading": heading} if heading else {}), "text": text}
+        if colour:
+            data["colour"] = colour
+        return Piece(data, {(): pos}, pos[0], last)
+
+    def table_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
+        pos = self.src.pos(node.map[0])
+        last = self.src.line(node.map[1] - 1)
+        header: list[str] = []
+        header_marks: list[Pos] = []
+        rows: list[list[str]] = []
+        row_marks: list[tuple[Pos, list[Pos]]] = []
+        for section in node.children:
+            for tr in section.children:
+                index = tr.map[0]
+                line = self.src.lines[index]
+                cells, marks, at = [], [], 0
+                for cell in tr.children:
+                    inline = cell.children[0] if cell.children else None
+                    raw = inline.content if inline else ""
+                    found = line.find(raw, at) if raw else -1
+                    column = found + 1 if found >= 0 else len(line) - len(line.lstrip()) + 1
+                    at = found + len(raw) if found >= 0 else at
+                    cells.append(self.inline.inline_text(inline.children, self.src.line(index))[0] if inline else "")
+                    marks.append((self.src.line(index), column))
+                if section.type == "thead":
+                    header, header_marks = cells, marks
+                else:
+                    extra = _extra_cells(line, len(header))
+                    if extra:
+                        self.src.note(self.src.line(index), f"{len(extra)} cell(s) beyond the header's {len(header)} were kept in the row's last cell")
+                        cells[-1] = " | ".join([cells[-1]] + [escape_text(e.strip()) for e in extra]) if cells else ""
+                    rows.append(cells)
+                    row_marks.append(((self.src.line(index), len(line) - len(line.lstrip()) + 1), marks))
+        if not rows:
+            self.src.note(pos[0], "a table with a header only was kept as a line of text")
+            return self.text_pieces(" | ".join(header), pos, last)
+        groups = [list(range(min(len(header), MAX_COLUMNS)))]
+        rest = list(range(MAX_COLUMNS, len(header)))
+        while rest:
+            groups.append([0] + rest[: MAX_COLUMNS - 1])
+            rest = rest[MAX_COLUMNS - 1 :]
+        chunks = [range(s, min(s + MAX_TABLE_ROWS, len(rows))) for s in range(0, len(rows), MAX_TABLE_ROWS)]
+        if len(groups) > 1:
+            self.src.note(pos[0], f"a table of {len(header)} columns was split into {len(groups)} tables (at most {MAX_COLUMNS} columns each, the first repeated)")
+        if len(chunks) > 1:
+            self.src.note(pos[0], f"a table of {len(rows)} rows was split into {len(chunks)} tables (at most {MAX_TABLE_ROWS} rows each)")
+        pieces = []
+        for columns in groups:
+            for chunk in chunks:
+                marks: dict[Where, Pos] = {(): pos}
+                marks.update({("header", n): header_marks[c] for n, c in enumerate(columns) if c < len(header_marks)})
+                for r, row in enumerate(chunk):
+                    marks[("rows", r)] = row_marks[row][0]
+                    marks.update({("rows", r, n): row_marks[row][1][c] for n, c in enumerate(columns) if c < len(row_marks[row][1])})
+                data = {"kind": "table", "header": [header[c] for c in columns], "rows": [[rows[r][c] for c in columns] for r in chunk]}
+                pieces.append(Piece(data, marks, pos[0], last))
+        return pieces
+
+    def attach(self, piece: Piece, heading: Heading) -> None:
+        """Give the piece the heading, noting why it heads it."""
+        piece.set_heading(heading.text, heading.pos)
+        if heading.why:
+            self.src.note(heading.pos[0], heading.why)
+
+
+class ListReader:
+    """Markdown lists to pieces: bullets, checklists, flows and takeaways; the other blocks an
+    item holds follow the list, read by read_block."""
+
+    def __init__(self, src: SourceLines, inline: InlineReader, read_block: Callable[[SyntaxTreeNode], list[Piece]]):
+        self.src = src
+        self.inline = inline
+        self.read_block = read_block
+        self.summary = False  # whether the lists read go in a summary section, where a numbered list is takeaways
+
+    def item_text(self, item: SyntaxTreeNode) -> tuple[str, bool | None, list[SyntaxTreeNode], bool]:
+        """(text, done or None, the item's other blocks, whether a sub-list was folded in)."""
+        parts, others, done, folded = [], [], None, False
+        if "task-list-item" in str(item.attrs.get("class", "")):
+            first = item.children[0].children[0].children if item.children and item.children[0].type == "paragraph" else []
+            done = any(n.type == "html_inline" and 'checked="checked"' in n.content for n in first)
+        for child in item.children:
+            if child.type == "paragraph":
+                text, _ = self.inline.inline_text(child.children[0].children, self.src.line(child.map[0]))
+                parts.append(text.strip() if done is not None and not parts else text)
+            elif child.type in ("bullet_list", "ordered_list"):
+                for n, sub in enumerate(child.children):
+                    text, sub_done, sub_others, _ = self.item_text(sub)
+                    box = "" if sub_done is None else ("☑ " if sub_done else "☐ ")
+                    mark = "· " if child.type == "bullet_list" else f"{int(child.attrs.get('start', 1)) + n}. "
+                    parts.append(mark + box + text.replace("\n", " "))
+                    others.extend(sub_others)
+                folded = True
+            else:
+                others.append(child)
+        return "\n".join(parts), done, others, folded
+
+    def list_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
+        ordered = node.type == "ordered_list"
+        start = node.attrs.get("start", 1) if ordered else 1
+        pieces: list[Piece] = []
+        entries: list[dict] = []
+        for item in node.children:
+            line_index = item.map[0]
+            text, done, others, folded = self.item_text(item)
+            hint = item.children[0].children[0].content.strip() if item.children and item.children[0].type == "paragraph" else ""
+            pos = self.src.pos(line_index, hint)
+            if folded:
+                self.src.note(pos[0], "a nested list was folded into its item's text, a line per sub-item")
+            entries.append({"text": text, "done": done, "pos": pos, "folded": folded, "line": self.src.line(item.map[1] - 1)})
+            if others:
+                pieces.extend(self.entry_pieces(entries, ordered, start))
+                start += len(entries)
+                entries = []
+                for other in others:
+                    self.src.note(self.src.line(other.map[0]) if other.map else pos[0], f"a {other.type.replace('_', ' ')} inside a list item follows the list as its own block")
+                    pieces.extend(self.read_block(other))
+        pieces.extend(self.entry_pieces(entries, ordered, start))
+        return pieces
+
+    def entry_pieces(self, entries: list[dict], ordered: bool, start: int) -> list[Piece]:
+        """Blocks for list entries: runs of tasks are checklists, the rest by the list's kind."""
+        pieces: list[Piece] = []
+        run: list[dict] = []
+        for entry in entries + [None]:
+            if run and (entry is None or (entry["done"] is None) != (run[0]["done"] is None)):
+                if run[0]["done"] is not None:
+                    pieces.extend(self.checklist(run))
+                elif ordered:
+                    pieces.extend(self.ordered(run, start))
+                else:
+                    pieces.extend(self.bullets(run))
+                start += len(run)
+                run = []
+            if entry is not None:
+                run.append(entry)
+        if len({e["done"] is None for e in entries}) > 1:
+            self.src.note(entries[0]["pos"][0], "a list mixing tasks and plain items became a checklist for the tasks and a list for the rest")
+        return pieces
+
+    def chunked(self, entries: list[dict], size: int, what: str) -> list[list[dict]]:
+        chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
+        if len(chunks) > 1:
+            self.src.note(entries[0]["pos"][0], f"a list of {len(entries)} items was split into {len(chunks)} {what} blocks (at most {size} each)")
+        return chunks
+
+    def list_piece(self, kind: str, key: str, values: list, entries: list[dict], **extra) -> Piece:
+        marks = {(): entries[0]["pos"]}
+        marks.update({(key, n): e["pos"] for n, e in enumerate(entries)})
+        return Piece({"kind": kind, **extra, key: values}, marks, entries[0]["pos"][0], entries[-1]["line"])
+
+    def bullets(self, entries: list[dict]) -> list[Piece]:
+        pieces = []
+        for chunk in self.chunked(entries, MAX_BULLETS, "bullets"):
+            items = []
+            for e in chunk:
+                icon, text = split_icon(e["text"])
+                items.append({"text": text, "icon": icon} if icon and text else e["text"])
+            pieces.append(self.list_piece("bullets", "items", items, chunk))
+        return pieces
+
+    def checklist(self, entries: list[dict]) -> list[Piece]:
+        return [self.list_piece("checklist", "items", [{"text": e["text"], "done": True} if e["done"] else e["text"] for e in chunk], chunk)
+                for chunk in self.chunked(entries, MAX_CHECKS, "checklist")]
+
+    def ordered(self, entries: list[dict], start: int) -> list[Piece]:
+        short = all(len(markup.plain(e["text"])) <= SHORT_STEP and not e["folded"] and "\n" not in e["text"] for e in entries)
+        line = entries[0]["pos"][0]
+        if not self.summary and short and len(entries) <= MAX_STEPS:
+            self.src.note(line, "a numbered list of short steps became a flow")
+            return [self.list_piece("flow", "steps", [e["text"] for e in entries], entries)]
+        if start == 1 and len(entries) <= MAX_POINTS:
+            why = "in a summary section" if self.summary else "of long items"
+            self.src.note(line, f"a numbered list {why} became numbered takeaways")
+            return [self.list_piece("takeaways", "items", [e["text"] for e in entries], entries, numbered=True)]
+        self.src.note(line, "a numbered list became bullets with the numbers in the text")
+        numbered = [{**e, "text": f"{start + n}. {e['text']}"} for n, e in enumerate(entries)]
+        return self.bullets(numbered)
+
+
+def bold_text(heading: Heading) -> Piece:
+    """A heading that heads no block, kept as a text block in bold."""
+    text = f"**{heading.text}**" if heading.text and is_clean(f"**{heading.text}**") else heading.text
+    return Piece({"kind": "text", "text": text}, {(): heading.pos}, heading.pos[0], heading.pos[0])
+
+
+def is_language(name: str) -> bool:
+    """Whether a code block may name this language (a Pygments lexer name of plain characters)."""
+    return bool(re.fullmatch(r"[\w+#.-]+", name)) and name in languages()
+
+
+def arrow_steps(text: str) -> list[str] | None:
+    """The steps of a one-line arrow chain in markup (A → B → C), or None."""
+    if "\n" in text:
+        return None
+    steps = [s.strip() for s in ARROWS.split(text)]
+    if len(steps) < 2 or len(steps) > MAX_STEPS or not all(steps):
+        return None
+    if any(len(markup.plain(s)) > SHORT_STEP or not is_clean(s) for s in steps):
+        return None
+    return steps
+
+
+def _box(text: str) -> tuple[bool, str] | None:
+    """(done, rest) for a line of markup starting with a check box character."""
+    if text[:1] in UNDONE_BOXES + DONE_BOXES:
+        rest = text[1:].lstrip("\ufe0f")
+        if rest[:1] == " " and rest.strip():
+            return text[0] in DONE_BOXES, rest.strip()
+    return None
+
+
+def bold_heading(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode] | None:
+    """The children of a line that is one bold span (and maybe a colon), or None."""
+    meaningful = [n for n in nodes if not (n.type == "text" and not n.content.strip())]
+    if not meaningful or meaningful[0].type != "strong":
+        return None
+    tail = meaningful[1:]
+    if len(tail) > 1 or (tail and not (tail[0].type == "text" and tail[0].content.strip() in (":", "："))):
+        return None
+    return meaningful[0].children
+
+
+def split_lines(nodes: list[SyntaxTreeNode]) -> list[tuple[list[SyntaxTreeNode], str]]:
+    """Inline nodes cut at line breaks: (nodes of a line, the break that ends it)."""
+    lines: list[tuple[list[SyntaxTreeNode], str]] = []
+    current: list[SyntaxTreeNode] = []
+    for node in nodes:
+        if node.type in ("softbreak", "hardbreak"):
+            lines.append((current, node.type))
+            current = []
+        else:
+            current.append(node)
+    lines.append((current, ""))
+    return lines
+
+
+def _split_sentences(text: str, limit: int) -> list[str]:
+    """Text cut into pieces of at most limit characters, at sentence ends where it can be."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind(mark, 0, limit) for mark in (". ", "? ", "! ", "다. ", "\n"))
+        if cut <= 0 or not is_clean(text[: cut + 1]):
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit - 1
+        head = text[: cut + 1].rstrip()
+        if head.endswith("\\"):  # never cut an escape in two
+            head, cut = head[:-1], cut - 1
+        pieces.append(head)
+        text = text[cut + 1 :].lstrip()
+    return pieces + [text]
+
+
+def _split_code(code: str, limit: int) -> list[str]:
+    chunks, current = [], ""
+    for line in code.split("\n"):
+        candidate = line if not current else current + "\n" + line
+        if len(candidate) > limit and current:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+        while len(current) > limit:
+            chunks.append(current[:limit])
+            current = current[limit:]
+    return chunks + [current]
+
+
+def _extra_cells(line: str, count: int) -> list[str]:
+    """Cells of a table row beyond count, which markdown-it drops."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells = escapedSplit(text)
+    return cells[count:] if len(cells) > count else []
+
+
+def _node_source(lines: list[str], node: SyntaxTreeNode) -> str:
+    if not node.map:
+        return node.content
+    return "\n".join(lines[node.map[0] : node.map[1]])
