@@ -26,9 +26,12 @@ SYNTAX = dict(
 
 
 def template_folder() -> Path:
-    """tex_templates/: inside the installed package, or, when the package is imported from a
-    checkout that shadows an installed one (Python started in the repository's root), the
-    checkout's own top-level folder."""
+    """tex_templates/: the checkout's own top-level folder when the package is imported from a
+    checkout (Python started in the repository's root, which may shadow an editable install of
+    another checkout, such as a git worktree's main), else the installed package's."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "tex_templates").is_dir():
+        return checkout / "tex_templates"
     try:
         return Path(str(resources.files("texsheet.tex_templates")))
     except ModuleNotFoundError:
