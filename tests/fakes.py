@@ -17,7 +17,7 @@ _COMMANDS = re.compile(r"\\(?:(?:color|tspen)\{[^}]*\}|[a-zA-Z]+)|[{}]")
 
 def faces(fonts: FontSet | None = None) -> Faces:
     """The default theme's faces, with no font checks (or the given fonts) and every emoji at page 1."""
-    return make_faces("NanumBarunpen", "Nanum Pen Script", "D2Coding", fonts, _AllEmoji())
+    return make_faces("Comic Neue", "Comic Neue", "D2Coding", fonts, _AllEmoji(), {"body": "NanumBarunpen", "hand": "Nanum Pen Script"})
 
 
 class _AllEmoji(dict):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from texsheet.build import measure
 from texsheet.layout.page import ask_texts, layout_sheet
-from texsheet.model.sheet import Sheet
+from texsheet.model.sheet import Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
 from texsheet.tex.render import render_document, render_picture, render_preamble
@@ -24,13 +24,15 @@ class Drawing:
 
     def __init__(self, source: Source, sheet: Sheet, machine: Machine):
         self.source, self.sheet = source, sheet
-        self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji)
+        self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji,
+                                hangul_fonts(sheet.theme))
         self.typesetter = Typesetter(self.faces, language=sheet.language)
         ask_texts(sheet, self.typesetter)
         self.segments = self.typesetter.segments()
         self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
         every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
-        families = {family for _, family, _ in self.faces.declared} | {self.faces.emoji_text} - {None}
+        families = ({family for _, family, _ in self.faces.declared} | {d.hangul for d in self.faces.declared.values()}
+                    | {self.faces.emoji_text}) - {None, ""}
         files = machine.fonts.identity(families) if machine.fonts else ""
         self.fonts_key = hashlib.sha256(f"{render_preamble(sheet, self.faces, every_face)}\0{files}".encode()).hexdigest()
 

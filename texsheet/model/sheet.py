@@ -84,8 +84,10 @@ class Theme:
     palette: str = fld("classic", doc="what the named pens look like", choices=sorted(PALETTES))
     ink: Colour = fld("ink", doc="pen colour of the text")
     highlighter: str = fld("FFE14D", doc="highlighter colour for ==text==, hex RGB", pattern=r"[0-9A-Fa-f]{6}")
-    font: FontName = fld("NanumBarunpen", doc="body font (Hangul and Latin)")
-    hand_font: FontName = fld("Nanum Pen Script", doc="handwriting font of titles and labels")
+    font: FontName = fld("Comic Neue", doc="body font (Latin and all but Hangul)")
+    hangul_font: FontName = fld("NanumBarunpen", doc="Hangul font of body text (kotex's)")
+    hand_font: FontName = fld("Comic Neue", doc="handwriting font of titles and labels (Latin and all but Hangul)")
+    hand_hangul_font: FontName = fld("Nanum Pen Script", doc="Hangul font of titles and labels (kotex's)")
     code_font: FontName = fld("D2Coding", doc="monospace font of code (Hangul and Latin)")
     font_size: float | None = fld(None, doc="body text size, pt; left out, texsheet chooses it to fill the page", minimum=5, maximum=20)
     min_font_size: float = fld(6.5, doc="smallest size a panel's text may shrink to, to fit, pt", minimum=4, maximum=20)
@@ -374,13 +376,14 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
     the character it is about."""
     problems: list[Problem] = []
     fonts = machine.fonts if machine else None
-    chains = sheet_chains(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font)
+    chains = sheet_chains(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, hangul_fonts(sheet.theme))
     if fonts is not None:
-        for role, key in (("body", "font"), ("hand", "hand_font"), ("code", "code_font")):
-            if not fonts.installed(chains[role][0]):
-                problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{chains[role][0]}' is installed (fc-list)"))
+        for key in ("font", "hangul_font", "hand_font", "hand_hangul_font", "code_font"):
+            if not fonts.installed(getattr(sheet.theme, key)):
+                problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{getattr(sheet.theme, key)}' is installed (fc-list)"))
         if problems:
             return problems
+        fonts = fonts.with_hangul(hangul_pairs(sheet.theme))
     prose = chains["body"] + tuple(f for f in chains["hand"] if f not in chains["body"])
 
     def glyphs(where: Where, text: str, chain: tuple[str, ...], start: int) -> None:
@@ -437,7 +440,19 @@ def missing_fonts(sheet: Sheet, machine: Machine) -> list[str]:
     theme = sheet.theme
     if machine.fonts is None:
         return []
-    return [family for family in dict.fromkeys((theme.font, theme.hand_font, theme.code_font)) if not machine.fonts.installed(family)]
+    return [family for family in dict.fromkeys((theme.font, theme.hangul_font, theme.hand_font, theme.hand_hangul_font, theme.code_font))
+            if not machine.fonts.installed(family)]
+
+
+def hangul_fonts(theme: Theme) -> dict[str, str]:
+    """Each role's Hangul font, which kotex sets its Hangul in."""
+    return {"body": theme.hangul_font, "hand": theme.hand_hangul_font, "code": theme.code_font}
+
+
+def hangul_pairs(theme: Theme) -> list[tuple[str, str]]:
+    """Each role's font with its Hangul font."""
+    fonts = {"body": theme.font, "hand": theme.hand_font, "code": theme.code_font}
+    return [(fonts[role], hangul) for role, hangul in sorted(hangul_fonts(theme).items())]
 
 
 def _name(where: Where) -> str:

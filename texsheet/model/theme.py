@@ -43,7 +43,7 @@ THEMES: dict[str, dict[str, str]] = {
     "dots": {"paper": "dots", "grid": 5, "grid_colour": "B9AE9A", "paper_colour": "FFFCF2",
              "palette": "muted", "highlighter": "FFD86B", "ink": "brown"},
     "lines": {"paper": "lines", "grid": 7, "grid_colour": "A9C7E8", "paper_colour": "FFFFFF",
-              "palette": "vivid", "highlighter": "B8F28C", "hand_font": "Nanum Brush Script"},
+              "palette": "vivid", "highlighter": "B8F28C", "hand_hangul_font": "Nanum Brush Script"},
     "plain": {"paper": "plain", "grid": 5, "grid_colour": "DDDDDD", "paper_colour": "FBFBF8",
               "palette": "classic", "highlighter": "FFE14D"},
 }

@@ -322,7 +322,7 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
     """Packages, the fonts text uses (text: the TeX of the sheet's segments), the theme's
     colours and line styles, and texsheet's macros."""
     math = "\\tsmath{" in text or "\\tsdisplaymath{" in text
-    roles = [(ROLE_FAMILIES[d.role], d.name, NoEscape(d.options)) for d in faces.declared.values()
+    roles = [(ROLE_FAMILIES[d.role], d.name, NoEscape(d.options), d.hangul, NoEscape(d.hangul_options)) for d in faces.declared.values()
              if d.role and (d.role != "code" or ROLE_SWITCHES["code"] in text)]
     fallbacks = sorted((d for d in faces.declared.values() if not d.role and re.search(re.escape(d.command) + r"(?![A-Za-z])", text)),
                        key=lambda d: d.command)

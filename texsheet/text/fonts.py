@@ -116,15 +116,51 @@ class Charset:
         return n >= 0 and code <= self._highs[n] and not any(low <= code <= high for low, high in self._wrong)
 
 
+# What kotex sets in a family's Hangul font (\\set...hangulfont) whatever the family's own font
+# draws: Hangul syllables, jamo and compatibility jamo (xetexko's character classes HG and JJ).
+KOTEX_HANGUL: tuple[tuple[int, int], ...] = ((0x1100, 0x11FF), (0x3131, 0x318E), (0xA960, 0xA97C), (0xAC00, 0xD7A3),
+                                             (0xD7B0, 0xD7FB))
+
+
+def _is_kotex_hangul(code: int) -> bool:
+    return any(low <= code <= high for low, high in KOTEX_HANGUL)
+
+
+class PairedCharset:
+    """What a font draws as a document family paired by kotex with Hangul fonts: Hangul from
+    the Hangul fonts (all of them, when one Latin font is paired with several), the rest from
+    the font itself."""
+
+    def __init__(self, own: Charset, hangul: list[Charset]):
+        self._own, self._hangul = own, hangul
+
+    def __contains__(self, code: int) -> bool:
+        if _is_kotex_hangul(code):
+            return all(code in charset for charset in self._hangul)
+        return code in self._own
+
+
 class FontSet:
     """What each installed font family draws (wrong glyphs removed), read from fontconfig's
     listing; a family's ranges are parsed the first time it is asked about. files: each
-    family's font files, whose sizes and times tell when a font was upgraded under its name."""
+    family's font files, whose sizes and times tell when a font was upgraded under its name.
+    hangul: the Hangul fonts kotex pairs a family with in a sheet (see with_hangul)."""
 
-    def __init__(self, listing: dict[str, list[str]], files: dict[str, list[str]] | None = None):
+    def __init__(self, listing: dict[str, list[str]], files: dict[str, list[str]] | None = None,
+                 hangul: Mapping[str, tuple[str, ...]] | None = None):
         self._listing = listing
         self._files = files or {}
-        self._charsets: dict[str, Charset] = {}
+        self._hangul = dict(hangul or {})
+        self._charsets: dict[str, Charset | PairedCharset] = {}
+
+    def with_hangul(self, pairs: Iterable[tuple[str, str]]) -> FontSet:
+        """The same fonts, where each (family, Hangul font) pair draws its Hangul in the Hangul
+        font, as kotex sets it: a Latin hand paired with a Hangul pen draws both."""
+        hangul: dict[str, tuple[str, ...]] = {}
+        for family, hangul_family in pairs:
+            if hangul_family != family:
+                hangul[family] = tuple(dict.fromkeys((*hangul.get(family, ()), hangul_family)))
+        return FontSet(self._listing, self._files, hangul) if hangul else self
 
     @functools.cached_property
     def digest(self) -> str:
@@ -145,10 +181,14 @@ class FontSet:
                     lines.append(f"{name} -")
         return "\n".join(lines)
 
-    def charset(self, family: str) -> Charset | None:
+    def charset(self, family: str) -> Charset | PairedCharset | None:
         if family not in self._charsets:
             if family not in self._listing:
                 return None
+            if family in self._hangul:
+                hangul = [FontSet(self._listing).charset(h) for h in self._hangul[family]]
+                self._charsets[family] = PairedCharset(FontSet(self._listing).charset(family), [h or Charset([]) for h in hangul])
+                return self._charsets[family]
             ranges = []
             for text in self._listing[family]:
                 for part in text.split():
@@ -170,13 +210,23 @@ class FontSet:
         return next((family for family in chain if self.draws(family, text)), None)
 
 
-def sheet_chains(font: str, hand_font: str, code_font: str) -> dict[str, tuple[str, ...]]:
-    """The fonts each role may draw with, in order: the theme's, then the role's fallbacks."""
+def sheet_chains(font: str, hand_font: str, code_font: str, hangul: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The fonts each role may draw with, in order: the theme's, its Hangul font (for the Greek,
+    Cyrillic and sub- and superscripts a Latin hand lacks, in the pen of the Hangul beside
+    them), then the role's fallbacks."""
     firsts = {"body": font, "hand": hand_font, "code": code_font}
-    return {role: tuple(dict.fromkeys([first, *(f.family for f in FALLBACKS[role])])) for role, first in firsts.items()}
+    return {role: tuple(dict.fromkeys([first, (hangul or {}).get(role) or first, *(f.family for f in FALLBACKS[role])]))
+            for role, first in firsts.items()}
 
 
 HAND_SCALE = 1.3  # the handwriting fonts are small for their size
+# The size a theme font is set at in a role, as a scale of the text size, where it is not the
+# role's: a Latin hand beside a Hangul pen, its x-height near the pen's Latin x-height (matched
+# by eye, the pictures in the README).
+OWN_SCALES: Mapping[str, Mapping[str, float]] = {
+    "body": {"Comic Neue": 0.92},
+    "hand": {"Comic Neue": 1.2},
+}
 FAKE_BOLD = 2.2  # bold for fonts without a bold face
 # Each role's font is a family of the document, so that kotex pairs it with its Hangul font:
 # body text is the main (roman) family, the hand the sans family, code the mono family.
@@ -198,6 +248,8 @@ class Declared:
     options: str
     rise: float = 0.0
     role: str = ""  # the role whose own font this is ("" for a fallback)
+    hangul: str = ""  # a role's Hangul font (kotex's), and its options
+    hangul_options: str = ""
 
     @property
     def switch(self) -> str:
@@ -229,22 +281,30 @@ class Faces:
         return self.declared.get((role, family, ideographs)) or self.declared[(role, family, False)]
 
 
-def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None, emoji_pages: dict[str, int] | None) -> Faces:
+def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None, emoji_pages: dict[str, int] | None,
+               hangul: Mapping[str, str] | None = None) -> Faces:
     """A sheet's faces: the theme's fonts first in each role, then the role's fallbacks, set at
     the scale and rise measured beside the theme's default fonts (at their own size and
-    baseline beside other fonts)."""
-    chains = sheet_chains(font, hand_font, code_font)
+    baseline beside other fonts). hangul: each role's Hangul font, where it is not the role's
+    font: kotex sets the role's Hangul in it, the rest in the role's font."""
+    chains = sheet_chains(font, hand_font, code_font, hangul)
+    hanguls = {role: (hangul or {}).get(role) or chain[0] for role, chain in chains.items()}
+    if fonts is not None:
+        fonts = fonts.with_hangul((chains[role][0], hanguls[role]) for role in sorted(chains))
     base = {"body": 1.0, "hand": HAND_SCALE, "code": 1.0}
     declared: dict[tuple[str, str, bool], Declared] = {}
     for role, chain in chains.items():
-        first = chain[0]
-        declared[(role, first, False)] = Declared(ROLE_SWITCHES[role], first, _options(base[role], f"AutoFakeBold={FAKE_BOLD:g}"),
-                                                  role=role)
-        measured = first in MEASURED_WITH[role]
+        first, bold = chain[0], f"AutoFakeBold={FAKE_BOLD:g}"
+        own = OWN_SCALES.get(role, {}).get(first, base[role]) if hanguls[role] != first else base[role]
+        declared[(role, first, False)] = Declared(ROLE_SWITCHES[role], first, _options(own, bold), role=role,
+                                                  hangul=hanguls[role], hangul_options=_options(base[role], bold))
+        measured = hanguls[role] in MEASURED_WITH[role]
+        if hanguls[role] != first:  # the Hangul font as a fallback: at its own size and on its own line
+            declared[(role, hanguls[role], False)] = Declared(_macro(role, hanguls[role]), hanguls[role], _options(base[role], bold))
         for face in FALLBACKS[role]:
             if face.family == first:
                 continue
-            command = "\\ts" + role + "".join(c for c in face.family if c.isascii() and c.isalpha())
+            command = _macro(role, face.family)
             scale, rise = (face.scale, face.rise) if measured else (1.0, 0.0)
             bold = face.options or f"AutoFakeBold={FAKE_BOLD:g}"
             declared[(role, face.family, False)] = Declared(command, face.name or face.family, _options(scale * base[role], bold),
@@ -254,6 +314,10 @@ def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None,
                                                               _options(face.cjk_scale * base[role], bold), face.cjk_rise * base[role])
     emoji_text = EMOJI_TEXT_FONT if fonts is not None and fonts.installed(EMOJI_TEXT_FONT) else None
     return Faces(fonts, chains, declared, emoji_text, dict(emoji_pages or {}))
+
+
+def _macro(role: str, family: str) -> str:
+    return "\\ts" + role + "".join(c for c in family if c.isascii() and c.isalpha())
 
 
 def _options(scale: float, bold: str) -> str:

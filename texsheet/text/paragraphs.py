@@ -358,6 +358,10 @@ def _hyphenation(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language, left=MIN_PIECE, right=MIN_PIECE)
 
 
+# Sub- and superscripts (₂, ²) are chosen each on its own: H₂O keeps its letters in the hand.
+_SCRIPTS = {"No"}
+
+
 def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str | None]:
     """Per role in the word (prose, code): one font for all its letters and digits when one
     font of the chain draws them all, so that a word is never drawn in two hands (a dash or
@@ -365,7 +369,7 @@ def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str
     families: dict[str, str | None] = {}
     for char_role in {_role(c, role) for c in chars}:
         letters = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role
-                          and unicodedata.category(c.text[0])[0] in "LNM")
+                          and unicodedata.category(c.text[0]) not in _SCRIPTS and unicodedata.category(c.text[0])[0] in "LNM")
         chain = faces.chains[char_role]
         families[char_role] = chain[0] if faces.fonts is None or not letters else faces.fonts.face_for(letters, chain)
     return families
