@@ -400,7 +400,7 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     kind, bold, pen, mark = key[:4]
     level = key[6]
     if kind == "emoji":
-        code = emoji.emoji_code(text)
+        code = emoji.twemoji_name(text, faces.emoji_pages) or emoji.emoji_code(text)
         # escape_chars drops the joiners and variation selectors, which draw nothing.
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
         return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark, level=level)
