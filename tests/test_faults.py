@@ -6,6 +6,7 @@ temporary folder left, and a correct next build.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -108,12 +109,8 @@ def test_a_full_disk_while_publishing_leaves_the_earlier_outputs_and_no_partial_
 def test_a_real_full_disk(sheet: Path, tmp_path: Path) -> None:
     """On a small tmpfs filled up after a first build: the next build fails with one line and
     leaves the first one's outputs; once space is freed, the build after it succeeds."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
     out = tmp_path / "small-disk"
-    out.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(out)], check=True)
-    try:
+    with _tmpfs(out, "size=2m"):
         env = {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
         first = _run(["compile", str(sheet), "-o", str(out), "--dpi", "30"], env)
         assert first.wait(120) == 0, first.communicate()
@@ -131,8 +128,19 @@ def test_a_real_full_disk(sheet: Path, tmp_path: Path) -> None:
         third = _run(["compile", str(sheet), "-o", str(out), "--dpi", "30"], env)
         assert third.wait(120) == 0, third.communicate()
         assert "a changed third line" in (out / "faults.tex").read_text(encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _tmpfs(folder: Path, options: str):
+    """A tmpfs mounted on folder (made) for the block."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
     finally:
-        subprocess.run(["umount", str(out)], check=True)
+        subprocess.run(["umount", str(folder)], check=True)
 
 
 # ----------------------------------------------------------------------------- Ctrl-C and SIGTERM
@@ -246,16 +254,10 @@ def test_an_unusable_place_is_one_line_naming_it(sheet: Path, tmp_path: Path, pl
 
 
 def test_a_read_only_output_folder_is_refused_before_any_work(sheet: Path, tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a read-only tmpfs needs root (CI runs as root)")
     out = tmp_path / "read-only"
-    out.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(out)], check=True)
-    try:
+    with _tmpfs(out, "ro,size=64k"):
         done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(sheet), "-o", str(out)], capture_output=True,
                               text=True, timeout=120)
-    finally:
-        subprocess.run(["umount", str(out)], check=True)
     assert done.returncode == 1
     assert done.stderr.strip() == f"cannot write {out}: the file system is read-only; build elsewhere with -o"
 
