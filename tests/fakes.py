@@ -1,7 +1,7 @@
 """Stand-ins for TeX's measurements, so that layout and rendering are tested without TeX.
 
 A segment's fake width is half an em per character (a full em for CJK and Hangul), a space a
-quarter em; every segment is 0.7 em tall and 0.2 em deep, formulas 1.2 em tall.
+quarter em, the mark of a broken code line 0.9 em; every segment is 0.7 em tall and 0.2 em deep, formulas 1.2 em tall.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class _AllEmoji(dict):
 def fake_size(tex: str) -> tuple[float, float, float]:
     if tex.startswith("\\tsemoji"):
         return (1.1, 0.78, 0.12)
+    if "\\tswrapmark" in tex:
+        return (0.9, 0.7, 0.0)
     if "\\tsmath" in tex or "\\tsdisplaymath" in tex:
         source = tex[tex.index("math{") + 5:]
         return (0.5 * len(source), 1.2, 0.4)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from texsheet.text.lines import TooWide, break_lines
-from texsheet.text.paragraphs import LONG_WORD, Style, build_code_lines, build_paragraphs
+from texsheet.text.paragraphs import LONG_WORD, WRAP_MARK, Style, build_code_lines, build_paragraphs
 
 from fakes import FakeMetrics, faces
 
@@ -115,8 +115,22 @@ def test_code_keeps_its_spaces_and_parts_long_words_with_a_mark():
     assert line.items[0][0] == pytest.approx(4 * 0.25)  # four spaces of indentation
     gaps = [b[0] - (a[0] + metrics[a[1].tex][0]) for a, b in zip(line.items, line.items[1:])]
     assert gaps == [pytest.approx(0.5), pytest.approx(0.5)]  # two spaces each, as typed
-    lines = lines_of("`--field-selector=status.phase=Running`", 8.0)
-    assert len(lines) > 1 and all(line.endswith("↩") for line in lines[:-1])
+    (flag,) = build_paragraphs("`--field-selector=status.phase=Running`", Style(), FACES, "left", "en")
+    lines = break_lines(flag, 8.0, metrics)
+    assert len(lines) > 1 and all(line.items[-1][1] == WRAP_MARK for line in lines[:-1])
+
+
+def test_a_code_line_broken_at_a_space_is_marked_and_keeps_room_for_the_mark():
+    (paragraph,) = build_code_lines([[("result = masked_fill(mask == 0, value)", "")]], FACES)
+    metrics = FakeMetrics()
+    (whole,) = break_lines(paragraph, 40.0, metrics)  # fits: no mark
+    assert not any(segment.tex == WRAP_MARK.tex for _, segment in whole.items)
+    lines = break_lines(paragraph, 12.0, metrics)
+    assert len(lines) > 1
+    for line in lines[:-1]:
+        assert line.items[-1][1] == WRAP_MARK
+        assert line.items[-1][0] + metrics[WRAP_MARK.tex][0] <= 12.0 + 1e-9
+    assert lines[-1].items[-1][1] != WRAP_MARK
 
 
 def test_inline_code_breaks_at_its_spaces_before_inside_a_flag():

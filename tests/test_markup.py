@@ -149,7 +149,7 @@ def test_nfd_hangul_is_set_as_nfc():
 
 # What a text segment's TeX may contain besides escaped characters: its font and style switches.
 _ALLOWED = re.compile(r"\\(?:(?:rm|sf|tt)family|ts(?:body|hand|code)[A-Za-z]+|textbf|tspen\{[a-z]+\}|textbackslash\{\}|"
-                      r"textasciitilde\{\}|textasciicircum\{\}|tsemoji\{[0-9a-f-]+\}\{\d+\}|[&%$#_{} ])")
+                      r"textasciitilde\{\}|textasciicircum\{\}|tsemoji\{[0-9a-f-]+\}\{\d+\}|tswrapmark|[&%$#_{} ])")
 
 
 def _braces_balance(text: str) -> bool:
@@ -198,3 +198,16 @@ def test_every_palette_colours_every_pen_markup_knows():
     from texsheet.model.theme import PALETTES
 
     assert all(tuple(palette) == markup.PENS for palette in PALETTES.values())
+
+
+def test_an_emoji_sequence_finds_its_icon_whichever_way_it_writes_u_fe0f():
+    from texsheet.text.emoji import twemoji_name
+
+    known = {"2764-fe0f-200d-1f525": 1, "1f9db-1f3fb-200d-2642-fe0f": 2, "1f3f3-fe0f-200d-1f308": 3, "2764": 4, "1f3c3-200d-2640-fe0f": 5}
+    assert twemoji_name("❤️‍🔥", known) == "2764-fe0f-200d-1f525"
+    assert twemoji_name("❤\u200d🔥", known) == "2764-fe0f-200d-1f525"  # typed without U+FE0F
+    assert twemoji_name("🧛🏻‍♂️", known) == "1f9db-1f3fb-200d-2642-fe0f"
+    assert twemoji_name("🏳️‍🌈", known) == "1f3f3-fe0f-200d-1f308"
+    assert twemoji_name("🏃‍♀️", known) == "1f3c3-200d-2640-fe0f"
+    assert twemoji_name("❤️", known) == "2764"  # kept without U+FE0F
+    assert twemoji_name("🦄", known) is None

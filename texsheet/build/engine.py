@@ -287,27 +287,43 @@ def content_origin(tex_lines: list[str], tex_line: int) -> tuple[str, int, str] 
 
 def extract_icons(pages: dict[str, int], twemoji_pdf: Path, cache: Path, folder: Path) -> list[Path]:
     """Each icon's page of the Twemoji PDF as a file of its own, CODE.pdf in folder: placing a
-    page of a 1.6 kB file costs TeX little; placing one of the 7 MB PDF costs it a reading of
-    the whole file. Pages are extracted once (pdfseparate, poppler) into cache."""
+    page of a 2 kB file costs TeX little; placing one of the 7 MB PDF costs it a reading of the
+    whole file. The icons not kept yet in cache (or damaged since) are cut in one pass: pypdf
+    reads the PDF once and writes each page."""
     stat = twemoji_pdf.stat()
     kept = cache / hashlib.sha256(f"{twemoji_pdf}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     kept.mkdir(parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = {code: (kept / f"{code}.pdf", kept / f"{code}.sha256") for code in sorted(pages)}
+    missing = [code for code, (icon, digest) in wanted.items() if not _intact(icon, digest)]
+    if missing:
+        _cut_pages(twemoji_pdf, {code: pages[code] for code in missing}, kept)
     made = []
-    for code, page in sorted(pages.items()):
-        icon, digest = kept / f"{code}.pdf", kept / f"{code}.sha256"
-        if not _intact(icon, digest):  # never made, or damaged or swapped since: made again
-            partial = kept / f".{code}.{os.getpid()}.pdf"
-            try:
-                subprocess.run(["pdfseparate", "-f", str(page), "-l", str(page), str(twemoji_pdf), str(partial)],
-                               check=True, capture_output=True, timeout=60)
-            except (FileNotFoundError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-                raise BuildError(f"extracting the icon {code} from {twemoji_pdf} failed (pdfseparate, from poppler-utils): {error}") from None
-            digest.write_text(hashlib.sha256(partial.read_bytes()).hexdigest(), encoding="utf-8")
-            os.replace(partial, icon)
+    for icon, _ in wanted.values():
         shutil.copyfile(icon, folder / icon.name)
         made.append(folder / icon.name)
     return made
+
+
+def _cut_pages(pdf: Path, pages: dict[str, int], kept: Path) -> None:
+    """Write each page of pdf (1-based) to kept/CODE.pdf, with its digest beside it."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(pdf)
+        for code, page in pages.items():
+            writer = pypdf.PdfWriter()
+            writer.add_page(reader.pages[page - 1])
+            partial = kept / f".{code}.{os.getpid()}.{threading.get_ident()}.pdf"
+            try:
+                with open(partial, "wb") as handle:
+                    writer.write(handle)
+                (kept / f"{code}.sha256").write_text(hashlib.sha256(partial.read_bytes()).hexdigest(), encoding="utf-8")
+                os.replace(partial, kept / f"{code}.pdf")
+            finally:
+                partial.unlink(missing_ok=True)
+    except (pypdf.errors.PyPdfError, IndexError) as error:
+        raise BuildError(f"cutting the icons out of {pdf} failed (pypdf): {error}") from None
 
 
 def _intact(icon: Path, digest: Path) -> bool:

@@ -23,7 +23,7 @@ from texsheet.errors import ContentError, Problem
 from texsheet.model.source import Source, Where
 from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 from texsheet.text import markup
-from texsheet.text.emoji import emoji_code
+from texsheet.text.emoji import emoji_code, twemoji_name
 from texsheet.text.escape import INVISIBLE, find_forbidden
 from texsheet.text.fonts import package_hint, sheet_chains
 from texsheet.text.machine import Machine
@@ -400,7 +400,7 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
                                                f"the package {package_hint(char)} would", start + n))
 
     def emoji_icon(where: Where, cluster: str, at: int) -> None:
-        if machine is not None and machine.twemoji is not None and emoji_code(cluster) not in machine.twemoji:
+        if machine is not None and machine.twemoji is not None and twemoji_name(cluster, machine.twemoji) is None:
             problems.append(source.problem(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon", at))
 
     def formula(where: Where, text: str, display: bool, start: int) -> None:

@@ -1,7 +1,9 @@
 """Emoji in user text: where a cluster starts and ends, and its Twemoji name."""
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Mapping
 
 import regex
 
@@ -25,8 +27,22 @@ def take_cluster(text: str, index: int) -> int:
 
 
 def emoji_code(cluster: str) -> str:
-    """The Twemoji name of a cluster: its code points in hex, joined by '-', without U+FE0F."""
+    """A cluster's code points in hex, joined by '-', without U+FE0F: the name of its icon file."""
     return "-".join(f"{ord(c):x}" for c in cluster if c != VS16)
+
+
+def twemoji_name(cluster: str, known: Mapping[str, int]) -> str | None:
+    """The name under which twemojis keeps a cluster's icon, or None. Its names keep U+FE0F in
+    some sequences (2764-fe0f-200d-1f525) and not in others (1f9db-1f3fb), and text drops or
+    adds it freely: every form of the cluster, with and without U+FE0F after each of its parts,
+    is tried."""
+    parts = [part.replace(VS16, "") for part in cluster.split(ZWJ)]
+    for choice in itertools.product((False, True), repeat=min(len(parts), 5)):
+        name = "-200d-".join("-".join(f"{ord(c):x}" for c in part) + ("-fe0f" if with_vs16 else "")
+                             for part, with_vs16 in zip(parts, choice))
+        if name in known:
+            return name
+    return None
 
 
 def read_twemoji_codes(sty: str) -> dict[str, int]:

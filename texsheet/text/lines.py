@@ -164,6 +164,7 @@ def line_spans(paragraph: Paragraph, width: float, metrics: Metrics) -> list[Spa
     or more. TooWide when a piece, or words no glue may part, cannot fit."""
     sizes = _sizes(paragraph, metrics)
     hang = _hang(paragraph, metrics)
+    width -= _wrap_room(paragraph, width, metrics)
     spans: list[Span] = []
     start, x, parted = (0, 0), glue_width(paragraph.indent, metrics), False
     for first, end in sizes.chunks:
@@ -230,7 +231,17 @@ def make_line(paragraph: Paragraph, span: Span, width: float, metrics: Metrics) 
         line.add(paragraph.glues[k - 1] if k > first else None, tuple(s for piece in pieces for s in piece))
     if end_piece and paragraph.words[end].breakmark:
         line.add(None, (paragraph.words[end].breakmark,))
+    elif paragraph.whole and end < len(paragraph.words) and paragraph.words[end - 1].breakmark:
+        line.add(None, (paragraph.words[end - 1].breakmark,))  # a code line broken at a space is marked too
     return line.line(paragraph.align, width)
+
+
+def _wrap_room(paragraph: Paragraph, width: float, metrics: Metrics) -> float:
+    """The room a line of code that must break keeps at its end for the mark of the break."""
+    mark = paragraph.words[0].breakmark if paragraph.whole and paragraph.words else None
+    if mark is None or natural_width(paragraph, metrics) <= width + EPSILON:
+        return 0.0
+    return metrics[mark.tex][0]
 
 
 def span_extent(paragraph: Paragraph, span: Span, metrics: Metrics) -> tuple[float, float] | None:

@@ -316,7 +316,7 @@ def _word(chars: list[_Char], style: Style, faces: Faces, language: str) -> Word
     built = tuple(tuple(_segments(piece, style.role, families, faces)) for piece in pieces)
     breakmark = None
     if any(c.kind == "code" for c in chars):
-        breakmark = _segment(("text", False, "grey", "", faces.choose("↩", "code"), "code", chars[-1].level), "↩", faces)
+        breakmark = WRAP_MARK
     elif len(pieces) > 1 and not cjk and not any(c.text in _BREAK_AFTER for c in chars):
         # A word of letters alone (a long compound) parted at a line's end gets a hyphen.
         first = chars[0]
@@ -404,7 +404,7 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     kind, bold, pen, mark = key[:4]
     level = key[6]
     if kind == "emoji":
-        code = emoji.emoji_code(text)
+        code = emoji.twemoji_name(text, faces.emoji_pages) or emoji.emoji_code(text)
         # escape_chars drops the joiners and variation selectors, which draw nothing.
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
         return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark, level=level)
@@ -414,6 +414,11 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     declared = faces.face(key[5], key[4], any(_is_cjk(c) for c in text))
     face = "" if declared.role else declared.command
     return Segment.make(escape_chars(text), key[5], face, bold, pen, mark, level)
+
+
+# The mark at the end of a code line that goes on below (see \tswrapmark in the preamble): a
+# drawing, not a character, so that the code copied from the PDF is the code as typed.
+WRAP_MARK = Segment.make("\\tswrapmark", "code", pen="grey")
 
 
 def _space_segment(role: str, bold: bool, mark: str, level: int = 0) -> Segment:
