@@ -228,6 +228,7 @@ OWN_SCALES: Mapping[str, Mapping[str, float]] = {
     "hand": {"Comic Neue": 1.2},
 }
 FAKE_BOLD = 2.2  # bold for fonts without a bold face
+BOLD_FACES = frozenset({"Comic Neue"})  # fonts with a bold face of their own, which fontspec finds
 # Each role's font is a family of the document, so that kotex pairs it with its Hangul font:
 # body text is the main (roman) family, the hand the sans family, code the mono family.
 ROLE_SWITCHES = {"body": "\\rmfamily", "hand": "\\sffamily", "code": "\\ttfamily"}
@@ -296,8 +297,8 @@ def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None,
     for role, chain in chains.items():
         first, bold = chain[0], f"AutoFakeBold={FAKE_BOLD:g}"
         own = OWN_SCALES.get(role, {}).get(first, base[role]) if hanguls[role] != first else base[role]
-        declared[(role, first, False)] = Declared(ROLE_SWITCHES[role], first, _options(own, bold), role=role,
-                                                  hangul=hanguls[role], hangul_options=_options(base[role], bold))
+        declared[(role, first, False)] = Declared(ROLE_SWITCHES[role], first, _options(own, "" if first in BOLD_FACES else bold),
+                                                  role=role, hangul=hanguls[role], hangul_options=_options(base[role], bold))
         measured = hanguls[role] in MEASURED_WITH[role]
         if hanguls[role] != first:  # the Hangul font as a fallback: at its own size and on its own line
             declared[(role, hanguls[role], False)] = Declared(_macro(role, hanguls[role]), hanguls[role], _options(base[role], bold))
@@ -324,7 +325,7 @@ def _options(scale: float, bold: str) -> str:
     options = ["Ligatures=TeXOff"]
     if abs(scale - 1.0) > 1e-9:
         options.append(f"Scale={round(scale, 4):g}")
-    return ",".join(options + [bold])
+    return ",".join(options + [bold] if bold else options)
 
 
 def probe_fonts() -> FontSet | None:
