@@ -186,12 +186,14 @@ def test_a_word_keeps_its_font_and_a_sign_the_font_lacks_falls_back_alone():
     fonts = probe_fonts()
     assert fonts is not None, "fontconfig is needed: run the README's first command"
     real = faces(fonts)
-    texts = [s.tex for s in segments_of(build_paragraphs("readers–writer Größe", Style(), real))]
-    # NanumBarunpen draws the en dash at cap height: the dash alone goes to a fallback.
-    assert "{\\rmfamily readers}" in texts and "{\\rmfamily writer}" in texts
-    assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{–\}\}", t) for t in texts)
-    # A letter the pen font lacks takes the whole word to the fallback, so it is one hand.
-    assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{Größe\}\}", t) for t in texts)
+    texts = [s.tex for s in segments_of(build_paragraphs("readers–writer Größe café→bar Ωμέγα", Style(), real))]
+    # The Latin hand draws accented letters and the en dash: those words stay whole in it.
+    assert "{\\rmfamily readers–writer}" in texts and "{\\rmfamily Größe}" in texts
+    # It has no arrows: the arrow alone goes to a fallback, on the line of the words around it.
+    assert "{\\rmfamily café}" in texts and "{\\rmfamily bar}" in texts
+    assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{→\}\}", t) for t in texts)
+    # A letter no font of the chain before it draws takes the whole word to the fallback: one hand.
+    assert any(re.fullmatch(r"\{\\rmfamily \\tsbody[A-Za-z]+\{Ωμέγα\}\}", t) for t in texts)
 
 
 def test_every_palette_colours_every_pen_markup_knows():
