@@ -160,3 +160,16 @@ def test_compiles_with_every_label_in_the_pdf(tmp_path, tex_available):
         assert label in text, label
     tex = outputs.tex.read_text(encoding="utf-8")
     assert "ts curve/.style" in tex and ".. controls" in tex and "dash pattern=on 1.6pt" in tex
+
+
+def test_mermaid_fences_in_notes_become_diagrams_and_other_kinds_stay_code(tmp_path):
+    from texsheet.read.content import load_content
+
+    note = tmp_path / "note.md"
+    note.write_text("# T\n\n## Flow\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n## Later\n\n```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n",
+                    encoding="utf-8")
+    source = load_content(note)[0]
+    blocks = [block for panel in source.data["panels"] for block in panel["blocks"]]
+    assert blocks[0] == {"kind": "diagram", "mermaid": "graph LR\n  A --> B"}
+    assert blocks[1]["kind"] == "code" and blocks[1]["code"].startswith("sequenceDiagram")
+    validate_sheet(source)
