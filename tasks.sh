@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive-latex-extra texlive-fonts-recommended
-              poppler-utils fonts-nanum fonts-nanum-extra fonts-symbola fonts-lxgw-wenkai fonts-naver-d2coding fonts-comic-neue fonts-dejavu-extra python3-venv python3-pip git
+              poppler-utils graphviz fonts-nanum fonts-nanum-extra fonts-symbola fonts-lxgw-wenkai fonts-naver-d2coding fonts-comic-neue fonts-dejavu-extra python3-venv python3-pip git
               # For the tests of sheets in papers (tests/test_papers.py), which build papers in every engine:
               texlive-latex-recommended  # fontspec and beamer (texlive-latex-extra pulls it in already; 9 MB, 26 MB installed)
               texlive-luatex             # LuaLaTeX's font loader, luaotfload (23 MB download, 41 MB installed)

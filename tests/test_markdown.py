@@ -260,9 +260,9 @@ def test_a_block_quote_is_a_callout_and_an_alert_picks_its_colour():
 
 def test_fenced_code_keeps_a_pygments_language_only():
     assert only_block("# T\n## P\n```python\nif x:\n    y()\n```\n") == {"kind": "code", "code": "if x:\n    y()", "language": "python"}
-    source, notes = md("# T\n## P\n```mermaid\ngraph TD\n```\n")
+    source, notes = md("# T\n## P\n```railroad\ngraph TD\n```\n")  # (```mermaid is a diagram: tests/test_diagram.py)
     assert blocks_of(source)[0] == {"kind": "code", "code": "graph TD"}
-    assert noted(notes, "'mermaid' is not a language")[0].line == 3
+    assert noted(notes, "'railroad' is not a language")[0].line == 3
     assert only_block("# T\n## P\n    indented code\n") == {"kind": "code", "code": "indented code"}
 
 

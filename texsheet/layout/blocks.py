@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Flow, MathBlock, Pipeline, Table,
+from texsheet.layout.graph import Placement, Request, place
+from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Diagram, Flow, MathBlock, Pipeline, Table,
                                   Takeaways, TextBlock)
 from texsheet.text.paragraphs import Style
 from texsheet.text.typeset import TextBox, Typesetter
@@ -297,7 +298,10 @@ def layout_code(block: CodeBlock, ts: Typesetter, width: float, size: float, whe
 
 def unbroken_width(block: Block, ts: Typesetter, size: float) -> float:
     """mm a block needs so that none of its lines must break: code at its smallest scale; other
-    kinds break their lines where they must (0)."""
+    kinds break their lines where they must (0), a diagram is drawn smaller to fit (down to
+    MIN_DIAGRAM_SCALE)."""
+    if isinstance(block, Diagram):
+        return diagram_width(block, ts, size) * MIN_DIAGRAM_SCALE
     if not isinstance(block, CodeBlock):
         return 0.0
     em = size * PT
@@ -479,3 +483,194 @@ def layout_pipeline(block: Pipeline, ts: Typesetter, width: float, size: float, 
         arrows.append((Point(x + 0.35 * em, box_h / 2), Point(x + gap - 0.35 * em, box_h / 2), colour))
     return Geometry(chain_bottom, tuple(texts), tuple(items),
                     parts={"boxes": boxes, "rules": rules, "chains": chains, "links": links, "arrows": arrows})
+
+
+# ----------------------------------------------------------------------------- Mermaid diagrams
+
+
+DIAGRAM_TEXT_WIDTH = 9.0  # em: a node's text breaks into lines at this width
+DIAGRAM_PAD = (0.6, 0.4)  # em around a node's text, across and down
+DIAGRAM_LINK_SCALE = 0.85  # a link's text, of the nodes'
+DIAGRAM_TITLE_SCALE = 0.95  # a subgraph's title, of the nodes'
+MIN_DIAGRAM_SCALE = 0.6  # a diagram wider than its column is drawn smaller, its text too; the page gives it room for this
+DIAGRAM_TURN = 1.1  # a left-to-right diagram too wide for its column is drawn top-down when that is this much larger
+DIAGRAM_WIDTH_QUANTUM = 0.2  # em: layout/page.py's WIDTH_QUANTUM (see _fitted_plan)
+DIAGRAM_MEASURE = 10.0  # pt at which the diagram's texts are set to size its nodes (in em, the same at every size)
+# dot's outline for each shape, so that links end at the drawn outline.
+DOT_SHAPES = {"lean_right": "box", "lean_left": "box", "trapezoid": "box", "trapezoid_alt": "box", "box": "box", "round": "box", "stadium": "box", "subroutine": "box", "flag": "box", "cylinder": "cylinder",
+              "circle": "circle", "diamond": "diamond", "hexagon": "hexagon"}
+
+
+@dataclass(frozen=True)
+class _DiagramPlan:
+    """A diagram in em: each node's text width and outline size, each link's text width, each
+    subgraph title's width, and where dot put them."""
+
+    direction: str
+    text_widths: tuple[float, ...]
+    sizes: tuple[tuple[float, float], ...]
+    link_widths: tuple[float | None, ...]
+    title_widths: tuple[float, ...]
+    placement: Placement
+
+
+def _diagram_plan(block: Diagram, ts: Typesetter, direction: str) -> _DiagramPlan:
+    graph = block.graph
+    em = DIAGRAM_MEASURE * PT
+
+    def measure(text: str, scale: float, style: Style, most: float) -> tuple[float, float]:
+        size = DIAGRAM_MEASURE * scale
+        natural = ts.natural_width(text, size, style) / em
+        width = round(max(ts.min_width(text, size, style) / em, min(natural, most)) + 0.01, 3)
+        return width, ts.text(text, width * em, size, style, align="center").height / em
+
+    ids = list(graph.nodes)
+    text_widths, sizes = [], []
+    for node in graph.nodes.values():
+        w, h = measure(node.label, 1.0, BODY, DIAGRAM_TEXT_WIDTH)
+        text_widths.append(w)
+        sizes.append(_outline_size(node.shape, w, h))
+    link_widths, links = [], []
+    for link in graph.links:
+        size = measure(link.label, DIAGRAM_LINK_SCALE, BODY, DIAGRAM_TEXT_WIDTH * 0.8) if link.label else None
+        link_widths.append(size[0] if size else None)
+        links.append((ids.index(link.tail), ids.index(link.head), size))
+    names = list(graph.subgraphs)
+    title_widths, subgraphs = [], []
+    for sub in graph.subgraphs.values():
+        w, h = measure(sub.title, DIAGRAM_TITLE_SCALE, HAND_BOLD, DIAGRAM_TEXT_WIDTH * 1.5)
+        title_widths.append(w)
+        subgraphs.append((tuple(ids.index(n) for n in sub.nodes), tuple(names.index(c) for c in sub.children), (w + 0.3, h + 0.2)))
+    request = Request(direction, tuple((round(w, 3), round(h, 3)) for w, h in sizes), tuple(links),
+                      tuple(DOT_SHAPES[n.shape] for n in graph.nodes.values()), tuple(subgraphs), tuple(names.index(t) for t in graph.top))
+    return _DiagramPlan(direction, tuple(text_widths), tuple(sizes), tuple(link_widths), tuple(title_widths), place(request))
+
+
+def _outline_size(shape: str, w: float, h: float) -> tuple[float, float]:
+    """em of a node's outline around text w by h em."""
+    pad_x, pad_y = DIAGRAM_PAD
+    inner_w, inner_h = w + 2 * pad_x, h + 2 * pad_y
+    if shape == "circle":
+        side = math.hypot(w, h) + 2 * pad_y
+        return side, side
+    if shape == "diamond":  # text w by h fits inside when w/W + h/H <= 1
+        return (w + pad_x) * 1.8, (h + pad_y) * 2.25
+    if shape in ("stadium", "hexagon"):
+        return inner_w + inner_h * 0.6, inner_h
+    if shape == "subroutine":
+        return inner_w + 0.7, inner_h
+    if shape == "flag":
+        return inner_w + inner_h * 0.45, inner_h
+    if shape in SLANTED:
+        return inner_w + inner_h * 0.7, inner_h
+    if shape == "cylinder":
+        return inner_w, inner_h + 2 * _cylinder_cap(inner_w)
+    return inner_w, inner_h
+
+
+SLANTED = ("lean_right", "lean_left", "trapezoid", "trapezoid_alt")
+
+
+def _cylinder_cap(width: float) -> float:
+    """em of the half-height of a cylinder's end ellipses."""
+    return min(0.14 * width, 0.45)
+
+
+def _fitted_plan(block: Diagram, ts: Typesetter, width: float, size: float) -> tuple[_DiagramPlan, float]:
+    """The diagram's plan in its direction, or top-down where a left-to-right one is too wide
+    and top-down draws it larger; and the scale that fits it into width (at most 1)."""
+    # The page sizes blocks at widths rounded down to its quantum, taking a block to be no
+    # shorter there than wider; a diagram scaled to its width is shorter there. So it is scaled
+    # to the width rounded down alike, and is as tall at any width as at that rounded one.
+    room = math.floor(width / (size * PT) / DIAGRAM_WIDTH_QUANTUM + 1e-9) * DIAGRAM_WIDTH_QUANTUM
+    plan = _diagram_plan(block, ts, block.graph.direction)
+    scale = min(1.0, room / plan.placement.width)
+    if scale < 1.0 and plan.direction in ("LR", "RL"):
+        turned = _diagram_plan(block, ts, "TB")
+        turned_scale = min(1.0, room / turned.placement.width)
+        if turned_scale > scale * DIAGRAM_TURN:
+            return turned, turned_scale
+    return plan, scale
+
+
+def diagram_width(block: Diagram, ts: Typesetter, size: float) -> float:
+    """mm a diagram is wide at its full size (in its direction, or top-down if narrower)."""
+    em = size * PT
+    plans = [_diagram_plan(block, ts, block.graph.direction)]
+    if block.graph.direction in ("LR", "RL"):
+        plans.append(_diagram_plan(block, ts, "TB"))
+    return min(p.placement.width for p in plans) * em
+
+
+@layout_of("diagram")
+def layout_diagram(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+    """The flowchart as dot placed it, scaled to the column when wider: node outlines, links
+    (Bézier curves from outline to outline), their texts beside them, subgraph frames."""
+    graph = block.graph
+    plan, scale = _fitted_plan(block, ts, width, size)
+    text_size = math.floor(size * scale * 100) / 100
+    em = text_size * PT
+    placement = plan.placement
+    left = max(0.0, (width - placement.width * em) / 2)
+    at = lambda x, y: Point(left + x * em, y * em)  # noqa: E731
+    texts, nodes, links, frames, grounds = [], [], [], [], []  # grounds: behind texts that lines may cross
+    for n, (sub, (x, y, w, h)) in enumerate(zip(graph.subgraphs.values(), placement.frames)):
+        frame = Rect(left + x * em, y * em, w * em, h * em)
+        title = ts.text(sub.title, plan.title_widths[n] * em, text_size * DIAGRAM_TITLE_SCALE, HAND_BOLD, "grey",
+                        where=where + ("mermaid",)).at(frame.x + 0.35 * em, frame.y + 0.2 * em)
+        frames.append(frame)
+        texts.append(title)
+        grounds.append(_ground(title, em))
+    for n, node in enumerate(graph.nodes.values()):
+        centre = at(*placement.centres[n])
+        w, h = plan.sizes[n]
+        rect = Rect(centre.x - w * em / 2, centre.y - h * em / 2, w * em, h * em)
+        nodes.append({"shape": node.shape, "rect": rect, "draw": node.style.get("draw", "accent"), "fill": node.style.get("fill", ""),
+                      **_outline(node.shape, rect, em)})
+        text_w = plan.text_widths[n] * em
+        text = ts.text(node.label, text_w, text_size, BODY, node.style.get("text", "text"), "center", where + ("mermaid",))
+        shift = (rect.h * 0.225 if node.shape == "flag" else 0.0)
+        texts.append(text.at(centre.x - text_w / 2 + shift, centre.y - text.height / 2))
+    for n, link in enumerate(graph.links):
+        points = tuple(at(x, y) for x, y in placement.curves[n])
+        links.append({"points": points, "line": link.line, "back": link.heads[0], "forward": link.heads[1]})
+        if link.label and placement.label_centres[n] is not None:
+            centre = at(*placement.label_centres[n])
+            text_w = plan.link_widths[n] * em
+            text = ts.text(link.label, text_w, text_size * DIAGRAM_LINK_SCALE, BODY, "text", "center", where + ("mermaid",))
+            text = text.at(centre.x - text_w / 2, centre.y - text.height / 2)
+            texts.append(text)
+            grounds.append(_ground(text, em))
+    return Geometry(placement.height * em, tuple(texts), parts={"nodes": nodes, "links": links, "frames": frames, "grounds": grounds, "em": em})
+
+
+def _ground(text: TextBox, em: float) -> Rect:
+    """The paper behind a link's text or a subgraph's title, so that a line passing is hidden."""
+    return Rect(text.x - 0.15 * em, text.y, text.width + 0.3 * em, text.height)
+
+
+def _outline(shape: str, rect: Rect, em: float) -> dict:
+    """What a shape's outline needs beyond its rectangle: corner radius, end caps, corners."""
+    x, y, w, h = rect.x, rect.y, rect.w, rect.h
+    if shape == "round":
+        return {"radius": min(0.45 * em, h / 2)}
+    if shape == "stadium":
+        return {"radius": h / 2}
+    if shape == "cylinder":
+        return {"cap": _cylinder_cap(w / em) * em}
+    if shape == "subroutine":
+        return {"bar": 0.35 * em}
+    if shape == "diamond":
+        return {"corners": (Point(x + w / 2, y), Point(x + w, y + h / 2), Point(x + w / 2, y + h), Point(x, y + h / 2))}
+    if shape == "hexagon":
+        d = h * 0.3
+        return {"corners": (Point(x + d, y), Point(x + w - d, y), Point(x + w, y + h / 2), Point(x + w - d, y + h),
+                            Point(x + d, y + h), Point(x, y + h / 2))}
+    if shape in SLANTED:
+        d = h * 0.35
+        top, bottom = {"lean_right": ((d, 0), (0, d)), "lean_left": ((0, d), (d, 0)), "trapezoid": ((d, d), (0, 0)),
+                       "trapezoid_alt": ((0, 0), (d, d))}[shape]
+        return {"corners": (Point(x + top[0], y), Point(x + w - top[1], y), Point(x + w - bottom[1], y + h), Point(x + bottom[0], y + h))}
+    if shape == "flag":
+        return {"corners": (Point(x, y), Point(x + w, y), Point(x + w, y + h), Point(x, y + h), Point(x + h * 0.45, y + h / 2))}
+    return {}

@@ -7,7 +7,7 @@ import inspect
 import typing
 from typing import Any
 
-from texsheet.model.sheet import (BLOCK_KINDS, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Icon, Language, Sheet, Text,
+from texsheet.model.sheet import (BLOCK_KINDS, FONT_NAME_PATTERN, Block, Code, Colour, FontName, Formula, Icon, Language, Mermaid, Sheet, Text,
                                   languages, optional_of)
 from texsheet.text.escape import MAX_FIELD_LENGTH, find_forbidden
 from texsheet.model.theme import PEN_COLOURS
@@ -182,7 +182,7 @@ REFERENCE_START = "<!-- format reference: written by `texsheet schema --markdown
 REFERENCE_END = "<!-- end of format reference -->"
 
 _TYPE_NAMES = {Text: "text", Code: "code", Formula: "formula", Colour: "colour", Icon: "emoji", FontName: "font",
-               Language: "language", int: "whole number", float: "number", bool: "true/false", str: "string"}
+               Language: "language", Mermaid: "mermaid", int: "whole number", float: "number", bool: "true/false", str: "string"}
 
 # How each class is introduced, in the order the tables are printed: (class, heading).
 _SECTIONS = [

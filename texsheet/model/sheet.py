@@ -20,6 +20,8 @@ from typing import Any, ClassVar, NewType
 import pyphen
 
 from texsheet.errors import ContentError, Problem
+from texsheet.model.mermaid import SUPPORTED as MERMAID_SUPPORTED
+from texsheet.model.mermaid import Graph, parse_mermaid
 from texsheet.model.source import Source, Where
 from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 from texsheet.text import markup
@@ -32,6 +34,7 @@ from texsheet.text.mathcheck import check_math
 Text = NewType("Text", str)  # user prose with inline markup
 Code = NewType("Code", str)  # source code, printed as typed
 Formula = NewType("Formula", str)  # a LaTeX formula in the safe subset of texsheet.mathcheck
+Mermaid = NewType("Mermaid", str)  # a Mermaid flowchart, in the subset of texsheet.model.mermaid
 Language = NewType("Language", str)  # a Pygments lexer name
 Colour = NewType("Colour", str)  # a pen colour name
 Icon = NewType("Icon", str)  # one emoji, typed as itself
@@ -268,6 +271,22 @@ class TextBlock(Block):
     hand: bool = fld(False, doc="set it in the handwriting font")
 
 
+@block_kind("diagram")
+@dataclass(kw_only=True)
+class Diagram(Block):
+    """A Mermaid flowchart, drawn by hand: nodes placed by Graphviz, sized by their text."""
+
+    mermaid: Mermaid = fld(doc=f"the diagram in Mermaid's syntax, a {MERMAID_SUPPORTED} (a YAML block: mermaid: |); the README's Diagrams section lists the subset")
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The flowchart (validation has refused a text that does not read as one)."""
+        graph, problems = parse_mermaid(self.mermaid)
+        if graph is None:
+            raise ValueError(f"not a flowchart texsheet draws: {problems[0].message}")
+        return graph
+
+
 # ----------------------------------------------------------------------------- sheet
 
 
@@ -407,19 +426,30 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
         for problem in check_math(text, display=display):
             problems.append(source.problem(where, f"{_name(where)}: {problem.message}", start + problem.offset))
 
+    def text(where: Where, value: str, start: int = 0) -> None:
+        spans, found = markup.parse(value)
+        problems.extend(source.problem(where, f"{_name(where)}: {p.message}", start + p.offset) for p in found)
+        for span in markup.walk(spans):
+            if span.kind == "text":
+                glyphs(where, span.text, prose, start + span.start)
+            elif span.kind == "code":
+                glyphs(where, span.text, chains["code"], start + span.start)
+            elif span.kind == "emoji":
+                emoji_icon(where, span.text, start + span.start)
+            elif span.kind in ("math", "display"):
+                formula(where, span.text, span.kind == "display", start + span.start)
+
     for where, tp, value in _text_fields(sheet, ()):
         if tp is Text:
-            spans, found = markup.parse(value)
+            text(where, value)
+        elif tp is Mermaid:
+            graph, found = parse_mermaid(value)
             problems.extend(source.problem(where, f"{_name(where)}: {p.message}", p.offset) for p in found)
-            for span in markup.walk(spans):
-                if span.kind == "text":
-                    glyphs(where, span.text, prose, span.start)
-                elif span.kind == "code":
-                    glyphs(where, span.text, chains["code"], span.start)
-                elif span.kind == "emoji":
-                    emoji_icon(where, span.text, span.start)
-                elif span.kind in ("math", "display"):
-                    formula(where, span.text, span.kind == "display", span.start)
+            if graph is not None:  # every label is text of the sheet, with its markup
+                labels = [(n.label, n.start) for n in graph.nodes.values()] + [(l.label, l.start) for l in graph.links if l.label]
+                labels += [(s.title, s.start) for s in graph.subgraphs.values()]
+                for label, start in labels:
+                    text(where, label, start)
         elif tp is Code:
             glyphs(where, value, chains["code"], 0)
         elif tp is Formula:
@@ -468,7 +498,7 @@ def _text_fields(node: Any, where: Where):
         hints = typing.get_type_hints(type(node))
         for field in dataclasses.fields(node):
             value, tp = getattr(node, field.name), hints[field.name]
-            if tp in (Text, Code, Formula, Icon, Language):
+            if tp in (Text, Code, Formula, Icon, Language, Mermaid):
                 yield where + (field.name,), tp, value
             elif tp == list[Text]:
                 yield from ((where + (field.name, n), Text, item) for n, item in enumerate(value))
@@ -515,7 +545,7 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
             bad(f"{name}: expected true or false, not {_shown(value, source.typed(where))}")
             return False
         return value
-    if tp in (Text, Code, Formula):
+    if tp in (Text, Code, Formula, Mermaid):
         # Prose may be typed as any scalar: `title: 2024` is the text "2024", as typed.
         value = value if isinstance(value, str) else source.typed(where) or str(value)
     elif not isinstance(value, str):

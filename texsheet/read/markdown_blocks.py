@@ -8,6 +8,7 @@ from typing import Any, Callable
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.tree import SyntaxTreeNode
 
+from texsheet.model.mermaid import parse_mermaid
 from texsheet.model.sheet import Bullets, Checklist, Flow, Table, Takeaways, languages
 from texsheet.model.source import Where
 from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, shorten, split_icon
@@ -149,6 +150,8 @@ class BlockReader:
         code = node.content.removesuffix("\n")
         language: dict[str, str] = {}
         info = node.info.strip() if node.type == "fence" else ""
+        if info.partition(" ")[0].strip("{}.").lower() == "mermaid":
+            return [self.mermaid_piece(code, pos, last)]
         if info:
             name, _, rest = info.partition(" ")
             name = name.strip("{}.").lower()  # Pygments' names are lower case; ```Rust means rust
@@ -162,6 +165,14 @@ class BlockReader:
         if len(chunks) > 1:
             self.src.note(pos[0], f"code of {len(code)} characters was split into {len(chunks)} code blocks (a field holds {MAX_FIELD_LENGTH})")
         return [Piece({"kind": "code", "code": chunk, **language}, {(): pos}, pos[0], last) for chunk in chunks]
+
+    def mermaid_piece(self, code: str, pos, last: int) -> Piece:
+        """A ```mermaid fence: a diagram block if texsheet draws it, else its code, noted."""
+        graph, problems = parse_mermaid(code)
+        if graph is not None:
+            return Piece({"kind": "diagram", "mermaid": code}, {(): pos}, pos[0], last)
+        self.src.note(pos[0], f"the Mermaid diagram is kept as code: {problems[0].message}")
+        return Piece({"kind": "code", "code": code}, {(): pos}, pos[0], last)
 
     def math_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
         pos = self.src.pos(node.map[0])

@@ -32,7 +32,7 @@ REFERENCE_SIZE = 10.0  # pt at which TeX measures every segment
 # pt between the turns of each hand-drawn style's lines: a long line bends, it does not
 # tremble, and each turn costs TeX a millisecond or two. A box turns at least once a side:
 # random steps longer than a side cut its corners.
-STEPS = {"frame": 90.0, "box": 40.0, "line": 45.0, "mark": 6.0, "tick": 6.0}
+STEPS = {"frame": 90.0, "box": 40.0, "line": 45.0, "mark": 6.0, "tick": 6.0, "curve": 5.0}
 HIGHLIGHT_REACH = (0.17, 0.27, 0.79)  # em: a highlighter stroke reaches this far left, below and above
 
 
@@ -230,6 +230,21 @@ class _Pen:
         """The options of a small hand-drawn circle: a check box's style, turning 16 times."""
         return NoEscape(f"ts mark={fmt(2 * math.pi * radius / PT / 16)}pt,{self.seed(part)}")
 
+    def curve(self, part: str) -> NoEscape:
+        """The options of a hand-drawn curve (ts curve: short steps that follow the bend, their
+        corners rounded), and its seed."""
+        return NoEscape(f"ts curve,{self.seed(part)}")
+
+    def outline(self, node: dict, part: str) -> NoEscape:
+        """The options of a diagram node's outline: straight sides turn once a side at least,
+        curved ones often."""
+        if node["shape"] in ("round", "stadium", "circle", "cylinder"):
+            return self.curve(part)
+        corners = node.get("corners")
+        if corners:
+            return self.stroke("box", [(p.x, p.y) for p in (*corners, corners[0])], part)
+        return self.hand("box", node["rect"], part)
+
     @staticmethod
     def rect(rect: Rect) -> NoEscape:
         return NoEscape(f"({fmt(rect.x)},{fmt(-rect.y)}) rectangle ({fmt(rect.right)},{fmt(-rect.bottom)})")
@@ -242,6 +257,80 @@ class _Pen:
     @staticmethod
     def oval(cx: float, cy: float, rx: float, ry: float) -> NoEscape:
         return NoEscape(f"({fmt(cx)},{fmt(-cy)}) ellipse ({fmt(rx)} and {fmt(ry)})")
+
+
+def _diagram_outline(node: dict) -> NoEscape:
+    """A diagram node's outline as a closed TikZ path (mm, y downwards negated)."""
+    rect = node["rect"]
+    x, y, w, h = rect.x, rect.y, rect.w, rect.h
+    shape = node["shape"]
+    if "corners" in node:
+        return NoEscape(" -- ".join(f"({fmt(p.x)},{fmt(-p.y)})" for p in node["corners"]) + " -- cycle")
+    if shape in ("round", "stadium"):  # begun and ended mid-top, a little past, as a pen goes round
+        r = node["radius"]
+        middle, past = x + w / 2, min(0.8, w / 4)
+        sides = [f"({fmt(x + w - r)},{fmt(-y)})", f"arc[start angle=90,end angle=0,radius={fmt(r)}]"]
+        if h > 2 * r + 0.01:
+            sides.append(f"-- ({fmt(x + w)},{fmt(-(y + h - r))})")
+        sides += [f"arc[start angle=0,end angle=-90,radius={fmt(r)}]", f"-- ({fmt(x + r)},{fmt(-(y + h))})",
+                  f"arc[start angle=-90,end angle=-180,radius={fmt(r)}]"]
+        if h > 2 * r + 0.01:
+            sides.append(f"-- ({fmt(x)},{fmt(-(y + r))})")
+        sides += [f"arc[start angle=180,end angle=90,radius={fmt(r)}]", f"-- ({fmt(middle + past)},{fmt(-y)})"]
+        return NoEscape(f"({fmt(middle)},{fmt(-y)}) -- " + " ".join(sides))
+    if shape == "circle":  # from the top round and a little past it
+        return NoEscape(f"({fmt(x + w / 2)},{fmt(-y)}) arc[start angle=90,end angle=-280,radius={fmt(w / 2)}]")
+    if shape == "cylinder":
+        cap, rx = node["cap"], w / 2
+        return NoEscape(f"({fmt(x)},{fmt(-(y + cap))}) -- ({fmt(x)},{fmt(-(y + h - cap))}) "
+                        f"arc[start angle=180,end angle=360,x radius={fmt(rx)},y radius={fmt(cap)}] "
+                        f"-- ({fmt(x + w)},{fmt(-(y + cap))}) arc[start angle=0,end angle=180,x radius={fmt(rx)},y radius={fmt(cap)}] -- cycle")
+    return _Pen.rect(rect)
+
+
+def _diagram_inner(node: dict) -> NoEscape:
+    """The lines inside a node's outline: a subroutine's side bars, a cylinder's front rim."""
+    rect = node["rect"]
+    x, y, w, h = rect.x, rect.y, rect.w, rect.h
+    if node["shape"] == "subroutine":
+        b = node["bar"]
+        return NoEscape(f"({fmt(x + b)},{fmt(-y)}) -- ({fmt(x + b)},{fmt(-(y + h))}) "
+                        f"({fmt(x + w - b)},{fmt(-y)}) -- ({fmt(x + w - b)},{fmt(-(y + h))})")
+    if node["shape"] == "cylinder":
+        cap = node["cap"]
+        return NoEscape(f"({fmt(x)},{fmt(-(y + cap))}) arc[start angle=180,end angle=360,x radius={fmt(w / 2)},y radius={fmt(cap)}]")
+    return NoEscape("")
+
+
+def _diagram_curve(points) -> NoEscape:
+    """A link's Bézier pieces, as dot gave them: a start, then two controls and an end each."""
+    out = [f"({fmt(points[0].x)},{fmt(-points[0].y)})"]
+    for n in range(1, len(points) - 2, 3):
+        a, b, c = points[n:n + 3]
+        out.append(f".. controls ({fmt(a.x)},{fmt(-a.y)}) and ({fmt(b.x)},{fmt(-b.y)}) .. ({fmt(c.x)},{fmt(-c.y)})")
+    return NoEscape(" ".join(out))
+
+
+def _straight(points, tolerance: float = 0.3) -> bool:
+    """Whether a link's curve is a straight line (every point within tolerance mm of the chord)."""
+    (ax, ay), (bx, by) = (points[0].x, points[0].y), (points[-1].x, points[-1].y)
+    length = math.hypot(bx - ax, by - ay)
+    if length < 1e-6:
+        return False
+    return all(abs((bx - ax) * (ay - p.y) - (ax - p.x) * (by - ay)) / length <= tolerance for p in points)
+
+
+def _diagram_link_style(link: dict, em: float) -> NoEscape:
+    """A link's line (solid, thick or dotted) and its arrow heads, sized by the diagram's text."""
+    tip = f"Stealth[length={fmt(min(0.5 * em, 2.6))}mm,width={fmt(min(0.4 * em, 2.1))}mm,round]"
+    line = {"solid": "line width=0.75pt", "thick": "line width=1.6pt", "dotted": "line width=0.75pt,dash pattern=on 1.6pt off 2.2pt"}[link["line"]]
+    heads = f"{{{tip}}}" if link["back"] else ""
+    heads += "-" + (f"{{{tip}}}" if link["forward"] else "")
+    return NoEscape(f"{line},{heads}" if heads != "-" else line)
+
+
+_ENV.globals.update(diagram_outline=_diagram_outline, diagram_inner=_diagram_inner, diagram_curve=_diagram_curve,
+                    diagram_link_style=_diagram_link_style, straight=_straight)
 
 
 def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
@@ -335,6 +424,7 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
         steps=STEPS,
         math=math,
         emoji="\\tsemoji{" in text,
+        diagrams=any(block.kind == "diagram" for _, panel in sheet.placed_panels() for block in panel.blocks),
         emoji_text=faces.emoji_text,
         icons=NoEscape(ICONS),
     )
