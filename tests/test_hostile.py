@@ -211,7 +211,9 @@ def _sheet_for(field: str, cases: list[Case]) -> dict:
         else:
             blocks = [{"kind": "bullets", "items": chunk} for chunk in chunks]
         panels.append({"title": variant, "blocks": blocks})
-    return {"title": "Test", "page": page, "title_height": 2, "rows": [{"height": 40, "panels": panels}]}
+    # A row a variant, each panel the page's width: a payload that wraps is read on in order
+    # (pdftotext reads panels side by side line by line across both).
+    return {"title": "Test", "page": page, "title_height": 2, "rows": [{"height": 20, "panels": [panel]} for panel in panels]}
 
 
 class Batches:
