@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from texsheet.errors import ContentError, Problem
+from texsheet.model.syntax import explain
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32
@@ -81,7 +82,7 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in content")
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in content; a text that starts with * goes in quotes")
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Refused(self.peek_event().start_mark, f"nested deeper than {MAX_DEPTH} levels")
@@ -143,9 +144,8 @@ def parse_source(text: str, path: Path) -> Source:
     except _Refused as refused:
         raise fail(refused.message, refused.mark.line + 1, refused.mark.column + 1) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = " ".join(filter(None, [error.context, error.problem]))
-        raise fail(f"YAML syntax: {message}", mark.line + 1, mark.column + 1) from None
+        line, column, message = explain(error, text)
+        raise fail(message, line, column) from None
     except yaml.YAMLError as error:
         raise fail(f"YAML syntax: {error}") from None
     finally:
