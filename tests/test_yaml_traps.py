@@ -1,6 +1,6 @@
 """YAML's own traps, each refused at its file:line:column with the fix: escapes of double-quoted
-strings that eat a formula's backslash, PyYAML's syntax errors in plain words, and every problem
-of a file in one report."""
+strings that eat a formula's backslash, PyYAML's syntax errors in plain words, every problem of
+a file in one report, and validate refusing what compile refuses (fonts, text in formulas)."""
 from __future__ import annotations
 
 import subprocess
@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from texsheet import api
 from texsheet.build.pipeline import load_sheet, this_machine
 from texsheet.errors import ContentError
+from texsheet.model.sheet import validate_sheet
+from texsheet.model.source import load_source
 
 FIX = "use single quotes ('...') or a block (|), or write the backslash twice: "
 
@@ -48,8 +51,6 @@ def place(text: str, needle: str, occurrence: int = 1) -> str:
 
 
 # ----------------------------------------------------------------------------- 1. escapes of double quotes
-
-
 
 
 @pytest.mark.parametrize("formula, command, reading", [
@@ -235,3 +236,40 @@ def test_a_value_refused_is_not_refused_again_by_the_rules_between_keys(tmp_path
     # a header that is not a list says so once; its rows are not also "longer than the header"
     text = sheet("          - kind: table\n            header: abc\n            rows:\n              - [1, 2]\n")
     assert shown(tmp_path, text) == [f"{place(text, 'header: abc')}: rows.0.panels.0.blocks.0.header: expected a list (lines starting with '- ')"]
+
+
+# ----------------------------------------------------------------------------- 4. validate refuses what compile refuses
+
+
+def test_a_misspelt_theme_font_is_refused_by_validate(tmp_path):
+    text = sheet(top="theme: {font: NanumBarunpenn}\n")
+    path = write(tmp_path, text)
+    expected = f"{path}:{place(text, 'NanumBarunpenn')}: theme.font: no font family 'NanumBarunpenn' is installed (fc-list); did you mean 'NanumBarunpen'?"
+    assert [str(p) for p in api.validate(path)] == [expected]
+    with pytest.raises(ContentError) as caught:  # and compile says the same, before TeX runs
+        api.compile(path, tmp_path / "build")
+    assert str(caught.value) == expected
+
+
+def test_a_misspelt_theme_font_is_refused_without_fontconfig_too(tmp_path):
+    text = sheet(top="theme:\n  hand_font: Nanum Pen Scrip\n")
+    with pytest.raises(ContentError) as caught:
+        validate_sheet(load_source(write(tmp_path, text)), None)
+    assert str(caught.value.problems[0]).endswith(
+        f":{place(text, 'Nanum Pen Scrip')}: theme.hand_font: 'Nanum Pen Scrip' is not a font family texsheet knows; did you mean 'Nanum Pen Script'?")
+
+
+@pytest.mark.parametrize("inside, char", [("café", "é"), ("ok 🙂", "🙂"), ("中", "中")])
+def test_a_character_the_body_font_lacks_inside_text_in_a_formula_is_refused(tmp_path, inside, char):
+    text = sheet(text_block(f"'x $\\text{{{inside}}}$'"))
+    path = write(tmp_path, text)
+    expected = (f"{path}:{place(text, char)}: rows.0.panels.0.blocks.0.text: '{char}' (U+{ord(char):04X}) in \\text{{...}} is set "
+                "in the body font, NanumBarunpen, which does not draw it: write it outside the formula")
+    assert [str(p) for p in api.validate(path)] == [expected]
+    with pytest.raises(ContentError) as caught:
+        api.compile(path, tmp_path / "build")
+    assert str(caught.value) == expected
+
+
+def test_text_the_body_font_draws_is_fine_inside_text(tmp_path):
+    assert api.validate(write(tmp_path, sheet(text_block("'$\\text{토큰 수}$ and $\\text{\\#}$'")))) == []

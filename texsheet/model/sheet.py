@@ -26,9 +26,9 @@ from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 from texsheet.text import markup
 from texsheet.text.emoji import emoji_code
 from texsheet.text.escape import INVISIBLE, find_forbidden
-from texsheet.text.fonts import FontSet, package_hint, sheet_chains
+from texsheet.text.fonts import KNOWN_FAMILIES, FontSet, package_hint, sheet_chains
 from texsheet.text.machine import Machine
-from texsheet.text.mathcheck import COMMANDS, PROGRAMMING, check_math
+from texsheet.text.mathcheck import COMMANDS, PROGRAMMING, check_math, text_characters
 
 Text = NewType("Text", str)  # user prose with inline markup
 Code = NewType("Code", str)  # source code, printed as typed
@@ -348,8 +348,9 @@ def validate_sheet(source: Source, machine: Machine | None = None, require_fonts
     Keys and values, the rules between keys, and every text field are checked in one pass, so
     a typo does not hide a short table row or a wrong formula. With a machine, every character
     is also checked against its fonts and every emoji against its icons, so that what passes
-    here also builds. Without require_fonts, a theme font the machine lacks skips the glyph
-    checks (missing_fonts says which) instead of being a problem.
+    here also builds. A theme font that is not installed is a problem when its name looks
+    misspelt; else, without require_fonts, it only skips the glyph checks (missing_fonts says
+    which), as on a machine without the theme's fonts.
     """
     found = _Found(source, list(source.problems))
     sheet = _convert(Sheet, source.data, (), found)
@@ -395,23 +396,50 @@ def _check_across_fields(sheet: Sheet, found: _Found) -> None:
 
 
 FONT_KEYS = ("font", "hand_font", "code_font")
+FONT_SUGGEST_CUTOFF = 0.85  # closer than SUGGEST_CUTOFF: font families differ by a word (NanumGothic, NanumGothic Eco)
 
 
 def _check_fonts(theme: Theme | None, found: _Found, machine: Machine | None, require_fonts: bool) -> FontSet | None:
     """The fonts to check glyphs against: the machine's, when it has every font of the theme;
-    else None, and the glyph checks are skipped (with require_fonts, each missing font is a
-    problem)."""
+    else None, and the glyph checks are skipped.
+
+    A theme font that compile would not find is a problem when require_fonts, or when its name
+    is close to an installed family or to one texsheet names (a misspelling); without
+    fontconfig, only the second can be told.
+    """
     installed = machine.fonts if machine is not None else None
-    if theme is None or installed is None:
+    if theme is None:
         return None
     complete = True
     for key in FONT_KEYS:
         name = getattr(theme, key)
-        if not found.usable(("theme", key)) or name is None or not installed.installed(name):
+        if not found.usable(("theme", key)) or name is None:
             complete = False
-            if require_fonts and name is not None and found.usable(("theme", key)):
-                found.add(("theme", key), f"theme.{key}: no font family '{name}' is installed (fc-list)")
+            continue
+        if installed is not None and installed.installed(name):
+            continue
+        complete = False
+        near = _nearest_font(name, installed)
+        hint = f"; did you mean '{near}'?" if near else ""
+        if installed is not None and (near or require_fonts):
+            found.add(("theme", key), f"theme.{key}: no font family '{name}' is installed (fc-list){hint}", 0)
+        elif near:
+            found.add(("theme", key), f"theme.{key}: '{name}' is not a font family texsheet knows{hint}", 0)
     return installed if complete else None
+
+
+def _nearest_font(name: str, installed: FontSet | None) -> str | None:
+    """The installed or known family name is a misspelling of (case and spaces aside), or None."""
+    if name in KNOWN_FAMILIES:
+        return None
+
+    def squeezed(family: str) -> str:
+        return family.lower().replace(" ", "")
+
+    families = sorted(KNOWN_FAMILIES | (installed.families() if installed is not None else frozenset()))
+    by_squeezed = {squeezed(family): family for family in reversed(families)}
+    close = difflib.get_close_matches(squeezed(name), list(by_squeezed), n=1, cutoff=FONT_SUGGEST_CUTOFF)
+    return by_squeezed[close[0]] if close else None
 
 
 def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Machine | None) -> None:
@@ -442,6 +470,12 @@ def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Ma
     def formula(where: Where, text: str, display: bool, start: int) -> None:
         for problem in check_math(text, display=display):
             found.add(where, f"{_name(where)}: {problem.message}", start + problem.offset)
+        if fonts is None:
+            return
+        for offset, char in text_characters(text):
+            if not char.isascii() and not fonts.draws(theme.font, char):
+                found.add(where, f"{_name(where)}: '{char}' (U+{ord(char):04X}) in \\text{{...}} is set in the body font, "
+                                 f"{theme.font}, which does not draw it: write it outside the formula", start + offset)
 
     for where, tp, value in _text_fields(sheet, ()):
         if value is None:  # refused already
