@@ -290,24 +290,24 @@ def test_alias_bomb_fails_fast_without_expanding(tmp_path):
 def test_yaml_syntax_error_with_its_line(tmp_path):
     text = MINIMAL.replace("      - title: Kinds\n", "      - title: [Kinds\n")
     problem = only_problem(write(tmp_path, text))
-    assert problem.message.startswith("YAML syntax:")
-    # the flow sequence opened on "[Kinds" is never closed; the parser notices at the next key
-    assert "flow sequence" in problem.message
-    assert problem.line == line_of(text, "blocks:")
+    # the list opened on "[Kinds" is never closed; the parser notices at the next key, but the
+    # place given is the bracket's, where the fix goes
+    assert problem.message.startswith("the list this [ opens does not end where YAML expects: close it with ]")
+    assert (problem.line, problem.column) == (line_of(text, "[Kinds"), len("      - title: ") + 1)
 
 
 def test_yaml_syntax_error_bad_indentation(tmp_path):
     text = "title: Cheese\nrows:\n  - height: 1\n   panels: []\n"
     problem = only_problem(write(tmp_path, text))
-    assert problem.message.startswith("YAML syntax:")
-    assert problem.line == 4
+    assert problem.message.startswith("this line is indented differently from the lines above it")
+    assert (problem.line, problem.column) == (4, 4)
 
 
 def test_tab_indentation_is_a_syntax_error_on_its_line(tmp_path):
     text = "title: Cheese\n\tsubtitle: x\n"
     problem = only_problem(write(tmp_path, text))
-    assert problem.message.startswith("YAML syntax:")
-    assert problem.line == 2
+    assert problem.message == "a tab indents this line, and YAML indents with spaces only: replace the tab with spaces"
+    assert (problem.line, problem.column) == (2, 1)
 
 
 def test_two_documents_are_refused(tmp_path):

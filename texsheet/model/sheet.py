@@ -23,13 +23,14 @@ from texsheet.errors import ContentError, Problem
 from texsheet.model.mermaid import SUPPORTED as MERMAID_SUPPORTED
 from texsheet.model.mermaid import Graph, parse_mermaid
 from texsheet.model.source import Source, Where
+from texsheet.model.syntax import escape_advice, quoted
 from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 from texsheet.text import markup
 from texsheet.text.emoji import emoji_code, twemoji_name
 from texsheet.text.escape import INVISIBLE, find_forbidden
-from texsheet.text.fonts import package_hint, sheet_chains
+from texsheet.text.fonts import KNOWN_FAMILIES, FontSet, package_hint, sheet_chains
 from texsheet.text.machine import Machine
-from texsheet.text.mathcheck import check_math
+from texsheet.text.mathcheck import COMMANDS, PROGRAMMING, check_math, text_characters
 
 Text = NewType("Text", str)  # user prose with inline markup
 Code = NewType("Code", str)  # source code, printed as typed
@@ -331,78 +332,146 @@ class Sheet:
     panels: list[Panel] | None = fld(None, doc="the panels in reading order, for texsheet to arrange in rows; instead of rows:", min_items=1, max_items=24)
 
     def placed_panels(self) -> list[tuple[Where, Panel]]:
-        """Every panel with its place in the content: rows.R.panels.P, or panels.N."""
+        """Every panel with its place in the content: rows.R.panels.P, or panels.N (while the
+        content is checked, a row or panel refused is None, and left out)."""
         if self.panels is not None:
-            return [(("panels", n), panel) for n, panel in enumerate(self.panels)]
-        return [(("rows", r, "panels", p), panel) for r, row in enumerate(self.rows or ()) for p, panel in enumerate(row.panels)]
+            return [(("panels", n), panel) for n, panel in enumerate(self.panels) if panel is not None]
+        return [(("rows", r, "panels", p), panel) for r, row in enumerate(self.rows or ()) if row is not None
+                for p, panel in enumerate(row.panels) if panel is not None]
 
 
 # ----------------------------------------------------------------------------- validation
 
 
+@dataclass
+class _Found:
+    """The problems found so far, and the places they are about. Each check runs on what the
+    data holds, however many problems came before; a rule between keys skips a key whose value
+    was refused, so that one mistake is one problem."""
+
+    source: Source
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    refused: set[Where] = dataclasses.field(default_factory=set)
+
+    def add(self, where: Where, message: str, offset: int | None = None, *, about: Where | None = None) -> None:
+        """A problem at where (at offset of its text); about is the place refused, if not where."""
+        self.problems.append(self.source.problem(where, message, offset))
+        self.refused.add(where if about is None else about)
+
+    def usable(self, *wheres: Where) -> bool:
+        """Whether the value at each of wheres is as typed, not refused and stood in for."""
+        return not any(where in self.refused for where in wheres)
+
+
 def validate_sheet(source: Source, machine: Machine | None = None, require_fonts: bool = True) -> Sheet:
     """The Sheet described by source; a ContentError lists every problem at once.
 
-    With a machine, every character is also checked against its fonts and every emoji against
-    its icons, so that what passes here also builds. Without require_fonts, a theme font the
-    machine lacks skips the glyph checks (missing_fonts says which) instead of being a problem.
+    Keys and values, the rules between keys, and every text field are checked in one pass, so
+    a typo does not hide a short table row or a wrong formula. With a machine, every character
+    is also checked against its fonts and every emoji against its icons, so that what passes
+    here also builds. A theme font that is not installed is a problem when its name looks
+    misspelt; else, without require_fonts, it only skips the glyph checks (missing_fonts says
+    which), as on a machine without the theme's fonts.
     """
-    problems: list[Problem] = []
-    sheet = _convert(Sheet, source.data, (), source, problems)
-    if not problems:
-        problems.extend(_check_across_fields(sheet, source))
-        if machine is not None and not require_fonts and missing_fonts(sheet, machine):
-            machine = Machine(None, machine.twemoji, machine.missing)
-        problems.extend(_check_texts(sheet, source, machine))
-    if problems:
-        raise ContentError(problems)
+    found = _Found(source, list(source.problems))
+    sheet = _convert(Sheet, source.data, (), found)
+    _check_across_fields(sheet, found)
+    fonts = _check_fonts(sheet.theme, found, machine, require_fonts)
+    _check_texts(sheet, found, fonts, machine)
+    if found.problems:
+        raise ContentError(found.problems)
     return sheet
 
 
-def _check_across_fields(sheet: Sheet, source: Source) -> list[Problem]:
+def _check_across_fields(sheet: Sheet, found: _Found) -> None:
     """Rules that tie one key to another, which the per-field limits cannot see."""
-    problems = []
     theme = sheet.theme
-    if theme.min_font_size > (theme.font_size or theme.max_font_size):
+    sizes = [("theme", key) for key in ("min_font_size", "font_size", "max_font_size")]
+    if theme is not None and found.usable(*sizes) and theme.min_font_size > (theme.font_size or theme.max_font_size):
         above = "theme.font_size" if theme.font_size else "theme.max_font_size"
-        problems.append(source.problem(("theme", "min_font_size"), f"theme.min_font_size {theme.min_font_size:g} is above {above} {theme.font_size or theme.max_font_size:g}"))
-    if pyphen.language_fallback(sheet.language) is None:
-        problems.append(source.problem(("language",), f"no hyphenation dictionary for language {sheet.language!r}; "
-                                       f"pyphen has {', '.join(sorted({name.split('_')[0] for name in pyphen.LANGUAGES}))}"))
+        found.add(("theme", "min_font_size"), f"theme.min_font_size {theme.min_font_size:g} is above {above} {theme.font_size or theme.max_font_size:g}")
+    if found.usable(("language",)) and pyphen.language_fallback(sheet.language) is None:
+        found.add(("language",), f"no hyphenation dictionary for language {sheet.language!r}; "
+                                 f"pyphen has {', '.join(sorted({name.split('_')[0] for name in pyphen.LANGUAGES}))}")
     if sheet.rows is None and sheet.panels is None:
-        problems.append(source.problem((), "the sheet needs rows: (panels in bands you arrange) or panels: (texsheet arranges them)"))
+        found.add((), "the sheet needs rows: (panels in bands you arrange) or panels: (texsheet arranges them)")
     elif sheet.rows is not None and sheet.panels is not None:
-        problems.append(source.problem(("panels",), "give rows: or panels:, not both (panels: lets texsheet arrange the rows)"))
+        found.add(("panels",), "give rows: or panels:, not both (panels: lets texsheet arrange the rows)")
     for place, panel in sheet.placed_panels():
         given = "" if panel.columns else " (columns: left out; give it)"
-        if panel.column_widths and len(panel.column_widths) != (panel.columns or 1):
-            problems.append(source.problem(place + ("column_widths",), f"{len(panel.column_widths)} column widths for columns: {panel.columns or 1}{given}"))
+        columns_known = found.usable(place + ("columns",))
+        if columns_known and found.usable(place + ("column_widths",)) and panel.column_widths and len(panel.column_widths) != (panel.columns or 1):
+            found.add(place + ("column_widths",), f"{len(panel.column_widths)} column widths for columns: {panel.columns or 1}{given}")
         for b, block in enumerate(panel.blocks):
             where = place + ("blocks", b)
-            if block.column > (panel.columns or 1):
-                problems.append(source.problem(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns or 1}{given}"))
-            if isinstance(block, Table):
+            if block is None:
+                continue
+            if columns_known and found.usable(where + ("column",)) and block.column > (panel.columns or 1):
+                found.add(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns or 1}{given}")
+            if isinstance(block, Table) and found.usable(where + ("header",)):
                 for n, cells in enumerate(block.rows):
-                    if len(cells) != len(block.header):
-                        problems.append(source.problem(where + ("rows", n), f"table row has {len(cells)} cells, the header has {len(block.header)}"))
-                if block.widths and len(block.widths) != len(block.header):
-                    problems.append(source.problem(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns"))
-    return problems
+                    if found.usable(where + ("rows", n)) and len(cells) != len(block.header):
+                        found.add(where + ("rows", n), f"table row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header has {len(block.header)}")
+                if found.usable(where + ("widths",)) and block.widths and len(block.widths) != len(block.header):
+                    found.add(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns")
 
 
-def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[Problem]:
+FONT_KEYS = ("font", "hangul_font", "hand_font", "hand_hangul_font", "code_font")
+FONT_SUGGEST_CUTOFF = 0.85  # closer than SUGGEST_CUTOFF: font families differ by a word (NanumGothic, NanumGothic Eco)
+
+
+def _check_fonts(theme: Theme | None, found: _Found, machine: Machine | None, require_fonts: bool) -> FontSet | None:
+    """The fonts to check glyphs against: the machine's, when it has every font of the theme;
+    else None, and the glyph checks are skipped.
+
+    A theme font that compile would not find is a problem when require_fonts, or when its name
+    is close to an installed family or to one texsheet names (a misspelling); without
+    fontconfig, only the second can be told.
+    """
+    installed = machine.fonts if machine is not None else None
+    if theme is None:
+        return None
+    complete = True
+    for key in FONT_KEYS:
+        name = getattr(theme, key)
+        if not found.usable(("theme", key)) or name is None:
+            complete = False
+            continue
+        if installed is not None and installed.installed(name):
+            continue
+        complete = False
+        near = _nearest_font(name, installed)
+        hint = f"; did you mean '{near}'?" if near else ""
+        if installed is not None and (near or require_fonts):
+            found.add(("theme", key), f"theme.{key}: no font family '{name}' is installed (fc-list){hint}", 0)
+        elif near:
+            found.add(("theme", key), f"theme.{key}: '{name}' is not a font family texsheet knows{hint}", 0)
+    return installed if complete else None
+
+
+def _nearest_font(name: str, installed: FontSet | None) -> str | None:
+    """The installed or known family name is a misspelling of (case and spaces aside), or None."""
+    if name in KNOWN_FAMILIES:
+        return None
+
+    def squeezed(family: str) -> str:
+        return family.lower().replace(" ", "")
+
+    families = sorted(KNOWN_FAMILIES | (installed.families() if installed is not None else frozenset()))
+    by_squeezed = {squeezed(family): family for family in reversed(families)}
+    close = difflib.get_close_matches(squeezed(name), list(by_squeezed), n=1, cutoff=FONT_SUGGEST_CUTOFF)
+    return by_squeezed[close[0]] if close else None
+
+
+def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Machine | None) -> None:
     """Markup, formulas, code languages, emoji and glyphs of every text field, each problem at
-    the character it is about."""
-    problems: list[Problem] = []
-    fonts = machine.fonts if machine else None
-    chains = sheet_chains(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, hangul_fonts(sheet.theme))
+    the character it is about. fonts: what to check glyphs against (None: not checked); kotex
+    sets Hangul in each role's Hangul font, so those count as drawing it."""
+    source = found.source
+    theme = sheet.theme or Theme()
+    chains = sheet_chains(theme.font, theme.hand_font, theme.code_font, hangul_fonts(theme))
     if fonts is not None:
-        for key in ("font", "hangul_font", "hand_font", "hand_hangul_font", "code_font"):
-            if not fonts.installed(getattr(sheet.theme, key)):
-                problems.append(source.problem(("theme", key), f"theme.{key}: no font family '{getattr(sheet.theme, key)}' is installed (fc-list)"))
-        if problems:
-            return problems
-        fonts = fonts.with_hangul(hangul_pairs(sheet.theme))
+        fonts = fonts.with_hangul(hangul_pairs(theme))
     prose = chains["body"] + tuple(f for f in chains["hand"] if f not in chains["body"])
 
     def glyphs(where: Where, text: str, chain: tuple[str, ...], start: int) -> None:
@@ -415,20 +484,27 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
             cluster = char + "".join(itertools.takewhile(unicodedata.combining, text[n + 1:]))
             if fonts.face_for(cluster, chain) is None:
                 shown = " + ".join(f"U+{ord(c):04X}" for c in cluster)
-                problems.append(source.problem(where, f"{_name(where)}: no installed font draws '{cluster}' ({shown}); "
-                                               f"the package {package_hint(char)} would", start + n))
+                found.add(where, f"{_name(where)}: no installed font draws '{cluster}' ({shown}); "
+                                 f"the package {package_hint(char)} would", start + n)
 
     def emoji_icon(where: Where, cluster: str, at: int) -> None:
         if machine is not None and machine.twemoji is not None and twemoji_name(cluster, machine.twemoji) is None:
-            problems.append(source.problem(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon", at))
+            found.add(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon", at)
 
     def formula(where: Where, text: str, display: bool, start: int) -> None:
         for problem in check_math(text, display=display):
-            problems.append(source.problem(where, f"{_name(where)}: {problem.message}", start + problem.offset))
+            found.add(where, f"{_name(where)}: {problem.message}", start + problem.offset)
+        if fonts is None:
+            return
+        for offset, char in text_characters(text):
+            if not char.isascii() and not fonts.draws(theme.font, char):
+                found.add(where, f"{_name(where)}: '{char}' (U+{ord(char):04X}) in \\text{{...}} is set in the body font, "
+                                 f"{theme.font}, which does not draw it: write it outside the formula", start + offset)
 
     def text(where: Where, value: str, start: int = 0) -> None:
-        spans, found = markup.parse(value)
-        problems.extend(source.problem(where, f"{_name(where)}: {p.message}", start + p.offset) for p in found)
+        spans, markup_problems = markup.parse(value)
+        for problem in markup_problems:
+            found.add(where, f"{_name(where)}: {problem.message}", start + problem.offset)
         for span in markup.walk(spans):
             if span.kind == "text":
                 glyphs(where, span.text, prose, start + span.start)
@@ -440,11 +516,14 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
                 formula(where, span.text, span.kind == "display", start + span.start)
 
     for where, tp, value in _text_fields(sheet, ()):
+        if value is None:  # refused already
+            continue
         if tp is Text:
             text(where, value)
         elif tp is Mermaid:
-            graph, found = parse_mermaid(value)
-            problems.extend(source.problem(where, f"{_name(where)}: {p.message}", p.offset) for p in found)
+            graph, mermaid_problems = parse_mermaid(value)
+            for problem in mermaid_problems:
+                found.add(where, f"{_name(where)}: {problem.message}", problem.offset)
             if graph is not None:  # every label is text of the sheet, with its markup
                 labels = [(n.label, n.start) for n in graph.nodes.values()] + [(l.label, l.start) for l in graph.links if l.label]
                 labels += [(s.title, s.start) for s in graph.subgraphs.values()]
@@ -457,12 +536,43 @@ def _check_texts(sheet: Sheet, source: Source, machine: Machine | None) -> list[
         elif tp is Icon and value:
             spans, _ = markup.parse(value)
             if len(spans) != 1 or spans[0].kind != "emoji":
-                problems.append(source.problem(where, f"{_name(where)}: an icon is one emoji typed as itself, such as 🧀"))
+                found.add(where, f"{_name(where)}: an icon is one emoji typed as itself, such as 🧀")
             else:
                 emoji_icon(where, value, 0)
         elif tp is Language and value and value not in languages():
-            problems.append(source.problem(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, languages())}"))
-    return problems
+            found.add(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, languages())}")
+
+
+# Every name a backslash starts in LaTeX that texsheet knows: a YAML escape that swallowed the
+# backslash of one of these was surely meant for LaTeX.
+LATEX_NAMES = frozenset(COMMANDS) | PROGRAMMING | {"\\begin", "\\end"}
+
+
+def _swallowed_backslashes(tp: Any, where: Where, found: _Found) -> bool:
+    """Whether YAML's double-quoted escapes ate a backslash LaTeX needed in the text at where;
+    each such backslash is a problem at its place, with the fix.
+
+    YAML reads \\t, \\n, \\f, \\b, \\a, \\v, \\e, \\r, \\N, \\L, \\P and \\_ in double quotes
+    quietly (the others, \\c of \\circ, are syntax errors, see syntax.explain). Such an escape
+    is taken for a swallowed LaTeX backslash when the escape and the letters after it spell a
+    command LaTeX knows (\\theta, \\nu, \\frac, \\alpha), wherever it stands; or when it stands
+    inside a formula: a formula field, or $...$ or $$...$$ in text. Elsewhere, "line one\\nline
+    two" keeps its line break and "Tab\\there" its tab, as YAML means them.
+    """
+    raw, escapes = found.source.quiet_escapes(where)
+    if not escapes:
+        return False
+    formulas = []
+    if tp is Text:
+        formulas = [(span.start, span.start + len(span.text)) for span in markup.walk(markup.parse(raw)[0]) if span.kind in ("math", "display")]
+    swallowed = [escape for escape in escapes
+                 if tp is Formula or escape.name in LATEX_NAMES or any(start <= escape.offset < end for start, end in formulas)]
+    for escape in swallowed:
+        line, column = escape.place
+        found.problems.append(Problem(found.source.path, line, column, f"{_name(where)}: {escape_advice(escape.name)}"))
+    if swallowed:
+        found.refused.add(where)
+    return bool(swallowed)
 
 
 def missing_fonts(sheet: Sheet, machine: Machine) -> list[str]:
@@ -508,21 +618,23 @@ def _text_fields(node: Any, where: Where):
                 yield from _text_fields(value, where + (field.name,))
 
 
-def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem], meta=None) -> Any:
+def _convert(tp: Any, value: Any, where: Where, found: _Found, meta=None) -> Any:
+    """The value at where as type tp; a value refused is stood in for (None, [], a default)."""
     meta = meta or {}
+    source = found.source
 
     def bad(message: str) -> None:
-        problems.append(source.problem(where, message))
+        found.add(where, message)
 
     name = _name(where) or "the sheet"
     optional = optional_of(tp)
     if optional is not None:
-        return None if value is None else _convert(optional, value, where, source, problems, meta)
+        return None if value is None else _convert(optional, value, where, found, meta)
     if value is None:
         bad(f"{name}: a value is missing")
-        return None
+        return [] if typing.get_origin(tp) is list else None
     if dataclasses.is_dataclass(tp) or tp is Block:
-        return _convert_mapping(tp, value, where, source, problems)
+        return _convert_mapping(tp, value, where, found)
     if typing.get_origin(tp) is list:
         if not isinstance(value, list):
             bad(f"{name}: expected a list (lines starting with '- ')")
@@ -534,7 +646,7 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
             bad(f"{name}: has {len(value)} items; at most {high} fit")
         item_type = typing.get_args(tp)[0]
         item_meta = {k: v for k, v in meta.items() if k not in ("min_items", "max_items")}
-        return [_convert(item_type, item, where + (n,), source, problems, item_meta) for n, item in enumerate(value)]
+        return [_convert(item_type, item, where + (n,), found, item_meta) for n, item in enumerate(value)]
     if isinstance(value, (list, dict)):
         bad(f"{name}: expected a single value, not a {'list' if isinstance(value, list) else 'mapping'}")
         return None
@@ -546,6 +658,8 @@ def _convert(tp: Any, value: Any, where: Where, source: Source, problems: list[P
             return False
         return value
     if tp in (Text, Code, Formula, Mermaid):
+        if _swallowed_backslashes(tp, where, found):
+            return None
         # Prose may be typed as any scalar: `title: 2024` is the text "2024", as typed.
         value = value if isinstance(value, str) else source.typed(where) or str(value)
     elif not isinstance(value, str):
@@ -610,28 +724,31 @@ def _convert_string(tp, value: str, name: str, meta, bad) -> str:
     return value
 
 
-def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems: list[Problem]) -> Any:
+def _convert_mapping(tp: Any, value: Any, where: Where, found: _Found) -> Any:
+    """An instance of the dataclass tp (or of the block kind value names); a required key that
+    is missing is stood in for, so that the checks after this one can read the rest."""
     name = _name(where) or "the sheet"
+    source = found.source
     shorthand = getattr(tp, "shorthand", None)
     if shorthand and value is not None and not isinstance(value, (dict, list)):
         value = {shorthand: value}
         if where in source.scalars:  # messages about the text point into the string typed
             source.scalars.setdefault(where + (shorthand,), source.scalars[where])
     if not isinstance(value, dict):
-        problems.append(source.problem(where, f"{name}: expected a mapping of keys"))
+        found.add(where, f"{name}: expected a mapping of keys")
         return None
     presets = getattr(tp, "presets", None)
     if presets:
         preset = value.get(shorthand, tp.__dataclass_fields__[shorthand].default)
-        value = {**presets.get(preset, {}), **value}
+        value = {**(presets.get(preset, {}) if isinstance(preset, str) else {}), **value}
     if tp is Block:
         kind = value.get("kind")
-        if kind not in BLOCK_KINDS:
+        if not isinstance(kind, str) or kind not in BLOCK_KINDS:
             known = ", ".join(BLOCK_KINDS)
             if kind is None:
-                problems.append(source.problem(where, f"{name}: a block needs kind: (one of {known})"))
+                found.add(where, f"{name}: a block needs kind: (one of {known})")
             else:
-                problems.append(source.problem(where + ("kind",), f"{name}: unknown block kind '{kind}' (known: {known}){_suggest(str(kind), BLOCK_KINDS)}"))
+                found.add(where + ("kind",), f"{name}: unknown block kind '{kind}' (known: {known}){_suggest(str(kind), BLOCK_KINDS)}", about=where)
             return None
         tp = BLOCK_KINDS[kind]
         value = {k: v for k, v in value.items() if k != "kind"}
@@ -640,19 +757,31 @@ def _convert_mapping(tp: Any, value: Any, where: Where, source: Source, problems
     meant = set()  # keys an unknown key is taken for a misspelling of: not also reported missing
     for key in value:
         if key not in fields:
-            problems.append(source.problem(where + (key,), f"unknown key '{key}' in {name}{_suggest(key, fields)}"))
-            meant.update(difflib.get_close_matches(str(key), list(fields), n=1, cutoff=SUGGEST_CUTOFF))
+            colon = _colon_hint(tp, value, where, source) if not _suggest(key, fields) else ""
+            found.add(where + (key,), f"unknown key '{key}' in {name}{_suggest(key, fields)}{colon}")
+            meant.update(difflib.get_close_matches(str(key), list(fields), n=1, cutoff=SUGGEST_CUTOFF) + ([tp.shorthand] if colon else []))
     kwargs = {}
     for field in dataclasses.fields(tp):
         if field.name in value:
             meta = {**field.metadata, "default": field.default}
-            kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), source, problems, meta)
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING and field.name not in meant:
-            problems.append(source.problem(where, f"{name}: missing key '{field.name}' ({field.metadata['doc']})"))
-    try:
-        return tp(**kwargs)
-    except TypeError:
-        return None
+            kwargs[field.name] = _convert(hints[field.name], value[field.name], where + (field.name,), found, meta)
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            if field.name not in meant:
+                found.add(where, f"{name}: missing key '{field.name}' ({field.metadata['doc']})", about=where + (field.name,))
+            found.refused.add(where + (field.name,))
+            kwargs[field.name] = [] if typing.get_origin(hints[field.name]) is list else None
+    return tp(**kwargs)
+
+
+def _colon_hint(tp: Any, value: dict, where: Where, source: Source) -> str:
+    """For a list item typed as `- Step 1: do it`, which YAML reads as a key and its value: the
+    quotes that make it the text meant."""
+    if getattr(tp, "shorthand", None) and len(value) == 1:
+        [(key, text)] = value.items()
+        typed = source.typed(where + (key,))
+        if typed is not None and not isinstance(text, (dict, list)):
+            return f"; YAML reads a colon and a space as a key and its value: for the text, write - {quoted(f'{key}: {typed}')}"
+    return ""
 
 
 SUGGEST_CUTOFF = 0.6  # how alike a word must be to a name to be suggested as a misspelling of it

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from texsheet.errors import ContentError, Problem
+from texsheet.model.syntax import QUIET_ESCAPES, command_at, explain
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32
@@ -25,6 +26,9 @@ class Source:
     data: Any
     marks: dict[Where, tuple[int, int]]
     scalars: dict[Where, yaml.ScalarNode] = field(default_factory=dict)
+    # What reading found wrong without losing the rest (a duplicate key: the first one is kept),
+    # for validation to report with its own problems.
+    problems: list[Problem] = field(default_factory=list)
 
     def position(self, where: Where, offset: int | None = None) -> tuple[int, int]:
         """(line, column) of the part at where, or of its nearest enclosing part; with offset,
@@ -46,6 +50,35 @@ class Source:
     def problem(self, where: Where, message: str, offset: int | None = None) -> Problem:
         line, column = self.position(where, offset)
         return Problem(self.path, line, column, message)
+
+    def quiet_escapes(self, where: Where) -> tuple[str, list[Escape]]:
+        """The text typed between the quotes of the double-quoted scalar at where, and every
+        escape in it that YAML read quietly where a letter or _ follows the backslash (\\t of
+        \\theta); ("", []) for any other scalar."""
+        node = self.scalars.get(where)
+        if node is None or node.style != '"' or self.text[node.start_mark.index: node.start_mark.index + 1] != '"':
+            return "", []
+        start = node.start_mark.index + 1
+        raw = self.text[start: node.end_mark.index - 1]
+        escapes, index = [], raw.find("\\")
+        while index >= 0:
+            if raw[index + 1: index + 2] in QUIET_ESCAPES:
+                escapes.append(Escape(index, command_at(raw, index), self.place(start + index)))
+            index = raw.find("\\", index + 2)
+        return raw, escapes
+
+    def place(self, index: int) -> tuple[int, int]:
+        """(line, column) of the character at index of the text."""
+        return self.text.count("\n", 0, index) + 1, index - (self.text.rfind("\n", 0, index) + 1) + 1
+
+
+@dataclass(frozen=True)
+class Escape:
+    """A backslash that YAML read as an escape of a double-quoted scalar."""
+
+    offset: int  # of the backslash, in the text between the quotes
+    name: str  # the backslash command LaTeX would have read there: \\theta
+    place: tuple[int, int]  # (line, column) of the backslash in the file
 
 
 def _offset_position(text: str, node: yaml.ScalarNode, offset: int) -> tuple[int, int] | None:
@@ -81,7 +114,7 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in content")
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in content; a text that starts with * goes in quotes")
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Refused(self.peek_event().start_mark, f"nested deeper than {MAX_DEPTH} levels")
@@ -92,9 +125,10 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def load_source(path: Path) -> Source:
-    """Read a content file; every problem is a ContentError with its file:line:column."""
+    """Read a content file; a problem that stops the reading is a ContentError with its
+    file:line:column, and the others (duplicate keys) are kept in its problems for validation."""
     path = Path(path)
-    return parse_source(read_text(path).removeprefix("\ufeff"), path)
+    return parse_source(read_text(path).removeprefix("\ufeff"), path, keep_going=True)
 
 
 def read_text(path: Path) -> str:
@@ -121,8 +155,9 @@ def read_text(path: Path) -> str:
         raise fail(f"not UTF-8 text (byte 0x{raw[error.start]:02x})", raw[: error.start].count(b"\n") + 1) from None
 
 
-def parse_source(text: str, path: Path) -> Source:
-    """Content from YAML text; path names it in messages (a file, or "<text>")."""
+def parse_source(text: str, path: Path, *, keep_going: bool = False) -> Source:
+    """Content from YAML text; path names it in messages (a file, or "<text>"). Problems are a
+    ContentError; with keep_going, those that leave the data readable are kept in Source.problems."""
 
     def fail(message: str, line: int = 1, column: int = 1) -> ContentError:
         return ContentError([Problem(path, line, column, message)])
@@ -143,9 +178,8 @@ def parse_source(text: str, path: Path) -> Source:
     except _Refused as refused:
         raise fail(refused.message, refused.mark.line + 1, refused.mark.column + 1) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = " ".join(filter(None, [error.context, error.problem]))
-        raise fail(f"YAML syntax: {message}", mark.line + 1, mark.column + 1) from None
+        line, column, message = explain(error, text)
+        raise fail(message, line, column) from None
     except yaml.YAMLError as error:
         raise fail(f"YAML syntax: {error}") from None
     finally:
@@ -157,12 +191,12 @@ def parse_source(text: str, path: Path) -> Source:
     scalars: dict[Where, yaml.ScalarNode] = {}
     problems: list[Problem] = []
     data = _to_data(node, (), marks, scalars, problems, path)
-    if problems:
+    if problems and not keep_going:
         raise ContentError(problems)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         raise fail(f"the top level is {kind}; a sheet is a mapping of keys such as title: and rows:")
-    return Source(path, text, data, marks, scalars)
+    return Source(path, text, data, marks, scalars, problems)
 
 
 _CORE_SCHEMA = [  # YAML 1.2's core schema, what an editor's YAML 1.2 parser reads a plain scalar as
@@ -205,7 +239,7 @@ def _to_data(node: yaml.Node, where: Where, marks, scalars, problems, path) -> A
         key = key_node.value
         if key in result:
             first = marks[where + (key,)]
-            problems.append(Problem(path, line, column, f"duplicate key '{key}' (first at line {first[0]})"))
+            problems.append(Problem(path, line, column, f"duplicate key '{key}' (first at line {first[0]}): give each key once"))
             continue
         marks[where + (key,)] = (line, column)
         result[key] = _to_data(value_node, where + (key,), marks, scalars, problems, path)

@@ -59,6 +59,9 @@ FALLBACKS = {"body": BODY_FALLBACKS, "hand": HAND_FALLBACKS, "code": CODE_FALLBA
 # The fonts the fallbacks' scales and rises were measured against; with other theme fonts the
 # fallbacks are set at their own size and baseline.
 MEASURED_WITH = {"body": {"NanumBarunpen"}, "hand": {"Nanum Pen Script", "Nanum Brush Script"}, "code": {"D2Coding"}}
+# The families texsheet itself names: a theme font not installed but close to one of these is
+# taken for a misspelling of it.
+KNOWN_FAMILIES = frozenset().union(*MEASURED_WITH.values(), (face.family for faces in FALLBACKS.values() for face in faces))
 
 _CJK_BLANKS = ((0x2F00, 0x2FDF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
 # Kana and Japanese full stops drawn in the Korean fonts' own design, at odds with the kanji
@@ -199,6 +202,9 @@ class FontSet:
 
     def installed(self, family: str) -> bool:
         return family in self._listing
+
+    def families(self) -> frozenset[str]:
+        return frozenset(self._listing)
 
     def draws(self, family: str, text: str) -> bool:
         """Whether family draws every character of text (spaces aside)."""

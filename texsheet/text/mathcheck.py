@@ -348,7 +348,7 @@ class _Checker:
         self.open_lefts = 0
         self.environments: list[_Environment] = []
         self.problems: list[MathProblem] = []
-        self.characters: list[tuple[str, Arg]] = []
+        self.characters: list[tuple[int, str, Arg]] = []  # (offset, character, what holds it)
 
     def run(self) -> None:
         try:
@@ -457,7 +457,7 @@ class _Checker:
 
     def check_character(self, token: _Token, context: Arg) -> None:
         char = token.text
-        self.characters.append((char, context))
+        self.characters.append((token.offset, char, context))
         if context is Arg.TEXT:
             if char in _TEXT_SPECIALS:
                 self.report(token.offset, f"{char} is not allowed in \\text{{...}}: write \\{char}")
@@ -606,7 +606,7 @@ class _Checker:
             or (token.kind is _Kind.COMMAND and token.text in DELIMITER_COMMANDS)
         ):
             self.take()
-            self.characters.append((token.text, Arg.MATH))
+            self.characters.append((token.offset, token.text, Arg.MATH))
             return
         self.report(owner.offset, f"{owner.text} must be followed by a delimiter such as ( [ | . \\{{ \\langle")
 
@@ -718,6 +718,14 @@ def math_characters(source: str, *, in_text: bool | None = None) -> set[str]:
     checker = _Checker(_lex(source)[0], display=True)
     checker.run()
     return {
-        char for char, context in checker.characters
+        char for _, char, context in checker.characters
         if not char.isascii() and (in_text is None or (context is Arg.TEXT) == in_text)
     }
+
+
+def text_characters(source: str) -> list[tuple[int, str]]:
+    """(offset, character) of every character typed inside \\text{...}, which the body font
+    alone draws (the fallback fonts of prose do not reach into a formula)."""
+    checker = _Checker(_lex(source)[0], display=True)
+    checker.run()
+    return [(offset, char) for offset, char, context in checker.characters if context is Arg.TEXT]
