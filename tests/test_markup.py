@@ -198,3 +198,10 @@ def test_every_palette_colours_every_pen_markup_knows():
     from texsheet.model.theme import PALETTES
 
     assert all(tuple(palette) == markup.PENS for palette in PALETTES.values())
+
+
+def test_twemoji_names_holding_fe0f_are_found_by_the_cluster_name_too():
+    from texsheet.text.emoji import emoji_code, read_twemoji_codes
+
+    codes = read_twemoji_codes("\\defineTwemoji{7}{1f9db-1f3fb-200d-2642-fe0f}\\defineTwemoji{8}{1f600}")
+    assert codes[emoji_code("🧛🏻‍♂️")] == 7 and codes["1f9db-1f3fb-200d-2642-fe0f"] == 7 and codes["1f600"] == 8

@@ -30,5 +30,10 @@ def emoji_code(cluster: str) -> str:
 
 
 def read_twemoji_codes(sty: str) -> dict[str, int]:
-    """Each code-point name that the text of twemojis.sty defines, and its page in the icons' PDF."""
-    return {code: int(page) for page, code in re.findall(r"\\defineTwemoji\{(\d+)\}\{([0-9a-f]+(?:-[0-9a-f]+)*)\}", sty)}
+    """Each code-point name that the text of twemojis.sty defines, and its page in the icons' PDF;
+    a name holding U+FE0F (ZWJ sequences such as 1f9db-1f3fb-200d-2642-fe0f) also without it, as
+    emoji_code names a cluster."""
+    codes = {code: int(page) for page, code in re.findall(r"\\defineTwemoji\{(\d+)\}\{([0-9a-f]+(?:-[0-9a-f]+)*)\}", sty)}
+    for code, page in list(codes.items()):
+        codes.setdefault("-".join(part for part in code.split("-") if part != "fe0f"), page)
+    return codes
