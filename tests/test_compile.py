@@ -354,3 +354,27 @@ def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert f"1 import note (texsheet import {note} lists them)" in done.stdout
+
+
+NOTE_DROPPED = {  # words of the source the import drops on purpose (and notes): badges, contents, anchors, images
+    "awesome-nested.md": {"Contents", "Build", "License", "Back", "top", "logo", "anki", "png", "center", "name", "editors"},
+    "devhints-tmux.md": {"category", "CLI", "layout", "sheet", "updated", "weight", "github", "com", "column", "shortcuts",
+                         "setup", "wrap", "intro", "title", "three", "two"},
+}
+
+
+@pytest.mark.parametrize("name", ["devhints-tmux.md", "ko-os-process.md", "tldr-grep.md", "awesome-nested.md"])
+def test_every_word_of_a_real_shaped_note_reaches_the_page_and_none_of_its_syntax(tmp_path, tex_available, name):
+    note = ROOT / "tests" / "notes" / name
+    built = compile_sheet(note, tmp_path, dpi=30)
+    page = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    on_page = squash(page)
+    source = note.read_text(encoding="utf-8")
+    source = re.sub(r"<[^>]*>", " ", source)  # tag names and attributes are not words of the note
+    source = re.sub(r"\]\([^)]*\)|^```\w+", "] ", source, flags=re.M)  # nor are link targets and fence languages
+    typed = re.findall(r"[A-Za-z가-힣]{3,}", source.replace("mdash", ""))
+    missing = {w for w in typed if w not in on_page} - NOTE_DROPPED.get(name, set()) - {"kbd", "rocket", "gear", "books", "pencil", "green", "book"}
+    assert not missing
+    page = page.replace("{: .-not-an-attribute-inside-code}", "")  # inside code it is code, kept as typed
+    for syntax in ("<br", "</", "{:", ":rocket:", ":gear:", ":books:", ":green_book:", "| ---", "|---", "**", "=="):
+        assert syntax not in page, syntax

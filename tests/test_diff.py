@@ -245,3 +245,11 @@ def test_diff_sheets_reports_content_problems_before_building(tmp_path):
     broken.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(ContentError):
         diff_sheets(TEXT_SHEET, broken, tmp_path / "out.png")
+
+
+def test_diff_sheets_compares_markdown_notes_by_the_content_they_map_to(tmp_path, tex_available):
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text("# Note\n## Part\n- first point\n- second point\n", encoding="utf-8")
+    new.write_text("# Note\n## Part\n- first point\n- another point\n", encoding="utf-8")
+    keys, regions = diff_sheets(old, new, tmp_path / "diff.png", dpi=40)
+    assert keys == ["panels.0.blocks.0.items.1"] and regions >= 1

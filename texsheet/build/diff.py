@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, Unidentifi
 
 from texsheet.build.pipeline import compile_sheet, load_sheet
 from texsheet.errors import TexsheetError
-from texsheet.model.source import load_source
+from texsheet.read.content import load_content
 
 PIXEL_THRESHOLD = 40  # a channel must differ by more than this (of 255) to count: ignores antialiasing noise
 CELLS_ALONG_LONG_SIDE = 300  # the difference mask is judged in cells; ~8 px on an A4 page at 200 dpi
@@ -227,8 +227,9 @@ def diff_sheets(
     Both files are validated before either is built; content and build problems raise
     TexsheetError subclasses from the pipeline.
     """
-    # The keys compare what the files say; load_sheet then checks both before any TeX runs.
-    keys = changed_keys(load_source(Path(old)).data, load_source(Path(new)).data)
+    # The keys compare what the files say (a Markdown note: the content it maps to); load_sheet
+    # then checks both before any TeX runs.
+    keys = changed_keys(load_content(Path(old))[0].data, load_content(Path(new))[0].data)
     load_sheet(Path(old), theme)
     load_sheet(Path(new), theme)
     with tempfile.TemporaryDirectory(prefix="texsheet-diff-old-") as old_dir, tempfile.TemporaryDirectory(

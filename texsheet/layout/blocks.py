@@ -180,15 +180,17 @@ def _heading(block: Block, ts: Typesetter, width: float, size: float, where: tup
 
 def _items(entries: list[tuple[str, str, TextBox | None, tuple]], ts: Typesetter, width: float, size: float,
            gap: float = 0.0, x: float = 0.0, colour: str = "accent") -> tuple[list[Item], float]:
-    """Items stacked down, from (marker, text, label, where) each; returns them and their height."""
+    """Items stacked down, from (marker, text, label, where) each, or (..., depth) for a sub-item
+    indented a marker's width per level; returns them and their height."""
     em = size * PT
     items, y = [], 0.0
-    for marker, text, label, where in entries:
-        box = ts.text(text, width - MARKER * em, size, BODY, where=where).at(x + MARKER * em, y)
+    for marker, text, label, where, *depth in entries:
+        left = x + (depth[0] if depth else 0) * MARKER * em
+        box = ts.text(text, width - (left - x) - MARKER * em, size, BODY, where=where).at(left + MARKER * em, y)
         baseline = y + box.first_baseline
         if label is not None:
-            label = label.at(x, baseline - label.first_baseline)
-        items.append(Item(marker, x, baseline, box, label, colour))
+            label = label.at(left, baseline - label.first_baseline)
+        items.append(Item(marker, left, baseline, box, label, colour))
         y += box.height + gap * em
     return items, max(0.0, y - gap * em)
 
@@ -200,9 +202,14 @@ def _label(ts: Typesetter, text: str, size: float, style: Style, colour: str, wh
 @layout_of("bullets")
 def layout_bullets(block: Bullets, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     entries = []
-    for n, item in enumerate(block.items):
-        label = _label(ts, item.icon, size, BODY, "text", where + ("items", n, "icon")) if item.icon else None
-        entries.append(("icon" if item.icon else "dot", item.text, label, where + ("items", n, "text")))
+
+    def add(items: list, at: tuple, depth: int) -> None:
+        for n, item in enumerate(items):
+            label = _label(ts, item.icon, size, BODY, "text", at + (n, "icon")) if item.icon else None
+            entries.append(("icon" if item.icon else "dot", item.text, label, at + (n, "text"), depth))
+            add(item.items, at + (n, "items"), depth + 1)
+
+    add(block.items, where + ("items",), 0)
     items, height = _items(entries, ts, width, size, air)
     return Geometry(height, tuple(i.text for i in items), tuple(items))
 
@@ -324,14 +331,15 @@ def highlight(code: str, language: str) -> tuple[tuple[tuple[str, str], ...], ..
 def layout_table(block: Table, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     em = size * PT
     pad_x, pad_y = TABLE_PAD[0] * em, (TABLE_PAD[1] + air / 2) * em
-    rows = [block.header] + block.rows
+    head = 1 if block.header else 0  # a table of rows only has no header row
+    rows = [block.header] * head + block.rows
     widths = table_columns(block, ts, width, size)
     texts, row_rects, y = [], [], 0.0
     for r, cells in enumerate(rows):
         x, boxes = 0.0, []
         for c, cell in enumerate(cells):
-            cell_where = where + (("header", c) if r == 0 else ("rows", r - 1, c))
-            style, colour = (BOLD, "accent") if r == 0 else (BODY, "text")
+            cell_where = where + (("header", c) if r < head else ("rows", r - head, c))
+            style, colour = (BOLD, "accent") if r < head else (BODY, "text")
             boxes.append(ts.text(cell, widths[c] - 2 * pad_x, size, style, colour, where=cell_where).at(x + pad_x, y + pad_y))
             x += widths[c]
         # Cells of a row share their first baseline.
@@ -345,7 +353,7 @@ def layout_table(block: Table, ts: Typesetter, width: float, size: float, where:
     for w in widths[:-1]:
         x += w
         columns.append(x)
-    return Geometry(y, tuple(texts), parts={"rows": row_rects, "columns": columns, "width": width})
+    return Geometry(y, tuple(texts), parts={"rows": row_rects, "columns": columns, "width": width, "header": bool(head)})
 
 
 def table_columns(block: Table, ts: Typesetter, width: float, size: float) -> list[float]:
@@ -354,10 +362,10 @@ def table_columns(block: Table, ts: Typesetter, width: float, size: float) -> li
     if block.widths:
         return [width * w / sum(block.widths) for w in block.widths]
     pad = 2 * TABLE_PAD[0] * size * PT
-    columns = list(zip(block.header, *block.rows))
+    columns = list(zip(*[block.header] * bool(block.header), *block.rows))
     least, most = [], []
     for c, cells in enumerate(columns):
-        styles = [BOLD] + [BODY] * (len(cells) - 1)
+        styles = [BOLD] * bool(block.header) + [BODY] * (len(cells) - bool(block.header))
         least.append(max(ts.min_width(cell, size, s) for cell, s in zip(cells, styles)) + pad)
         most.append(max(ts.natural_width(cell, size, s) for cell, s in zip(cells, styles)) + pad)
     if sum(most) <= width:

@@ -152,6 +152,7 @@ class Item:
     shorthand: ClassVar[str] = "text"
     text: Text = fld(doc="the item")
     icon: Icon = fld("", doc="an emoji in place of the bullet")
+    items: list[Item] = fld([], doc="sub-items, indented under this one (a sub-item may have its own)", max_items=20)
 
 
 @block_kind("bullets")
@@ -176,8 +177,13 @@ class Callout(Block):
 class Table(Block):
     """A table with hand-drawn rules."""
 
-    header: list[Text] = fld(doc="column headings", min_items=1, max_items=6)
-    rows: list[list[Text]] = fld(doc="rows, each a list of cells as long as header", min_items=1, max_items=20)
+    header: list[Text] = fld([], doc="column headings; left out, a table of rows only", max_items=6)
+    rows: list[list[Text]] = fld(doc="rows, each a list of cells as long as header (or the first row)", min_items=1, max_items=20)
+
+    @property
+    def width(self) -> int:
+        """The number of columns."""
+        return len(self.header) if self.header else len(self.rows[0])
     widths: list[float] = fld([], doc="relative column widths (default: by their content)", minimum=0.1, maximum=100)
 
 
@@ -409,11 +415,12 @@ def _check_across_fields(sheet: Sheet, found: _Found) -> None:
             if columns_known and found.usable(where + ("column",)) and block.column > (panel.columns or 1):
                 found.add(where + ("column",), f"column {block.column}, but the panel has columns: {panel.columns or 1}{given}")
             if isinstance(block, Table) and found.usable(where + ("header",)):
+                against = "the header has" if block.header else "the first row has"
                 for n, cells in enumerate(block.rows):
-                    if found.usable(where + ("rows", n)) and len(cells) != len(block.header):
-                        found.add(where + ("rows", n), f"table row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header has {len(block.header)}")
-                if found.usable(where + ("widths",)) and block.widths and len(block.widths) != len(block.header):
-                    found.add(where + ("widths",), f"{len(block.widths)} widths for {len(block.header)} columns")
+                    if found.usable(where + ("rows", n)) and len(cells) != block.width:
+                        found.add(where + ("rows", n), f"table row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, {against} {block.width}")
+                if found.usable(where + ("widths",)) and block.widths and len(block.widths) != block.width:
+                    found.add(where + ("widths",), f"{len(block.widths)} widths for {block.width} columns")
 
 
 FONT_KEYS = ("font", "hangul_font", "hand_font", "hand_hangul_font", "code_font")

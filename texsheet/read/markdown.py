@@ -6,23 +6,37 @@ each Markdown construct then maps to the format as follows.
 
 - **Front matter** (YAML between `---` lines at the top) gives the sheet's top-level keys (`title`,
   `subtitle`, `icon`, `colour`, `title_height`, `page`, `theme`), read and validated exactly like a
-  content YAML file. Other keys (`tags`, `date`, ...) are left out, with a note; `rows` is an
-  error there, since the sections give the rows.
+  content YAML file. Jekyll's and Hugo's `intro:`, `description:`, `summary:` or `excerpt:` (read
+  as Markdown) becomes the subtitle when it is one short line, else the opening text. Other keys
+  (`tags`, `date`, `layout`, ...) are left out, with a note; `rows` is an error there, since the
+  sections give the rows. A `#` heading with the front matter's title is not repeated.
 - **Title**: without a title in the front matter, the first `#` heading is the title (an emoji
   at its start, and the same one at its end, becomes the `icon`), and a short one-line paragraph
-  right under it (at most 120 characters) the `subtitle`. Without either, the file's name is the
-  title. A later `#` heading starts a panel, like `##`.
+  right under it (at most 120 characters), or the first line of a quote there (a tldr page's
+  description), the `subtitle`; a rule (`---`) right under the title only underlines it. A note
+  with no `#` heading takes its first heading as the title when no other heading is at its level
+  or above (`## HTTP status code` over `#####` sections), and the next level down starts panels.
+  Without any of these, the file's name is the title, noted. A later `#` heading starts a panel.
 - **Sections**: each `##` heading starts a panel. An emoji at the start of the heading becomes
   the panel's `icon`; the part after " — " (an em or en dash between spaces) becomes its
   `subtitle`. Text in parentheses stays in the title: in notes it is usually a translation, as
-  in "올바른 사용법 (Best Practices)". Content before the first section goes into a panel
-  "Overview" ("개요" in a Korean note).
+  in "올바른 사용법 (Best Practices)". Before the first section, one short line is the subtitle;
+  a text or a quote or two open the first panel; more (or a note with no sections) go into a
+  panel "Overview" ("개요" in a Korean note).
+- A list of links to the note's own headings (a table of contents, at any depth), a line of such
+  links (navigation: "Back to top | Next"), and a section "Contents"/"목차" left empty by them
+  are dropped, noted. Badges (shields.io and the like) are dropped, noted.
 - `###` (and deeper) headings, a paragraph that is one **bold** line (`**원인:**`, a trailing
   colon dropped), and a one-line paragraph ending in a colon right above a list, become the
   `heading:` of the next block.
-- **Bullet lists** become `bullets`; an emoji at the start of an item becomes its `icon`. A nested
-  list is folded into its item's text, one line per sub-item starting "· ". A code block, table,
-  quote or formula inside an item ends the list there and follows it as its own block.
+- **Bullet lists** become `bullets`; an emoji at the start of an item becomes its `icon`. Nested
+  lists stay nested, as the item's `items:` (any depth; a numbered sub-list's items too). Under a
+  numbered item or a task, which do not nest, a sub-list is folded into the item's text, a line
+  per sub-item starting "· ". A code block, table, quote or formula inside an item stays in its
+  place: the items before it are a block, then it, then the items after it (lifted to the
+  shallowest depth among them). `<br>` lines spacing the items are dropped.
+- A list of one item ending in ':' followed by a line that is one code span (a tldr page's
+  example) is a `code` block headed by the item's text.
 - **Task lists** (`- [ ]`, `- [x]`) become `checklist` items with `done`; a list mixing tasks and
   plain items becomes a checklist for each run of tasks and bullets for the rest. A paragraph
   whose every line starts with a box (□ ☐ undone, ☑ ☒ ✅ ✔ done) is a checklist too.
@@ -38,7 +52,11 @@ each Markdown construct then maps to the format as follows.
 - Other paragraphs become `text`. A soft line break is a space, as CommonMark reads it; a hard
   break (two spaces or a backslash at the end of a line) is a new line.
 - **Tables** become `table` (header and rows; alignment is left to texsheet). Cells beyond the
-  header's count, which Markdown drops, are kept in the row's last cell.
+  header's count, which Markdown drops, are kept in the row's last cell; a `|` inside a code span
+  stays in its cell. Lines between pipes with no `| --- |` row under the first (kramdown's tables
+  without a header) are a table without `header:`; `| --- |` rows among them are not content.
+- **kramdown attribute lines** (`{: .-three-column}`, `{:.class}`) and Liquid tags (`{% raw %}`)
+  on a line of their own are dropped, noted, except inside code.
 - **Block quotes** become a `callout`. A GitHub or Obsidian alert (`> [!WARNING] Title`) picks the
   callout's colour (NOTE blue, TIP green, IMPORTANT purple, WARNING orange, CAUTION red) and its
   title becomes the heading.
@@ -51,11 +69,16 @@ each Markdown construct then maps to the format as follows.
   more are packed two to a row, as without breaks.
 - Inline: `**bold**`, `==mark==`, `` `code` ``, `$math$` and emoji carry over as texsheet markup;
   *italic* and ~~strike~~ keep their text; a link keeps its text (the URL is dropped, noted); an
-  image keeps its alt text (noted); `<br>` is a new line and other HTML is kept as literal text
-  (noted). Characters texsheet's markup would read in the rest are escaped (a backslash before
+  image keeps its alt text (noted); a `:shortcode:` of GitHub's emoji is the emoji.
+- **HTML** (read by the standard library's html.parser) is read for what it means: `<br>` (and
+  `</br>`) a new line; `<b>`/`<strong>` bold; `<mark>`, `<u>`, `<ins>` a highlight; `<kbd>`,
+  `<code>` a code span; `<sub>`/`<sup>` Unicode sub- and superscripts where they exist; `<em>`,
+  `<a href>`, `<span>`... their words; `<a name>` anchors, comments and `<img>` dropped (images
+  noted). An HTML block is its words, a line per `<br>` or block element (`<summary>` in bold);
+  one with no words (spacing) is dropped. HTML that is not tags is kept as literal text, noted. Characters texsheet's markup would read in the rest are escaped (a backslash before
   a backtick, a dollar, `**`, `==` or a `{red:`), so `{red: x}`, `\\input`, `a == b` and the like read
   back exactly as typed.
-- Nothing is dropped: what has no place in the format is kept as text, with a note.
+- Nothing else is dropped: what has no place in the format is kept as text, with a note.
 
 **Rows.** Without a thematic break the sections become the sheet's `panels:`, in order, and the
 layout arranges them in rows as it finds best (more than 24 go into rows of the importer's, as
@@ -70,8 +93,9 @@ columns.
 
 **Limits.** A list longer than its kind allows (20 bullets or checklist items, 12 takeaways, 10
 flow steps), a table of more than 6 columns or 20 rows, a text or code block longer than a field
-allows (2000 characters) is split into several blocks; a panel of more than 16 blocks continues in
-a panel "… (cont.)"; more than 3 sections between two breaks are split into rows; more than 12
+allows (2000 characters) is split into several blocks; a section of more than 16 blocks is shared
+out evenly between as few panels as hold it, the later ones titled "… (cont.)", each cut moved up
+to two blocks to fall before a block with a heading (so no panel holds one block left over); more than 3 sections between two breaks are split into rows; more than 12
 rows fall back to the importer's own rows. Each of these is noted.
 
 **Positions.** Every part of the data is marked with the line and column of the Markdown it came
@@ -80,6 +104,7 @@ from, so texsheet's validation errors point into the .md file.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,13 +115,14 @@ from texsheet.errors import ContentError, Problem
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source, Where, parse_source, read_text
 from texsheet.read.markdown_blocks import (KEPT_AS_BOLD, SHORT_STEP, BlockReader, arrow_steps, bold_heading, bold_text,
-                                           split_lines)
-from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, parse_tree, split_icon
+                                           is_anchor_links, split_lines)
+from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, markdown_parser, parse_tree, split_icon
 from texsheet.read.panels import MAX_SHEET_PANELS, Section, build_panels, decide_rows, place_rows
 from texsheet.read.pieces import Heading, Note, Piece, Pos, SourceLines, check_text, fill_marks, sort_notes
 from texsheet.text import markup
 
 SUBTITLE_LENGTH = 120
+INTRO_KEYS = ("intro", "description", "summary", "excerpt")  # Jekyll's and Hugo's
 SUMMARY_WORDS = ("takeaway", "summary", "key point", "recap", "conclusion", "tl;dr", "tldr", "요약", "핵심", "정리", "결론",
                  "まとめ", "要約", "要点", "总结", "總結")
 SHEET_KEYS = tuple(f.name for f in dataclasses.fields(Sheet))
@@ -123,7 +149,8 @@ class Converter:
     """Walks a markdown-it syntax tree and collects a Document: front matter, title, sections and
     the headings waiting for their blocks, noting every guess; the blocks are read by BlockReader."""
 
-    def __init__(self, lines: list[str], numbers: list[int], path: Path, notes: list[Note], section_level: int = 2):
+    def __init__(self, lines: list[str], numbers: list[int], path: Path, notes: list[Note], section_level: int = 2,
+                 guess_title: bool = False):
         self.src = SourceLines(lines, numbers, notes)
         self.inline = InlineReader(self.src)
         self.blocks = BlockReader(self.src, self.inline)
@@ -134,23 +161,37 @@ class Converter:
         self.pending: Heading | None = None  # a heading waiting for its block
         self.break_pending = False
         self.expect_subtitle = False
+        self.guess_title = guess_title  # without a '#' heading, the first heading may be the title
+        self.title_node: SyntaxTreeNode | None = None
+        self.intro: list[Piece] = []  # what comes before the first section
+        self.opening: list[Piece] = []  # the intro, to open the next section
+        self.intro_text: tuple[str, Pos] | None = None  # the front matter's intro: or description:
 
     # --- the walk
 
     def run(self, root: SyntaxTreeNode) -> Document:
         nodes = list(root.children)
+        if nodes and nodes[0].type == "front_matter":
+            self.front_matter(nodes.pop(0))
+        if self.guess_title:
+            self.plan_title(nodes)
         i = 0
         while i < len(nodes):
             node = nodes[i]
             after = nodes[i + 1] if i + 1 < len(nodes) else None
             expect_subtitle, self.expect_subtitle = self.expect_subtitle, False
-            if node.type == "front_matter":
-                self.front_matter(node)
-            elif node.type == "heading":
+            if node.type == "heading":
                 self.heading(node)
+            elif node.type == "hr" and expect_subtitle:
+                self.expect_subtitle = True  # a rule under the title underlines it; no new row
             elif node.type == "hr":
                 self.doc.breaks = True
                 self.break_pending = True
+            elif node.type == "blockquote" and expect_subtitle and self.quote_subtitle(node):
+                pass
+            elif (steps := self.command_example(node, after)) is not None:
+                self.add_all(steps)
+                i += 1
             elif node.type == "paragraph":
                 if expect_subtitle and self.subtitle(node):
                     pass
@@ -161,7 +202,45 @@ class Converter:
                 self.add_all(self.blocks.pieces_of(node))
             i += 1
         self.flush_pending()
+        if self.intro_text is not None:
+            self.add_intro_text()
+        if self.intro:
+            self.place_intro(None)
         return self.doc
+
+    def plan_title(self, nodes: list[SyntaxTreeNode]) -> None:
+        """Without a title in the front matter nor a '#' heading, the first heading is the
+        title when no other heading is at its level or above; the next level down starts panels."""
+        levels = [(n, int(n.tag[1:])) for n in nodes if n.type == "heading"]
+        if "title" in self.doc.front or not levels or any(level == 1 for _, level in levels):
+            return
+        first, top = levels[0]
+        if sum(1 for _, level in levels if level <= top) > 1:
+            return
+        self.title_node = first
+        deeper = [level for _, level in levels[1:]]
+        self.section_level = min(deeper) if deeper else top + 1
+
+    def command_example(self, node: SyntaxTreeNode, after: SyntaxTreeNode | None) -> list[Piece] | None:
+        """A list of one item ending in ':' followed by a line that is one code span (a tldr
+        page's example): the code, headed by the item's text."""
+        if node.type != "bullet_list" or len(node.children) != 1 or after is None or after.type != "paragraph":
+            return None
+        item = node.children[0]
+        if len(item.children) != 1 or item.children[0].type != "paragraph":
+            return None
+        code = [c for c in after.children[0].children if not (c.type == "text" and not c.content.strip())]
+        if len(code) != 1 or code[0].type != "code_inline":
+            return None
+        text, plain = self.inline.inline_text(item.children[0].children[0].children, self.src.line(item.map[0]))
+        if not plain.rstrip().endswith((":", "：")) or "\n" in text:
+            return None
+        pos = self.src.pos(item.map[0], item.children[0].children[0].content)
+        self.src.note(pos[0], "an item ending in ':' over a line of code became the heading of that code")
+        code_pos = self.src.pos(after.map[0])
+        piece = Piece({"kind": "code", "code": code[0].content}, {(): code_pos}, pos[0], self.src.line(after.map[1] - 1))
+        piece.set_heading(text.rstrip().rstrip(":：").rstrip(), pos)
+        return [piece]
 
     def front_matter(self, node: SyntaxTreeNode) -> None:
         start, end = node.map
@@ -179,6 +258,8 @@ class Converter:
                 problems.append(Problem(self.path, line, column, "rows: come from the Markdown's sections; leave rows: out of the front matter"))
             elif key in SHEET_KEYS:
                 self.doc.front[key] = value
+            elif key in INTRO_KEYS and isinstance(value, str) and value.strip() and self.intro_text is None:
+                self.intro_text = (value, (line, column))
             else:
                 close = [k for k in SHEET_KEYS if k != "rows" and _similar(key, k)]
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -195,7 +276,9 @@ class Converter:
         text, plain = self.inline.inline_text(inline.children, self.src.line(node.map[0]))
         pos = self.src.pos(node.map[0], inline.content)
         front_title = self.doc.front.get("title")
-        if level == 1 and not self.doc.title and not self.doc.sections and front_title is None:
+        if node is self.title_node:
+            self.src.note(pos[0], f"the note has no '#' heading: its first heading ('{'#' * level}', the only one at its level) is the title")
+        if (level == 1 or node is self.title_node) and not self.doc.title and not self.doc.sections and front_title is None:
             icon, text = split_icon(text, both_ends=True)
             self.doc.title, self.doc.icon, self.doc.title_pos = text, icon, pos
             self.expect_subtitle = "subtitle" not in self.doc.front
@@ -212,6 +295,10 @@ class Converter:
 
     def start_section(self, text: str, plain: str, pos: Pos) -> Section:
         self.flush_pending()
+        if self.intro_text is not None:
+            self.add_intro_text()
+        if self.intro:
+            self.place_intro(pos)
         icon, title = split_icon(text)
         subtitle = ""
         for dash in (" — ", " – "):
@@ -226,7 +313,46 @@ class Converter:
         self.doc.sections.append(section)
         self.section = section
         self.blocks.lists.summary = section.summary
+        section.pieces.extend(self.opening)
+        self.opening = []
         return section
+
+    def add_intro_text(self) -> None:
+        """The front matter's intro: (or description:), read as Markdown: the subtitle when it
+        is one short line, else text before the first section."""
+        value, pos = self.intro_text
+        self.intro_text = None
+        texts = [self.inline.inline_text(n.children[0].children, pos[0])[0] for n in parse_tree(value).children
+                 if n.type == "paragraph"]
+        text = "\n".join(t for t in texts if t.strip())
+        if not text:
+            return
+        if "\n" not in text and len(markup.plain(text)) <= SUBTITLE_LENGTH and not self.doc.subtitle and "subtitle" not in self.doc.front:
+            self.src.note(pos[0], "the front matter's intro became the subtitle")
+            self.doc.subtitle, self.doc.subtitle_pos = text, pos
+            return
+        self.src.note(pos[0], "the front matter's intro became the opening text")
+        self.intro.insert(0, Piece({"kind": "text", "text": text}, {(): pos}, pos[0], pos[0]))
+
+    def place_intro(self, first: Pos | None) -> None:
+        """What comes before the first section: one short line is the subtitle; a text or two
+        (or a quote) open the first panel; more, or a note with no section, get a panel."""
+        pieces, self.intro = self.intro, []
+        line = pieces[0].marks[()][0]
+        only = pieces[0].data if len(pieces) == 1 else None
+        if (first is not None and only is not None and only["kind"] == "text" and not only.get("heading") and "\n" not in only["text"]
+                and len(markup.plain(only["text"])) <= SUBTITLE_LENGTH and not self.doc.subtitle and "subtitle" not in self.doc.front):
+            self.src.note(line, "the line before the first section became the subtitle")
+            self.doc.subtitle, self.doc.subtitle_pos = only["text"], pieces[0].marks[()]
+            return
+        if first is not None and len(pieces) <= 2 and all(p.data["kind"] in ("text", "callout") for p in pieces):
+            self.src.note(line, "the text before the first section opens the first panel")
+            self.opening = pieces
+            return
+        title = "개요" if self.doc.korean else "Overview"
+        self.src.note(line, f"content before the first section went into a panel '{title}'")
+        self.start_section(title, title, pieces[0].marks[()])
+        self.section.pieces.extend(pieces)
 
     def subtitle(self, node: SyntaxTreeNode) -> bool:
         """The one-line paragraph under the title, as the subtitle; False if it reads as content."""
@@ -234,9 +360,34 @@ class Converter:
         if any(n.type in ("softbreak", "hardbreak") for n in inline.children):
             return False
         text, plain = self.inline.inline_text(inline.children, self.src.line(node.map[0]))
+        if not plain.strip():  # only badges or anchors: nothing to show; the next line may be the subtitle
+            self.expect_subtitle = True
+            return True
         if len(plain) > SUBTITLE_LENGTH or arrow_steps(text) or bold_heading(inline.children) is not None:
             return False
         self.doc.subtitle, self.doc.subtitle_pos = text, self.src.pos(node.map[0], inline.content)
+        return True
+
+    def quote_subtitle(self, node: SyntaxTreeNode) -> bool:
+        """A quote right under the title (a tldr page's description): its first line, when
+        short, is the subtitle and the rest stays a callout; False if the first line is long."""
+        first = node.children[0] if node.children else None
+        if first is None or first.type != "paragraph":
+            return False
+        nodes, _ = split_lines(first.children[0].children)[0]
+        text, plain = self.inline.inline_text(nodes, self.src.line(first.map[0]))
+        if not plain.strip() or len(plain) > SUBTITLE_LENGTH or plain.lstrip().startswith("[!"):
+            return False
+        callout = self.blocks.callout(node)
+        rest = callout.data["text"]
+        if not rest.startswith(text):
+            return False
+        self.doc.subtitle, self.doc.subtitle_pos = text.strip(), self.src.pos(first.map[0], first.children[0].content)
+        self.src.note(self.doc.subtitle_pos[0], "the first line of the quote under the title became the subtitle")
+        rest = rest[len(text):].strip()
+        if rest:
+            callout.data["text"] = rest
+            self.add(callout)
         return True
 
     def flush_pending(self) -> None:
@@ -259,28 +410,34 @@ class Converter:
                 self.add(bold_text(heading))
             else:
                 self.blocks.attach(piece, heading)
-        if self.section is None or self.break_pending:
+        if self.section is None:  # before the first section (a thematic break there starts no row)
+            self.break_pending = False
+            self.intro.append(piece)
+            return
+        if self.break_pending:
             self.open_implicit_section(piece)
         self.section.pieces.append(piece)
 
     def open_implicit_section(self, piece: Piece) -> None:
-        """Content before the first heading, or after a thematic break, needs a panel to go in."""
+        """Content after a thematic break needs a panel to go in."""
         pos = piece.marks[()]
         previous = self.section
-        if previous is None:
-            title = "개요" if self.doc.korean else "Overview"
-            self.src.note(pos[0], f"content before the first section went into a panel '{title}'")
-            self.start_section(title, title, pos)
-        else:
-            title = previous.title + (" (계속)" if self.doc.korean else " (cont.)")
-            self.src.note(pos[0], f"content after a thematic break went into a panel '{markup.plain(title)}' in a new row")
-            section = self.start_section(title, previous.heading, pos)
-            section.icon, section.continues = previous.icon, previous
+        title = previous.title + (" (계속)" if self.doc.korean else " (cont.)")
+        self.src.note(pos[0], f"content after a thematic break went into a panel '{markup.plain(title)}' in a new row")
+        section = self.start_section(title, previous.heading, pos)
+        section.icon, section.continues = previous.icon, previous
 
     # --- paragraphs
 
     def paragraph(self, node: SyntaxTreeNode, after: SyntaxTreeNode | None) -> bool:
         """Add the blocks of a paragraph; True when it became the heading of the list after it."""
+        if is_anchor_links(node.children[0].children):
+            self.src.note(self.src.line(node.map[0]), "a line of links to the note's own headings (navigation) was dropped")
+            return False
+        table = self.blocks.pipe_table(node)
+        if table is not None:
+            self.add_all(table)
+            return False
         start = node.map[0]
         lines = split_lines(node.children[0].children)
         list_heading = None
@@ -332,10 +489,31 @@ def markdown_source(text: str, path: Path) -> tuple[Source, list[Note]]:
     path = Path(path)
     text = check_text(text, path)
     notes: list[Note] = []
+    text = drop_attribute_lines(text, notes)
     lines = text.split("\n")
-    doc = Converter(lines, list(range(1, len(lines) + 1)), path, notes).run(parse_tree(text))
+    doc = Converter(lines, list(range(1, len(lines) + 1)), path, notes, guess_title=True).run(parse_tree(text))
     data, marks = assemble_sheet(doc, path, notes)
     return Source(path, text, data, fill_marks(data, marks), dict(doc.front_scalars)), sort_notes(notes)
+
+
+ATTRIBUTE_LINE = re.compile(r"\s*(\{:[^}]*\}|\{%.*%\})\s*")
+
+
+def drop_attribute_lines(text: str, notes: list[Note]) -> str:
+    """The text with kramdown's attribute lines ({: .-three-column}, {:.class}) and Liquid tags
+    ({% raw %}) blanked, outside code, noted: they style a page texsheet lays out itself."""
+    lines = text.split("\n")
+    code = set()
+    for token in markdown_parser().parse(text):
+        if token.type in ("fence", "code_block", "front_matter") and token.map:
+            code.update(range(*token.map))
+    dropped = False
+    for n, line in enumerate(lines):
+        if n not in code and ATTRIBUTE_LINE.fullmatch(line):
+            notes.append(Note(n + 1, f"the attribute line {line.strip()} was dropped (texsheet lays out the page itself)"))
+            lines[n] = ""
+            dropped = True
+    return "\n".join(lines) if dropped else text
 
 
 def assemble_sheet(doc: Document, path: Path, notes: list[Note]) -> tuple[dict, dict[Where, Pos]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from markdown_it.rules_block.table import escapedSplit
 from markdown_it.tree import SyntaxTreeNode
 
 from texsheet.model.mermaid import parse_mermaid
 from texsheet.model.sheet import Bullets, Checklist, Flow, Table, Takeaways, languages
 from texsheet.model.source import Where
-from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, shorten, split_icon
+from texsheet.read.markdown_html import block_text
+from texsheet.read.markdown_inline import InlineReader, escape_text, markdown_parser, is_clean, shorten, split_icon
 from texsheet.read.pieces import Heading, Piece, Pos, SourceLines, max_items
 from texsheet.text import markup
 from texsheet.text.escape import MAX_FIELD_LENGTH
@@ -57,7 +57,13 @@ class BlockReader:
             return self.math_pieces(node)
         if kind == "table":
             return self.table_pieces(node)
+        if kind == "paragraph" and is_anchor_links(node.children[0].children):
+            self.src.note(self.src.line(node.map[0]), "a line of links to the note's own headings (navigation) was dropped")
+            return []
         if kind == "paragraph":
+            table = self.pipe_table(node)
+            if table is not None:
+                return table
             pieces, trailing = self.paragraph_pieces(split_lines(node.children[0].children), node.map[0])
             if trailing is not None:  # a bold last line inside a list item or quote stays bold text
                 pieces.append(bold_text(trailing))
@@ -72,11 +78,31 @@ class BlockReader:
             line = self.src.line(node.map[0])
             self.src.note(line, "a thematic break inside a list or quote was dropped")
             return []
-        raw = node.content if kind == "html_block" else _node_source(self.src.lines, node)
+        if kind == "html_block":
+            return self.html_pieces(node)
+        raw = _node_source(self.src.lines, node)
         pos = self.src.pos(node.map[0]) if node.map else (1, 1)
-        self.src.note(pos[0], "an HTML block was kept as text" if kind == "html_block" else f"a Markdown {kind} was kept as text")
+        self.src.note(pos[0], f"a Markdown {kind} was kept as text")
         last = self.src.line(node.map[1] - 1) if node.map else pos[0]
         return self.text_pieces(escape_text(raw.strip("\n")), pos, last)
+
+    def html_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
+        """An HTML block as what it says: its text, a line per <br> or block element; spacing
+        (<br> alone), anchors, images and comments dropped, noted."""
+        pos = self.src.pos(node.map[0]) if node.map else (1, 1)
+        found = block_text(node.content)
+        for what in dict.fromkeys(found.dropped):
+            self.src.note(pos[0], f"{what} in HTML was dropped (texsheet draws no images from notes)")
+        if not found.lines:
+            if not found.dropped:
+                self.src.note(pos[0], "HTML with no words (spacing such as <br>) was dropped")
+            return []
+        self.src.note(pos[0], "an HTML block was read as its text")
+        last = self.src.line(node.map[1] - 1) if node.map else pos[0]
+        lines = [escape_text(self.inline.shortcodes(line, pos[0])) for line in found.lines]
+        lines = [f"**{line}**" if line in found.summaries and is_clean(f"**{line}**") else line for line in lines]
+        text = "\n".join(lines)
+        return self.text_pieces(text, pos, last)
 
     def paragraph_pieces(self, lines: list[tuple[list, str]], start: int) -> tuple[list[Piece], Heading | None]:
         """Blocks of a paragraph's lines, bold lines being headings of what follows them; and a
@@ -89,7 +115,7 @@ class BlockReader:
             nonlocal heading
             if group:
                 made = self.lines_pieces(group)
-                if heading is not None:
+                if heading is not None and made:
                     self.attach(made[0], heading)
                     heading = None
                 pieces.extend(made)
@@ -135,6 +161,8 @@ class BlockReader:
         text = texts[0]
         for n in range(1, len(texts)):
             text += ("\n" if group[n - 1][1] == "hardbreak" else " ") + texts[n]
+        if not markup.plain(text).strip():  # only anchors, comments or dropped images
+            return []
         return self.text_pieces(text, pos, self.src.line(last))
 
     def text_pieces(self, text: str, pos: Pos, last: int) -> list[Piece]:
@@ -225,45 +253,64 @@ class BlockReader:
         return Piece(data, {(): pos}, pos[0], last)
 
     def table_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
-        pos = self.src.pos(node.map[0])
-        last = self.src.line(node.map[1] - 1)
+        """A GFM table; its rows are split again from the source, so that a | inside a code span
+        stays in its cell (markdown-it cuts it) and cells beyond the header's count are kept."""
+        index_rows = [(section.type == "thead", tr.map[0]) for section in node.children for tr in section.children]
+        header_index = next((i for head, i in index_rows if head), None)
+        body = [i for head, i in index_rows if not head]
+        return self.rows_table(header_index, body, self.src.pos(node.map[0]), self.src.line(node.map[1] - 1))
+
+    def pipe_table(self, node: SyntaxTreeNode) -> list[Piece] | None:
+        """A paragraph whose every line is a row between pipes, as kramdown writes a table
+        without a header: a table of rows only; separator rows (| --- |) are not content."""
+        first, end = node.map
+        lines = self.src.lines[first:end]
+        if not lines or not all(_is_pipe_row(line) for line in lines):
+            return None
+        body = [first + n for n, line in enumerate(lines) if not _is_separator(line)]
+        if not body:
+            return None
+        self.src.note(self.src.line(first), "lines between pipes with no header row became a table without a header")
+        return self.rows_table(None, body, self.src.pos(first), self.src.line(end - 1))
+
+    def rows_table(self, header_index: int | None, body: list[int], pos: Pos, last: int) -> list[Piece]:
+        """Table pieces from the source lines of its header (or None) and its rows."""
+        def read_row(index: int) -> tuple[list[str], list[Pos], Pos]:
+            line = self.src.lines[index]
+            cells, marks = [], []
+            for raw, column in split_row(line):
+                tree = parse_inline(raw.strip())
+                cells.append(self.inline.inline_text(tree, self.src.line(index))[0] if raw.strip() else "")
+                marks.append((self.src.line(index), column + len(raw) - len(raw.lstrip()) + 1))
+            return cells, marks, (self.src.line(index), len(line) - len(line.lstrip()) + 1)
+
         header: list[str] = []
         header_marks: list[Pos] = []
+        if header_index is not None:
+            header, header_marks, _ = read_row(header_index)
         rows: list[list[str]] = []
         row_marks: list[tuple[Pos, list[Pos]]] = []
-        for section in node.children:
-            for tr in section.children:
-                index = tr.map[0]
-                line = self.src.lines[index]
-                cells, marks, at = [], [], 0
-                for cell in tr.children:
-                    inline = cell.children[0] if cell.children else None
-                    raw = inline.content if inline else ""
-                    found = line.find(raw, at) if raw else -1
-                    column = found + 1 if found >= 0 else len(line) - len(line.lstrip()) + 1
-                    at = found + len(raw) if found >= 0 else at
-                    cells.append(self.inline.inline_text(inline.children, self.src.line(index))[0] if inline else "")
-                    marks.append((self.src.line(index), column))
-                if section.type == "thead":
-                    header, header_marks = cells, marks
-                else:
-                    extra = _extra_cells(line, len(header))
-                    if extra:
-                        self.src.note(self.src.line(index), f"{len(extra)} cell(s) beyond the header's {len(header)} were kept in the row's last cell")
-                        cells[-1] = " | ".join([cells[-1]] + [escape_text(e.strip()) for e in extra]) if cells else ""
-                    rows.append(cells)
-                    row_marks.append(((self.src.line(index), len(line) - len(line.lstrip()) + 1), marks))
+        width = len(header) if header else max(len(read_row(i)[0]) for i in body)
+        for index in body:
+            cells, marks, row_pos = read_row(index)
+            if len(cells) > width:
+                self.src.note(row_pos[0], f"{len(cells) - width} cell(s) beyond the header's {width} were kept in the row's last cell")
+                cells = cells[: width - 1] + [" | ".join(c for c in cells[width - 1 :])]
+                marks = marks[:width]
+            cells += [""] * (width - len(cells))
+            rows.append(cells)
+            row_marks.append((row_pos, marks))
         if not rows:
             self.src.note(pos[0], "a table with a header only was kept as a line of text")
             return self.text_pieces(" | ".join(header), pos, last)
-        groups = [list(range(min(len(header), MAX_COLUMNS)))]
-        rest = list(range(MAX_COLUMNS, len(header)))
+        groups = [list(range(min(width, MAX_COLUMNS)))]
+        rest = list(range(MAX_COLUMNS, width))
         while rest:
             groups.append([0] + rest[: MAX_COLUMNS - 1])
             rest = rest[MAX_COLUMNS - 1 :]
         chunks = [range(s, min(s + MAX_TABLE_ROWS, len(rows))) for s in range(0, len(rows), MAX_TABLE_ROWS)]
         if len(groups) > 1:
-            self.src.note(pos[0], f"a table of {len(header)} columns was split into {len(groups)} tables (at most {MAX_COLUMNS} columns each, the first repeated)")
+            self.src.note(pos[0], f"a table of {width} columns was split into {len(groups)} tables (at most {MAX_COLUMNS} columns each, the first repeated)")
         if len(chunks) > 1:
             self.src.note(pos[0], f"a table of {len(rows)} rows was split into {len(chunks)} tables (at most {MAX_TABLE_ROWS} rows each)")
         pieces = []
@@ -274,7 +321,8 @@ class BlockReader:
                 for r, row in enumerate(chunk):
                     marks[("rows", r)] = row_marks[row][0]
                     marks.update({("rows", r, n): row_marks[row][1][c] for n, c in enumerate(columns) if c < len(row_marks[row][1])})
-                data = {"kind": "table", "header": [header[c] for c in columns], "rows": [[rows[r][c] for c in columns] for r in chunk]}
+                data = {"kind": "table", **({"header": [header[c] for c in columns]} if header else {}),
+                        "rows": [[rows[r][c] for c in columns] for r in chunk]}
                 pieces.append(Piece(data, marks, pos[0], last))
         return pieces
 
@@ -318,27 +366,74 @@ class ListReader:
         return "\n".join(parts), done, others, folded
 
     def list_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
-        ordered = node.type == "ordered_list"
-        start = node.attrs.get("start", 1) if ordered else 1
+        """A list's blocks: its items in runs, nested as they are written, broken where an item
+        holds a table, code, a quote or a formula, which follows the items before it."""
+        if is_link_list(node):
+            self.src.note(self.src.line(node.map[0]), "a list of links to the note's own headings (a table of contents) was dropped")
+            return []
         pieces: list[Piece] = []
-        entries: list[dict] = []
-        for item in node.children:
-            line_index = item.map[0]
-            text, done, others, folded = self.item_text(item)
+        run: list[dict] = []
+        for event in self.list_events(node, 0):
+            if isinstance(event, dict):
+                run.append(event)
+                continue
+            pieces.extend(self.run_pieces(run))
+            run = []
+            self.src.note(self.src.line(event.map[0]) if event.map else 1,
+                          f"a {event.type.replace('_', ' ')} inside a list item stays in its place, between the items")
+            pieces.extend(self.read_block(event))
+        return pieces + self.run_pieces(run)
+
+    def list_events(self, node: SyntaxTreeNode, depth: int) -> list[dict | SyntaxTreeNode]:
+        """A list as a flat sequence: an entry per item (with its depth), and the other blocks
+        its items hold, in the order written; HTML spacing (<br> blocks) dropped."""
+        ordered = node.type == "ordered_list"
+        start = int(node.attrs.get("start", 1)) if ordered else 1
+        events: list[dict | SyntaxTreeNode] = []
+        for n, item in enumerate(node.children):
+            done = None
+            if "task-list-item" in str(item.attrs.get("class", "")):
+                first = item.children[0].children[0].children if item.children and item.children[0].type == "paragraph" else []
+                done = any(c.type == "html_inline" and 'checked="checked"' in c.content for c in first)
             hint = item.children[0].children[0].content.strip() if item.children and item.children[0].type == "paragraph" else ""
-            pos = self.src.pos(line_index, hint)
-            if folded:
-                self.src.note(pos[0], "a nested list was folded into its item's text, a line per sub-item")
-            entries.append({"text": text, "done": done, "pos": pos, "folded": folded, "line": self.src.line(item.map[1] - 1)})
-            if others:
-                pieces.extend(self.entry_pieces(entries, ordered, start))
-                start += len(entries)
-                entries = []
-                for other in others:
-                    self.src.note(self.src.line(other.map[0]) if other.map else pos[0], f"a {other.type.replace('_', ' ')} inside a list item follows the list as its own block")
-                    pieces.extend(self.read_block(other))
-        pieces.extend(self.entry_pieces(entries, ordered, start))
-        return pieces
+            entry = {"text": "", "done": done, "pos": self.src.pos(item.map[0], hint), "line": self.src.line(item.map[1] - 1),
+                     "depth": depth, "ordered": ordered, "number": start + n, "children": []}
+            events.append(entry)
+            parts: list[str] = []
+            for child in item.children:
+                if child.type == "paragraph" and events[-1] is entry:
+                    text, _ = self.inline.inline_text(child.children[0].children, self.src.line(child.map[0]))
+                    parts.append(text.strip() if done is not None and not parts else text)
+                elif child.type in ("bullet_list", "ordered_list"):
+                    events.extend(self.list_events(child, depth + 1))
+                elif child.type == "html_block" and not block_text(child.content).lines:
+                    self.src.note(self.src.line(child.map[0]), "HTML spacing (<br>) between items was dropped")
+                else:
+                    events.append(child)
+            entry["text"] = "\n".join(parts)
+        return events
+
+    def run_pieces(self, run: list[dict]) -> list[Piece]:
+        """Blocks of a run of entries: the shallowest are the items, deeper ones their sub-items."""
+        if not run:
+            return []
+        roots: list[dict] = []
+        stack: list[dict] = []
+        base = min(e["depth"] for e in run)
+        for entry in run:
+            level = min(entry["depth"] - base, len(stack))
+            del stack[level:]
+            entry["children"] = []
+            (stack[-1]["children"] if stack else roots).append(entry)
+            stack.append(entry)
+        kind_of = roots[0]
+        plain = all(not r["ordered"] and r["done"] is None for r in roots)
+        for root in roots:
+            root["folded"] = bool(root["children"]) and not plain
+            if root["folded"]:
+                self.src.note(root["pos"][0], "a nested list was folded into its item's text, a line per sub-item (only bullets nest)")
+                root["text"] = "\n".join([root["text"]] + _folded(root["children"]))
+        return self.entry_pieces(roots, kind_of["ordered"], kind_of["number"])
 
     def entry_pieces(self, entries: list[dict], ordered: bool, start: int) -> list[Piece]:
         """Blocks for list entries: runs of tasks are checklists, the rest by the list's kind."""
@@ -375,11 +470,29 @@ class ListReader:
         pieces = []
         for chunk in self.chunked(entries, MAX_BULLETS, "bullets"):
             items = []
-            for e in chunk:
-                icon, text = split_icon(e["text"])
-                items.append({"text": text, "icon": icon} if icon and text else e["text"])
-            pieces.append(self.list_piece("bullets", "items", items, chunk))
+            marks: dict[Where, Pos] = {}
+            for n, e in enumerate(chunk):
+                items.append(self.bullet_item(e, ("items", n), marks))
+            piece = self.list_piece("bullets", "items", items, chunk)
+            piece.marks.update(marks)
+            pieces.append(piece)
         return pieces
+
+    def bullet_item(self, entry: dict, where: Where, marks: dict[Where, Pos]) -> str | dict:
+        """An item of bullets, with its sub-items nested (those beyond what an item holds folded
+        into the last one's text)."""
+        marks[where] = entry["pos"]
+        icon, text = split_icon(entry["text"])
+        item: dict[str, Any] = {"text": text, "icon": icon} if icon and text else {"text": entry["text"]}
+        children = entry.get("children") or []
+        if len(children) > MAX_BULLETS:
+            self.src.note(children[MAX_BULLETS]["pos"][0], f"sub-items beyond {MAX_BULLETS} were folded into the last one's text")
+            last = dict(children[MAX_BULLETS - 1])
+            last["text"] = "\n".join([last["text"]] + _folded(children[MAX_BULLETS:]))
+            children = children[: MAX_BULLETS - 1] + [last]
+        if children:
+            item["items"] = [self.bullet_item(c, where + ("items", n), marks) for n, c in enumerate(children)]
+        return item["text"] if len(item) == 1 else item
 
     def checklist(self, entries: list[dict]) -> list[Piece]:
         return [self.list_piece("checklist", "items", [{"text": e["text"], "done": True} if e["done"] else e["text"] for e in chunk], chunk)
@@ -398,6 +511,37 @@ class ListReader:
         self.src.note(line, "a numbered list became bullets with the numbers in the text")
         numbered = [{**e, "text": f"{start + n}. {e['text']}"} for n, e in enumerate(entries)]
         return self.bullets(numbered)
+
+
+def is_link_list(node: SyntaxTreeNode) -> bool:
+    """Whether a list holds only links to places in the note itself (#anchors), at any depth."""
+    for item in node.children:
+        for child in item.children:
+            if child.type in ("bullet_list", "ordered_list"):
+                if not is_link_list(child):
+                    return False
+            elif child.type != "paragraph" or not is_anchor_links(child.children[0].children):
+                return False
+    return True
+
+
+def is_anchor_links(nodes: list[SyntaxTreeNode]) -> bool:
+    """Whether inline nodes are only links to #anchors, with separators (| · , -) between."""
+    links = [n for n in nodes if n.type == "link"]
+    rest = [n for n in nodes if n.type != "link"]
+    return bool(links) and all(str(n.attrs.get("href", "")).startswith("#") for n in links) and all(
+        n.type in ("softbreak", "hardbreak") or (n.type == "text" and not n.content.strip(" |·•,-–—/>\t")) for n in rest)
+
+
+def _folded(entries: list[dict], indent: str = "") -> list[str]:
+    """Sub-items as lines of text, "· " or their number first (deeper ones indented)."""
+    lines = []
+    for e in entries:
+        box = "" if e["done"] is None else ("☑ " if e["done"] else "☐ ")
+        mark = f"{e['number']}. " if e["ordered"] else "· "
+        lines.append(indent + mark + box + e["text"].replace("\n", " "))
+        lines.extend(_folded(e.get("children") or [], indent + "  "))
+    return lines
 
 
 def bold_text(heading: Heading) -> Piece:
@@ -489,15 +633,58 @@ def _split_code(code: str, limit: int) -> list[str]:
     return chunks + [current]
 
 
-def _extra_cells(line: str, count: int) -> list[str]:
-    """Cells of a table row beyond count, which markdown-it drops."""
+def split_row(line: str) -> list[tuple[str, int]]:
+    """The cells of a table row, each with its offset in the line: split at pipes outside code
+    spans and not escaped; the outer pipes and a blockquote's > left out."""
+    text = line.rstrip()
+    at = len(line) - len(line.lstrip(" \t>"))
+    cells, current, start, i = [], [], at, at
+    if text[at : at + 1] == "|":
+        i = start = at + 1
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            current.append(text[i : i + 2] if text[i + 1] != "|" else "|")
+            i += 2
+            continue
+        if char == "`":
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            close = text.find("`" * run, i + run)
+            while close >= 0 and text[close + run : close + run + 1] == "`":
+                close = text.find("`" * run, close + run + 1)
+            if close >= 0:  # GFM: a \| in a code span in a table is a | of the code
+                current.append(text[i : close + run].replace("\\|", "|"))
+                i = close + run
+                continue
+            current.append(text[i : i + run])
+            i += run
+            continue
+        if char == "|":
+            cells.append(("".join(current), start))
+            current, start = [], i + 1
+        else:
+            current.append(char)
+        i += 1
+    if current and "".join(current).strip() or not text.endswith("|") or text.endswith("\\|"):
+        cells.append(("".join(current), start))
+    return cells
+
+
+def _is_pipe_row(line: str) -> bool:
     text = line.strip()
-    if text.startswith("|"):
-        text = text[1:]
-    if text.endswith("|") and not text.endswith("\\|"):
-        text = text[:-1]
-    cells = escapedSplit(text)
-    return cells[count:] if len(cells) > count else []
+    return len(text) >= 3 and text.startswith("|") and text.endswith("|") and len(split_row(line)) >= 1
+
+
+def _is_separator(line: str) -> bool:
+    """Whether a row is a rule (| --- | :-: |, or kramdown's |===| and |-+-|)."""
+    cells = [c.strip() for c, _ in split_row(line)]
+    return bool(cells) and all(re.fullmatch(r":?-+:?|=+|[-+:=]+", c) for c in cells if c) and any(cells)
+
+
+def parse_inline(text: str) -> list[SyntaxTreeNode]:
+    """The inline nodes of a piece of Markdown text (a table cell)."""
+    tree = SyntaxTreeNode(markdown_parser().parseInline(text))
+    return tree.children[0].children if tree.children else []
 
 
 def _node_source(lines: list[str], node: SyntaxTreeNode) -> str:

@@ -12,6 +12,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from texsheet.read import markdown_html
+from texsheet.read.markdown_html import Tag, read_tag
 from texsheet.read.pieces import SourceLines
 from texsheet.text import emoji
 from texsheet.text import markup
@@ -89,6 +91,8 @@ class InlineReader:
     def inline_text(self, nodes: list[SyntaxTreeNode], line: int) -> tuple[str, str]:
         """(markup, plain text) of inline nodes; markup that would not read back is plain text."""
         text, plain = self.inline(nodes, line)
+        if text.strip("\n") != text:  # a <br> at either end of a line breaks nothing
+            text, plain = text.strip("\n"), plain.strip("\n")
         spans, problems = markup.parse(text)
         if problems or markup.plain(text) != plain:
             self.src.note(line, "inline markup that texsheet would read differently was kept as plain text")
@@ -97,16 +101,67 @@ class InlineReader:
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> tuple[str, str]:
         out, plain = [], []
-        for node in nodes:
-            m, p = self.inline_node(node, line)
+        texts = {i: n.content for i, n in enumerate(nodes) if n.type == "text"}  # what is left of each text node
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            tag = read_tag(node.content) if node.type == "html_inline" else None
+            close = _closing(nodes, i, tag) if tag is not None and tag.kind == "open" else None
+            if close is not None:
+                m, p = self.html_span(tag, nodes[i + 1 : close], line)
+                # **<u>words</u>**하면: CommonMark reads no bold when a letter follows the closing
+                # **, but the author meant one around the tag.
+                before, after = texts.get(i - 1, ""), texts.get(close + 1, "")
+                if out and before.endswith("**") and after.startswith("**") and p.strip() == p and p and not m.startswith("**"):
+                    out[-1], plain[-1] = self.text_markup(before[:-2], line)
+                    texts[close + 1] = after[2:]
+                    m = f"**{m}**"
+                i = close + 1
+            elif node.type == "text":
+                m, p = self.text_markup(texts[i], line)
+                i += 1
+            else:
+                m, p = self.inline_node(node, line)
+                i += 1
             out.append(m)
             plain.append(p)
         return "".join(out), "".join(plain)
 
+    def text_markup(self, content: str, line: int) -> tuple[str, str]:
+        content = self.shortcodes(content, line)
+        return escape_text(content), content
+
+    def html_span(self, tag: Tag, inner: list[SyntaxTreeNode], line: int) -> tuple[str, str]:
+        """<tag>inner</tag> as the texsheet markup nearest to it."""
+        text, plain = self.inline(inner, line)
+        name = tag.name
+        if name in markdown_html.BOLD_TAGS + markdown_html.MARK_TAGS:
+            delimiter = "**" if name in markdown_html.BOLD_TAGS else "=="
+            if not plain.strip() or plain != plain.strip() or text.startswith(delimiter) and text.endswith(delimiter):
+                return text, plain
+            if name in markdown_html.MARK_TAGS and name != "mark":
+                self.src.note(line, f"<{name}> became a highlight (==text==)")
+            return f"{delimiter}{text}{delimiter}", plain
+        if name in markdown_html.CODE_TAGS:
+            return code_span(plain), plain
+        if name in markdown_html.SCRIPT_TAGS:
+            script = markdown_html.script_text(plain, name)
+            if script is not None:
+                return script, script
+            self.src.note(line, f"<{name}> text has no Unicode {name}script letters; it keeps its words")
+            return text, plain
+        if name == "a" and tag.attrs.get("href"):
+            self.src.note(line, f"a link keeps its text; its URL {shorten(tag.attrs['href'])} was dropped")
+        elif name not in markdown_html.PLAIN_TAGS:
+            self.src.note(line, f"HTML <{name}> keeps its words, without the tag")
+        elif name in ("em", "i", "s", "del", "strike"):
+            self.src.note(line, f"<{name}> text keeps its words, without the style (texsheet has none)")
+        return text, plain
+
     def inline_node(self, node: SyntaxTreeNode, line: int) -> tuple[str, str]:
         kind = node.type
         if kind == "text":
-            return escape_text(node.content), node.content
+            return self.text_markup(node.content, line)
         if kind == "softbreak":
             return " ", " "
         if kind == "hardbreak":
@@ -137,21 +192,78 @@ class InlineReader:
             return text, plain
         if kind == "image":
             _, alt = self.inline(node.children, line)
+            src = str(node.attrs.get("src", ""))
+            if is_badge(src):
+                self.src.note(line, f"a badge {shorten(src)} ('{shorten(alt)}') was dropped")
+                return "", ""
             self.src.note(line, f"an image {shorten(str(node.attrs.get('src', '')))} was kept as its alt text '{shorten(alt)}'")
             return escape_text(alt), alt
         if kind == "html_inline":
-            if re.fullmatch(r"<br\s*/?>", node.content.strip(), re.IGNORECASE):
-                self.src.note(line, "<br> became a new line")
-                return "\n", "\n"
             if "task-list-item-checkbox" in node.content:
                 return "", ""
-            self.src.note(line, f"HTML {shorten(node.content)} was kept as text")
-            return escape_text(node.content), node.content
+            tag = read_tag(node.content)
+            if tag is None:
+                self.src.note(line, f"HTML {shorten(node.content)} was kept as text")
+                return escape_text(node.content), node.content
+            if tag.name in markdown_html.BREAK_TAGS:  # <br>, <br/> and the </br> notes also write
+                self.src.note(line, "<br> became a new line")
+                return "\n", "\n"
+            if tag.kind == "comment":
+                self.src.note(line, "an HTML comment was dropped")
+            elif tag.name in markdown_html.DROPPED_TAGS:
+                self.src.note(line, f"{markdown_html.describe(tag)} was dropped (texsheet draws no images from notes)")
+            elif tag.name == "a" and tag.kind == "open" and not tag.attrs.get("href"):
+                pass  # an anchor (<a name=...>), a place to link to: nothing to draw
+            elif tag.name != "a":
+                self.src.note(line, f"HTML <{'/' if tag.kind == 'close' else ''}{tag.name}> without its pair was dropped")
+            return "", ""
         content = node.content or self.inline(node.children, line)[1]
         self.src.note(line, f"inline {kind} was kept as text")
         return escape_text(content), content
 
 
+    def shortcodes(self, text: str, line: int) -> str:
+        """GitHub's :shortcode: emoji as the emoji."""
+        if text.count(":") < 2:
+            return text
+
+        def emoji_of(match: re.Match) -> str:
+            found = markdown_html.shortcode(match.group(1))
+            if found is None:
+                return match.group(0)
+            self.src.note(line, f"the shortcode {match.group(0)} became {found}")
+            return found
+
+        return _SHORTCODE.sub(emoji_of, text)
+
+
+BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "codecov.io", "circleci.com", "badgen.net", "awesome.re")
+
+
+def is_badge(src: str) -> bool:
+    """Whether an image is a status badge (shields.io and the like), which says nothing on paper."""
+    return any(host in src.lower() for host in BADGE_HOSTS)
+
+
+def _closing(nodes: list[SyntaxTreeNode], start: int, tag: Tag) -> int | None:
+    """The index of the tag closing nodes[start], at the same depth, or None."""
+    depth = 0
+    for j in range(start + 1, len(nodes)):
+        if nodes[j].type != "html_inline":
+            continue
+        other = read_tag(nodes[j].content)
+        if other is None or other.name != tag.name:
+            continue
+        if other.kind == "open":
+            depth += 1
+        elif other.kind == "close":
+            if depth == 0:
+                return j
+            depth -= 1
+    return None
+
+
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 _PEN_OPEN = re.compile(r"\{[a-z]+:")
 
 

@@ -51,6 +51,9 @@ def build_panels(sections: list[Section], notes: list[Note], korean: bool) -> li
     plans: list[PanelPlan] = []
     pen = 0
     for section in sections:
+        if not section.pieces and is_contents(section.heading):
+            notes.append(Note(section.pos[0], f"the section '{section.heading}' held only links to the note's headings; dropped"))
+            continue
         colour = section.colour or (section.continues.colour if section.continues else "") or PENS[pen % len(PENS)]
         pen += 0 if section.colour or section.continues else 1
         section.colour = colour
@@ -58,7 +61,7 @@ def build_panels(sections: list[Section], notes: list[Note], korean: bool) -> li
         if not pieces:
             notes.append(Note(section.pos[0], "a section with no content is an empty panel"))
             pieces = [Piece({"kind": "text", "text": ""}, {(): section.pos}, section.pos[0], section.pos[0])]
-        chunks = [pieces[i : i + MAX_BLOCKS] for i in range(0, len(pieces), MAX_BLOCKS)]
+        chunks = split_blocks(pieces)
         if len(chunks) > 1:
             notes.append(Note(section.pos[0], f"a section of {len(pieces)} blocks continues in {len(chunks) - 1} more panel(s) (a panel holds {MAX_BLOCKS})"))
         for n, chunk in enumerate(chunks):
@@ -75,6 +78,32 @@ def build_panels(sections: list[Section], notes: list[Note], korean: bool) -> li
                 marks.update({("blocks", b) + w: p for w, p in piece.marks.items()})
             plans.append(PanelPlan(panel, marks, new_row=section.new_row and n == 0, wide=is_wide(panel)))
     return plans
+
+
+CONTENTS_WORDS = ("table of contents", "contents", "toc", "목차", "차례", "目次", "目录")
+
+
+def is_contents(title: str) -> bool:
+    return title.strip().strip(":").strip().lower() in CONTENTS_WORDS
+
+
+def split_blocks(pieces: list[Piece]) -> list[list[Piece]]:
+    """Blocks in as few panels as hold them, shared out evenly (never a panel of one left over),
+    each cut moved up to two blocks to fall before a block with a heading."""
+    count = -(-len(pieces) // MAX_BLOCKS)
+    if count <= 1:
+        return [pieces]
+    cuts, start = [], 0
+    for k in range(1, count):
+        even = round(len(pieces) * k / count)
+        candidates = [c for c in range(even - 2, even + 3)
+                      if start < c < len(pieces) and c - start <= MAX_BLOCKS and len(pieces) - c <= MAX_BLOCKS * (count - k)]
+        headed = [c for c in candidates if pieces[c].heading]
+        cut = min(headed, key=lambda c: abs(c - even)) if headed else even
+        cuts.append(cut)
+        start = cut
+    bounds = [0] + cuts + [len(pieces)]
+    return [pieces[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def is_wide(panel: dict) -> bool:
