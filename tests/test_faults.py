@@ -349,3 +349,20 @@ def test_many_icons_are_cut_in_one_pass(tmp_path: Path, tex_available) -> None:
     assert time.monotonic() - started < 15
     assert len(made) == 300
     assert all(len(PdfReader(icon).pages) == 1 for icon in made[::50])
+
+
+def test_a_hung_graphviz_is_stopped_by_the_build_s_timeout(tmp_path: Path, tex_available) -> None:
+    from conftest import ROOT
+
+    fakes, temporary = tmp_path / "bin", tmp_path / "tmp"
+    temporary.mkdir()
+    _fake(fakes, "dot", "exec sleep 600")
+    env = {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "TMPDIR": str(temporary), "PATH": f"{fakes}:{os.environ['PATH']}"}
+    started = time.monotonic()
+    build = _run(["compile", str(ROOT / "tests" / "sheets" / "diagram.yaml"), "-o", str(tmp_path / "out"), "--timeout", "15"], env)
+    _, err = build.communicate(timeout=120)
+    assert time.monotonic() - started < 15 + 10
+    assert build.returncode == 1
+    assert "Graphviz's dot did not place a diagram within" in err and "(--timeout sets the limit)" in err and "Traceback" not in err, err
+    assert not _living_children_of(build.pid)
+    assert not list(temporary.iterdir())

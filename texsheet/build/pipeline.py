@@ -19,6 +19,7 @@ from texsheet.build import engine as build
 from texsheet.build import faults, measure
 from texsheet.build.drawing import Drawing
 from texsheet.errors import BuildError
+from texsheet.layout import graph
 from texsheet.layout.page import page_size
 from texsheet.model.sheet import Sheet, validate_sheet
 from texsheet.model.source import Source
@@ -125,7 +126,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             known = measure.with_records(known, missing, records, REFERENCE_SIZE)
             measure.remember(drawing.fonts_key, recalled, {key: known[key] for key in map(measure.segment_key, missing)})
         metrics, sizes = measure.metrics_of(drawing.segments, known)
-        texts[f"{stem}.tex"] = drawing.document(metrics)
+        with graph.time_left(deadline.left):
+            texts[f"{stem}.tex"] = drawing.document(metrics)
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
         key = _cache_key(texts, dpi, drawing.fonts_key)

@@ -11,15 +11,20 @@ depends on the measurements and is needed in the middle of the page's search for
 a pure function of its input, like Pygments for code, and its answers are kept by input: the
 search asks for a diagram at many widths and sizes, but in em the drawing is the same at all of
 them, so dot runs once per diagram and direction. (TeX runs in build/engine.py, which stops
-whole process groups; dot starts no children, so subprocess's own time limit stops it.)
+whole process groups; dot starts no children, so subprocess's own time limit stops it, and
+the build's Ctrl-C stops it with every other child.) A build gives dot what is left of its
+time (time_left); alone, dot gets DOT_TIMEOUT.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import Callable
 
 from texsheet.errors import BuildError
 
@@ -121,16 +126,30 @@ def _placement(source: str, nodes: int, links: int, subgraphs: int) -> Placement
     return Placement(right - left, top - bottom, centres, tuple(curves), tuple(labels), tuple(frames))
 
 
+_time_left: contextvars.ContextVar[Callable[[], float]] = contextvars.ContextVar("dot_time_left", default=lambda: DOT_TIMEOUT)
+
+
+@contextlib.contextmanager
+def time_left(seconds: Callable[[], float]):
+    """Within the block (in this thread), dot may take seconds() each time it runs: a build's
+    one time limit governs dot as it does TeX."""
+    token = _time_left.set(seconds)
+    try:
+        yield
+    finally:
+        _time_left.reset(token)
+
+
 def run_dot(source: str) -> str:
     """dot's JSON for a graph; a missing or failing dot is a BuildError that says what to do."""
     if shutil.which("dot") is None:
         raise BuildError("Graphviz's dot was not found: diagrams need it (Debian: apt-get install graphviz; "
                          "the README's first command installs it)")
+    limit = _time_left.get()()
     try:
-        done = subprocess.run(["dot", "-Tjson0"], input=source, capture_output=True, text=True, check=False,
-                              timeout=DOT_TIMEOUT)
+        done = subprocess.run(["dot", "-Tjson0"], input=source, capture_output=True, text=True, check=False, timeout=limit)
     except subprocess.TimeoutExpired:
-        raise BuildError(f"Graphviz's dot did not place a diagram within {DOT_TIMEOUT:g} s and was stopped") from None
+        raise BuildError(f"Graphviz's dot did not place a diagram within {limit:.3g} s and was stopped (--timeout sets the limit)") from None
     if done.returncode != 0:
         first = next((line for line in done.stderr.splitlines() if line.strip()), "no message")
         raise BuildError(f"Graphviz's dot failed on a diagram: {first}")
