@@ -96,6 +96,12 @@ def parse_mermaid(text: str) -> tuple[Graph | None, list[MermaidProblem]]:
 
 
 class _Reader:
+    """Reads a flowchart's text into a Graph, line by line, collecting every problem it finds.
+
+    It is long because it is the reader of one grammar: its rules (header, line, statement, the
+    keywords, node, label, link) share one position in the line and read top to bottom.
+    """
+
     def __init__(self, text: str):
         self.text = text
         self.problems: list[MermaidProblem] = []

@@ -107,7 +107,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -146,8 +146,9 @@ class Document:
 
 
 class Converter:
-    """Walks a markdown-it syntax tree and collects a Document: front matter, title, sections and
-    the headings waiting for their blocks, noting every guess; the blocks are read by BlockReader."""
+    """Walks a markdown-it syntax tree and collects a Document: its sections and the headings
+    waiting for their blocks, noting every guess; the top of the note (front matter, title,
+    subtitle, the text before the first section) is read by TopReader, the blocks by BlockReader."""
 
     def __init__(self, lines: list[str], numbers: list[int], path: Path, notes: list[Note], section_level: int = 2,
                  guess_title: bool = False):
@@ -155,71 +156,45 @@ class Converter:
         self.inline = InlineReader(self.src)
         self.blocks = BlockReader(self.src, self.inline)
         self.section_level = section_level  # headings of this level and above start a panel
-        self.path = path
         self.doc = Document(korean=is_korean("\n".join(lines)))
+        self.top = TopReader(self.src, self.inline, self.blocks, self.doc, path, self.start_section)
         self.section: Section | None = None
         self.pending: Heading | None = None  # a heading waiting for its block
         self.break_pending = False
-        self.expect_subtitle = False
         self.guess_title = guess_title  # without a '#' heading, the first heading may be the title
-        self.title_node: SyntaxTreeNode | None = None
-        self.intro: list[Piece] = []  # what comes before the first section
-        self.opening: list[Piece] = []  # the intro, to open the next section
-        self.intro_text: tuple[str, Pos] | None = None  # the front matter's intro: or description:
 
     # --- the walk
 
     def run(self, root: SyntaxTreeNode) -> Document:
         nodes = list(root.children)
         if nodes and nodes[0].type == "front_matter":
-            self.front_matter(nodes.pop(0))
-        if self.guess_title:
-            self.plan_title(nodes)
+            self.top.front_matter(nodes.pop(0))
+        if self.guess_title and (level := self.top.plan_title(nodes)) is not None:
+            self.section_level = level
         i = 0
         while i < len(nodes):
             node = nodes[i]
             after = nodes[i + 1] if i + 1 < len(nodes) else None
-            expect_subtitle, self.expect_subtitle = self.expect_subtitle, False
             if node.type == "heading":
                 self.heading(node)
-            elif node.type == "hr" and expect_subtitle:
-                self.expect_subtitle = True  # a rule under the title underlines it; no new row
+            elif (rest := self.top.under_title(node)) is not None:
+                self.add_all(rest)
             elif node.type == "hr":
                 self.doc.breaks = True
                 self.break_pending = True
-            elif node.type == "blockquote" and expect_subtitle and self.quote_subtitle(node):
-                pass
             elif (steps := self.command_example(node, after)) is not None:
                 self.add_all(steps)
                 i += 1
             elif node.type == "paragraph":
-                if expect_subtitle and self.subtitle(node):
-                    pass
-                elif self.paragraph(node, after):
+                if self.paragraph(node, after):
                     i += 1
                     self.add_all(self.blocks.lists.list_pieces(nodes[i]))
             else:
                 self.add_all(self.blocks.pieces_of(node))
             i += 1
         self.flush_pending()
-        if self.intro_text is not None:
-            self.add_intro_text()
-        if self.intro:
-            self.place_intro(None)
+        self.top.end_intro(None)
         return self.doc
-
-    def plan_title(self, nodes: list[SyntaxTreeNode]) -> None:
-        """Without a title in the front matter nor a '#' heading, the first heading is the
-        title when no other heading is at its level or above; the next level down starts panels."""
-        levels = [(n, int(n.tag[1:])) for n in nodes if n.type == "heading"]
-        if "title" in self.doc.front or not levels or any(level == 1 for _, level in levels):
-            return
-        first, top = levels[0]
-        if sum(1 for _, level in levels if level <= top) > 1:
-            return
-        self.title_node = first
-        deeper = [level for _, level in levels[1:]]
-        self.section_level = min(deeper) if deeper else top + 1
 
     def command_example(self, node: SyntaxTreeNode, after: SyntaxTreeNode | None) -> list[Piece] | None:
         """A list of one item ending in ':' followed by a line that is one code span (a tldr
@@ -241,6 +216,127 @@ class Converter:
         piece = Piece({"kind": "code", "code": code[0].content}, {(): code_pos}, pos[0], self.src.line(after.map[1] - 1))
         piece.set_heading(text.rstrip().rstrip(":：").rstrip(), pos)
         return [piece]
+
+    def heading(self, node: SyntaxTreeNode) -> None:
+        level = int(node.tag[1:])
+        inline = node.children[0]
+        text, plain = self.inline.inline_text(inline.children, self.src.line(node.map[0]))
+        pos = self.src.pos(node.map[0], inline.content)
+        if self.top.title(node, level, text, plain, pos):
+            return
+        if level <= self.section_level:
+            if level == 1:
+                self.src.note(pos[0], "a further '#' heading starts a panel, like '##'")
+            self.start_section(text, plain, pos)
+            return
+        self.flush_pending()
+        self.pending = Heading(text, pos)
+
+    def start_section(self, text: str, plain: str, pos: Pos) -> Section:
+        self.flush_pending()
+        opening = self.top.end_intro(pos)
+        icon, title = split_icon(text)
+        subtitle = ""
+        for dash in (" — ", " – "):
+            head, sep, tail = title.partition(dash)
+            if sep and markup.plain(head).strip() and tail.strip() and is_clean(head) and is_clean(tail):
+                title, subtitle = head.strip(), tail.strip()
+                self.src.note(pos[0], f"the heading's part after '{dash.strip()}' became the panel's subtitle")
+                break
+        section = Section(title or text, pos, plain, icon=icon if title else "", subtitle=subtitle,
+                          new_row=self.break_pending, summary=is_summary(plain))
+        self.break_pending = False
+        self.doc.sections.append(section)
+        self.section = section
+        self.blocks.lists.summary = section.summary
+        section.pieces.extend(opening)
+        return section
+
+    def flush_pending(self) -> None:
+        """A heading with no block after it is kept as a line of bold text."""
+        if self.pending is None:
+            return
+        heading, self.pending = self.pending, None
+        self.src.note(heading.pos[0], f"a heading with no block under it is {KEPT_AS_BOLD}")
+        self.add(bold_text(heading))
+
+    def add_all(self, pieces: list[Piece]) -> None:
+        for piece in pieces:
+            self.add(piece)
+
+    def add(self, piece: Piece) -> None:
+        if self.pending is not None:
+            heading, self.pending = self.pending, None
+            if piece.heading:
+                self.src.note(heading.pos[0], f"a heading above a block that has its own is {KEPT_AS_BOLD}")
+                self.add(bold_text(heading))
+            else:
+                self.blocks.attach(piece, heading)
+        if self.section is None:  # before the first section (a thematic break there starts no row)
+            self.break_pending = False
+            self.top.intro.append(piece)
+            return
+        if self.break_pending:
+            self.open_implicit_section(piece)
+        self.section.pieces.append(piece)
+
+    def open_implicit_section(self, piece: Piece) -> None:
+        """Content after a thematic break needs a panel to go in."""
+        pos = piece.marks[()]
+        previous = self.section
+        title = previous.title + (" (계속)" if self.doc.korean else " (cont.)")
+        self.src.note(pos[0], f"content after a thematic break went into a panel '{markup.plain(title)}' in a new row")
+        section = self.start_section(title, previous.heading, pos)
+        section.icon, section.continues = previous.icon, previous
+
+    # --- paragraphs
+
+    def paragraph(self, node: SyntaxTreeNode, after: SyntaxTreeNode | None) -> bool:
+        """Add the blocks of a paragraph; True when it became the heading of the list after it."""
+        if is_anchor_links(node.children[0].children):
+            self.src.note(self.src.line(node.map[0]), "a line of links to the note's own headings (navigation) was dropped")
+            return False
+        table = self.blocks.tables.pipe_table(node)
+        if table is not None:
+            self.add_all(table)
+            return False
+        start = node.map[0]
+        lines = split_lines(node.children[0].children)
+        list_heading = None
+        if after is not None and after.type in ("bullet_list", "ordered_list") and (self.pending is None or len(lines) > 1):
+            last = start + len(lines) - 1
+            text, plain = self.inline.inline_text(lines[-1][0], self.src.line(last))
+            if bold_heading(lines[-1][0]) is None and plain.rstrip().endswith((":", "：")) and len(plain) <= SHORT_STEP:
+                list_heading = Heading(text.rstrip().rstrip(":：").rstrip(), self.src.pos(last),
+                                       "a line ending in ':' above a list became the list's heading")
+                lines = lines[:-1]
+        pieces, trailing = self.blocks.paragraph_pieces(lines, start) if lines else ([], None)
+        self.add_all(pieces)
+        if trailing is not None:
+            self.flush_pending()
+            self.pending = trailing
+        if list_heading is not None:
+            self.flush_pending()
+            self.pending = list_heading
+        return list_heading is not None
+
+
+class TopReader:
+    """The top of a note, before its first section: the front matter, the title, the subtitle
+    under it and the text before the first section, noting every guess."""
+
+    def __init__(self, src: SourceLines, inline: InlineReader, blocks: BlockReader, doc: Document, path: Path,
+                 start_section: Callable[[str, str, Pos], Section]):
+        self.src = src
+        self.inline = inline
+        self.blocks = blocks
+        self.doc = doc
+        self.path = path
+        self.start_section = start_section  # for a panel of what comes before the first section
+        self.title_node: SyntaxTreeNode | None = None
+        self.expect_subtitle = False  # whether the next block is right under the title
+        self.intro: list[Piece] = []  # what comes before the first section
+        self.intro_text: tuple[str, Pos] | None = None  # the front matter's intro: or description:
 
     def front_matter(self, node: SyntaxTreeNode) -> None:
         start, end = node.map
@@ -269,12 +365,24 @@ class Converter:
         self.doc.front_marks = {w: p for w, p in found.marks.items() if w and w[0] in self.doc.front}
         self.doc.front_scalars = {w: n for w, n in found.scalars.items() if w and w[0] in self.doc.front}
 
-    def heading(self, node: SyntaxTreeNode) -> None:
+    def plan_title(self, nodes: list[SyntaxTreeNode]) -> int | None:
+        """Without a title in the front matter nor a '#' heading, the first heading is the
+        title when no other heading is at its level or above; the level that starts panels then
+        (the next one down), or None."""
+        levels = [(n, int(n.tag[1:])) for n in nodes if n.type == "heading"]
+        if "title" in self.doc.front or not levels or any(level == 1 for _, level in levels):
+            return None
+        first, top = levels[0]
+        if sum(1 for _, level in levels if level <= top) > 1:
+            return None
+        self.title_node = first
+        deeper = [level for _, level in levels[1:]]
+        return min(deeper) if deeper else top + 1
+
+    def title(self, node: SyntaxTreeNode, level: int, text: str, plain: str, pos: Pos) -> bool:
+        """Whether a heading is the note's title (then the block under it may be the subtitle)
+        or the front matter's title, repeated as the note's heading."""
         self.expect_subtitle = False
-        level = int(node.tag[1:])
-        inline = node.children[0]
-        text, plain = self.inline.inline_text(inline.children, self.src.line(node.map[0]))
-        pos = self.src.pos(node.map[0], inline.content)
         front_title = self.doc.front.get("title")
         if node is self.title_node:
             self.src.note(pos[0], f"the note has no '#' heading: its first heading ('{'#' * level}', the only one at its level) is the title")
@@ -282,40 +390,31 @@ class Converter:
             icon, text = split_icon(text, both_ends=True)
             self.doc.title, self.doc.icon, self.doc.title_pos = text, icon, pos
             self.expect_subtitle = "subtitle" not in self.doc.front
-            return
-        if level == 1 and isinstance(front_title, str) and plain.strip() == markup.plain(front_title).strip():
-            return  # the front matter's title, repeated as the note's heading
-        if level <= self.section_level:
-            if level == 1:
-                self.src.note(pos[0], "a further '#' heading starts a panel, like '##'")
-            self.start_section(text, plain, pos)
-            return
-        self.flush_pending()
-        self.pending = Heading(text, pos)
+            return True
+        return level == 1 and isinstance(front_title, str) and plain.strip() == markup.plain(front_title).strip()
 
-    def start_section(self, text: str, plain: str, pos: Pos) -> Section:
-        self.flush_pending()
+    def under_title(self, node: SyntaxTreeNode) -> list[Piece] | None:
+        """A block right under the title: a rule only underlines it; a short line, or a quote's
+        first line, is the subtitle. The pieces to add in the block's place, or None when the
+        block is read as content."""
+        expected, self.expect_subtitle = self.expect_subtitle, False
+        if not expected:
+            return None
+        if node.type == "hr":
+            self.expect_subtitle = True  # a rule under the title underlines it; no new row
+            return []
+        if node.type == "blockquote":
+            return self.quote_subtitle(node)
+        if node.type == "paragraph" and self.subtitle(node):
+            return []
+        return None
+
+    def end_intro(self, first: Pos | None) -> list[Piece]:
+        """Place what came before the first section, which starts at first (None: the note has no
+        section); the pieces that open that section."""
         if self.intro_text is not None:
             self.add_intro_text()
-        if self.intro:
-            self.place_intro(pos)
-        icon, title = split_icon(text)
-        subtitle = ""
-        for dash in (" — ", " – "):
-            head, sep, tail = title.partition(dash)
-            if sep and markup.plain(head).strip() and tail.strip() and is_clean(head) and is_clean(tail):
-                title, subtitle = head.strip(), tail.strip()
-                self.src.note(pos[0], f"the heading's part after '{dash.strip()}' became the panel's subtitle")
-                break
-        section = Section(title or text, pos, plain, icon=icon if title else "", subtitle=subtitle,
-                          new_row=self.break_pending, summary=is_summary(plain))
-        self.break_pending = False
-        self.doc.sections.append(section)
-        self.section = section
-        self.blocks.lists.summary = section.summary
-        section.pieces.extend(self.opening)
-        self.opening = []
-        return section
+        return self.place_intro(first) if self.intro else []
 
     def add_intro_text(self) -> None:
         """The front matter's intro: (or description:), read as Markdown: the subtitle when it
@@ -334,9 +433,9 @@ class Converter:
         self.src.note(pos[0], "the front matter's intro became the opening text")
         self.intro.insert(0, Piece({"kind": "text", "text": text}, {(): pos}, pos[0], pos[0]))
 
-    def place_intro(self, first: Pos | None) -> None:
+    def place_intro(self, first: Pos | None) -> list[Piece]:
         """What comes before the first section: one short line is the subtitle; a text or two
-        (or a quote) open the first panel; more, or a note with no section, get a panel."""
+        (or a quote) open the first panel (returned); more, or a note with no section, get a panel."""
         pieces, self.intro = self.intro, []
         line = pieces[0].marks[()][0]
         only = pieces[0].data if len(pieces) == 1 else None
@@ -344,15 +443,14 @@ class Converter:
                 and len(markup.plain(only["text"])) <= SUBTITLE_LENGTH and not self.doc.subtitle and "subtitle" not in self.doc.front):
             self.src.note(line, "the line before the first section became the subtitle")
             self.doc.subtitle, self.doc.subtitle_pos = only["text"], pieces[0].marks[()]
-            return
+            return []
         if first is not None and len(pieces) <= 2 and all(p.data["kind"] in ("text", "callout") for p in pieces):
             self.src.note(line, "the text before the first section opens the first panel")
-            self.opening = pieces
-            return
+            return pieces
         title = "개요" if self.doc.korean else "Overview"
         self.src.note(line, f"content before the first section went into a panel '{title}'")
-        self.start_section(title, title, pieces[0].marks[()])
-        self.section.pieces.extend(pieces)
+        self.start_section(title, title, pieces[0].marks[()]).pieces.extend(pieces)
+        return []
 
     def subtitle(self, node: SyntaxTreeNode) -> bool:
         """The one-line paragraph under the title, as the subtitle; False if it reads as content."""
@@ -368,95 +466,28 @@ class Converter:
         self.doc.subtitle, self.doc.subtitle_pos = text, self.src.pos(node.map[0], inline.content)
         return True
 
-    def quote_subtitle(self, node: SyntaxTreeNode) -> bool:
+    def quote_subtitle(self, node: SyntaxTreeNode) -> list[Piece] | None:
         """A quote right under the title (a tldr page's description): its first line, when
-        short, is the subtitle and the rest stays a callout; False if the first line is long."""
+        short, is the subtitle and the rest stays a callout (returned); None if the first line
+        is long."""
         first = node.children[0] if node.children else None
         if first is None or first.type != "paragraph":
-            return False
+            return None
         nodes, _ = split_lines(first.children[0].children)[0]
         text, plain = self.inline.inline_text(nodes, self.src.line(first.map[0]))
         if not plain.strip() or len(plain) > SUBTITLE_LENGTH or plain.lstrip().startswith("[!"):
-            return False
+            return None
         callout = self.blocks.callout(node)
         rest = callout.data["text"]
         if not rest.startswith(text):
-            return False
+            return None
         self.doc.subtitle, self.doc.subtitle_pos = text.strip(), self.src.pos(first.map[0], first.children[0].content)
         self.src.note(self.doc.subtitle_pos[0], "the first line of the quote under the title became the subtitle")
         rest = rest[len(text):].strip()
-        if rest:
-            callout.data["text"] = rest
-            self.add(callout)
-        return True
-
-    def flush_pending(self) -> None:
-        """A heading with no block after it is kept as a line of bold text."""
-        if self.pending is None:
-            return
-        heading, self.pending = self.pending, None
-        self.src.note(heading.pos[0], f"a heading with no block under it is {KEPT_AS_BOLD}")
-        self.add(bold_text(heading))
-
-    def add_all(self, pieces: list[Piece]) -> None:
-        for piece in pieces:
-            self.add(piece)
-
-    def add(self, piece: Piece) -> None:
-        if self.pending is not None:
-            heading, self.pending = self.pending, None
-            if piece.heading:
-                self.src.note(heading.pos[0], f"a heading above a block that has its own is {KEPT_AS_BOLD}")
-                self.add(bold_text(heading))
-            else:
-                self.blocks.attach(piece, heading)
-        if self.section is None:  # before the first section (a thematic break there starts no row)
-            self.break_pending = False
-            self.intro.append(piece)
-            return
-        if self.break_pending:
-            self.open_implicit_section(piece)
-        self.section.pieces.append(piece)
-
-    def open_implicit_section(self, piece: Piece) -> None:
-        """Content after a thematic break needs a panel to go in."""
-        pos = piece.marks[()]
-        previous = self.section
-        title = previous.title + (" (계속)" if self.doc.korean else " (cont.)")
-        self.src.note(pos[0], f"content after a thematic break went into a panel '{markup.plain(title)}' in a new row")
-        section = self.start_section(title, previous.heading, pos)
-        section.icon, section.continues = previous.icon, previous
-
-    # --- paragraphs
-
-    def paragraph(self, node: SyntaxTreeNode, after: SyntaxTreeNode | None) -> bool:
-        """Add the blocks of a paragraph; True when it became the heading of the list after it."""
-        if is_anchor_links(node.children[0].children):
-            self.src.note(self.src.line(node.map[0]), "a line of links to the note's own headings (navigation) was dropped")
-            return False
-        table = self.blocks.pipe_table(node)
-        if table is not None:
-            self.add_all(table)
-            return False
-        start = node.map[0]
-        lines = split_lines(node.children[0].children)
-        list_heading = None
-        if after is not None and after.type in ("bullet_list", "ordered_list") and (self.pending is None or len(lines) > 1):
-            last = start + len(lines) - 1
-            text, plain = self.inline.inline_text(lines[-1][0], self.src.line(last))
-            if bold_heading(lines[-1][0]) is None and plain.rstrip().endswith((":", "：")) and len(plain) <= SHORT_STEP:
-                list_heading = Heading(text.rstrip().rstrip(":：").rstrip(), self.src.pos(last),
-                                       "a line ending in ':' above a list became the list's heading")
-                lines = lines[:-1]
-        pieces, trailing = self.blocks.paragraph_pieces(lines, start) if lines else ([], None)
-        self.add_all(pieces)
-        if trailing is not None:
-            self.flush_pending()
-            self.pending = trailing
-        if list_heading is not None:
-            self.flush_pending()
-            self.pending = list_heading
-        return list_heading is not None
+        if not rest:
+            return []
+        callout.data["text"] = rest
+        return [callout]
 
 
 def is_korean(text: str) -> bool:

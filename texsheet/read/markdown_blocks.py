@@ -1,5 +1,6 @@
-"""Markdown blocks to pieces: paragraphs, quotes, code, formulas and tables by BlockReader, lists
-by ListReader, each noting what it guessed (the rules are in texsheet.read.markdown)."""
+"""Markdown blocks to pieces: paragraphs, quotes, code and formulas by BlockReader, lists by
+ListReader (tables by texsheet.read.markdown_tables), each noting what it guessed (the rules are in
+texsheet.read.markdown)."""
 from __future__ import annotations
 
 import re
@@ -8,10 +9,11 @@ from typing import Any, Callable
 from markdown_it.tree import SyntaxTreeNode
 
 from texsheet.model.mermaid import parse_mermaid
-from texsheet.model.sheet import Bullets, Checklist, Flow, Table, Takeaways, languages
+from texsheet.model.sheet import Bullets, Checklist, Flow, Takeaways, languages
 from texsheet.model.source import Where
 from texsheet.read.markdown_html import block_text
-from texsheet.read.markdown_inline import InlineReader, escape_text, markdown_parser, is_clean, shorten, split_icon
+from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, shorten, split_icon
+from texsheet.read.markdown_tables import TableReader
 from texsheet.read.pieces import Heading, Piece, Pos, SourceLines, max_items
 from texsheet.text import markup
 from texsheet.text.escape import MAX_FIELD_LENGTH
@@ -21,8 +23,6 @@ MAX_BULLETS = max_items(Bullets, "items")
 MAX_CHECKS = max_items(Checklist, "items")
 MAX_STEPS = max_items(Flow, "steps")
 MAX_POINTS = max_items(Takeaways, "items")
-MAX_COLUMNS = max_items(Table, "header")
-MAX_TABLE_ROWS = max_items(Table, "rows")
 
 SHORT_STEP = 60  # characters: an ordered list of items this short is a flow
 # How two notes end, so that the prompt reader can take them back when it finds a better use.
@@ -37,12 +37,13 @@ ALERT_COLOURS = {"note": "blue", "info": "blue", "tip": "green", "hint": "green"
 
 class BlockReader:
     """Markdown blocks to pieces: paragraphs (text, checklists of boxed lines, arrow chains),
-    quotes, code, formulas and tables; lists go to its ListReader."""
+    quotes, code and formulas; lists go to its ListReader, tables to its TableReader."""
 
     def __init__(self, src: SourceLines, inline: InlineReader):
         self.src = src
         self.inline = inline
         self.lists = ListReader(src, inline, self.pieces_of)
+        self.tables = TableReader(src, inline, self.text_pieces)
 
     def pieces_of(self, node: SyntaxTreeNode) -> list[Piece]:
         """The pieces of a block of any kind."""
@@ -56,12 +57,12 @@ class BlockReader:
         if kind in ("math_block", "math_block_label"):
             return self.math_pieces(node)
         if kind == "table":
-            return self.table_pieces(node)
+            return self.tables.table_pieces(node)
         if kind == "paragraph" and is_anchor_links(node.children[0].children):
             self.src.note(self.src.line(node.map[0]), "a line of links to the note's own headings (navigation) was dropped")
             return []
         if kind == "paragraph":
-            table = self.pipe_table(node)
+            table = self.tables.pipe_table(node)
             if table is not None:
                 return table
             pieces, trailing = self.paragraph_pieces(split_lines(node.children[0].children), node.map[0])
@@ -251,80 +252,6 @@ class BlockReader:
         if colour:
             data["colour"] = colour
         return Piece(data, {(): pos}, pos[0], last)
-
-    def table_pieces(self, node: SyntaxTreeNode) -> list[Piece]:
-        """A GFM table; its rows are split again from the source, so that a | inside a code span
-        stays in its cell (markdown-it cuts it) and cells beyond the header's count are kept."""
-        index_rows = [(section.type == "thead", tr.map[0]) for section in node.children for tr in section.children]
-        header_index = next((i for head, i in index_rows if head), None)
-        body = [i for head, i in index_rows if not head]
-        return self.rows_table(header_index, body, self.src.pos(node.map[0]), self.src.line(node.map[1] - 1))
-
-    def pipe_table(self, node: SyntaxTreeNode) -> list[Piece] | None:
-        """A paragraph whose every line is a row between pipes, as kramdown writes a table
-        without a header: a table of rows only; separator rows (| --- |) are not content."""
-        first, end = node.map
-        lines = self.src.lines[first:end]
-        if not lines or not all(_is_pipe_row(line) for line in lines):
-            return None
-        body = [first + n for n, line in enumerate(lines) if not _is_separator(line)]
-        if not body:
-            return None
-        self.src.note(self.src.line(first), "lines between pipes with no header row became a table without a header")
-        return self.rows_table(None, body, self.src.pos(first), self.src.line(end - 1))
-
-    def rows_table(self, header_index: int | None, body: list[int], pos: Pos, last: int) -> list[Piece]:
-        """Table pieces from the source lines of its header (or None) and its rows."""
-        def read_row(index: int) -> tuple[list[str], list[Pos], Pos]:
-            line = self.src.lines[index]
-            cells, marks = [], []
-            for raw, column in split_row(line):
-                tree = parse_inline(raw.strip())
-                cells.append(self.inline.inline_text(tree, self.src.line(index))[0] if raw.strip() else "")
-                marks.append((self.src.line(index), column + len(raw) - len(raw.lstrip()) + 1))
-            return cells, marks, (self.src.line(index), len(line) - len(line.lstrip()) + 1)
-
-        header: list[str] = []
-        header_marks: list[Pos] = []
-        if header_index is not None:
-            header, header_marks, _ = read_row(header_index)
-        rows: list[list[str]] = []
-        row_marks: list[tuple[Pos, list[Pos]]] = []
-        width = len(header) if header else max(len(read_row(i)[0]) for i in body)
-        for index in body:
-            cells, marks, row_pos = read_row(index)
-            if len(cells) > width:
-                self.src.note(row_pos[0], f"{len(cells) - width} cell(s) beyond the header's {width} were kept in the row's last cell")
-                cells = cells[: width - 1] + [" | ".join(c for c in cells[width - 1 :])]
-                marks = marks[:width]
-            cells += [""] * (width - len(cells))
-            rows.append(cells)
-            row_marks.append((row_pos, marks))
-        if not rows:
-            self.src.note(pos[0], "a table with a header only was kept as a line of text")
-            return self.text_pieces(" | ".join(header), pos, last)
-        groups = [list(range(min(width, MAX_COLUMNS)))]
-        rest = list(range(MAX_COLUMNS, width))
-        while rest:
-            groups.append([0] + rest[: MAX_COLUMNS - 1])
-            rest = rest[MAX_COLUMNS - 1 :]
-        chunks = [range(s, min(s + MAX_TABLE_ROWS, len(rows))) for s in range(0, len(rows), MAX_TABLE_ROWS)]
-        if len(groups) > 1:
-            self.src.note(pos[0], f"a table of {width} columns was split into {len(groups)} tables (at most {MAX_COLUMNS} columns each, the first repeated)")
-        if len(chunks) > 1:
-            self.src.note(pos[0], f"a table of {len(rows)} rows was split into {len(chunks)} tables (at most {MAX_TABLE_ROWS} rows each)")
-        pieces = []
-        for columns in groups:
-            for chunk in chunks:
-                marks: dict[Where, Pos] = {(): pos}
-                marks.update({("header", n): header_marks[c] for n, c in enumerate(columns) if c < len(header_marks)})
-                for r, row in enumerate(chunk):
-                    marks[("rows", r)] = row_marks[row][0]
-                    marks.update({("rows", r, n): row_marks[row][1][c] for n, c in enumerate(columns) if c < len(row_marks[row][1])})
-                data = {"kind": "table", **({"header": [header[c] for c in columns]} if header else {}),
-                        "rows": [[rows[r][c] for c in columns] for r in chunk]}
-                pieces.append(Piece(data, marks, pos[0], last))
-        return pieces
 
     def attach(self, piece: Piece, heading: Heading) -> None:
         """Give the piece the heading, noting why it heads it."""
@@ -631,60 +558,6 @@ def _split_code(code: str, limit: int) -> list[str]:
             chunks.append(current[:limit])
             current = current[limit:]
     return chunks + [current]
-
-
-def split_row(line: str) -> list[tuple[str, int]]:
-    """The cells of a table row, each with its offset in the line: split at pipes outside code
-    spans and not escaped; the outer pipes and a blockquote's > left out."""
-    text = line.rstrip()
-    at = len(line) - len(line.lstrip(" \t>"))
-    cells, current, start, i = [], [], at, at
-    if text[at : at + 1] == "|":
-        i = start = at + 1
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current.append(text[i : i + 2] if text[i + 1] != "|" else "|")
-            i += 2
-            continue
-        if char == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            close = text.find("`" * run, i + run)
-            while close >= 0 and text[close + run : close + run + 1] == "`":
-                close = text.find("`" * run, close + run + 1)
-            if close >= 0:  # GFM: a \| in a code span in a table is a | of the code
-                current.append(text[i : close + run].replace("\\|", "|"))
-                i = close + run
-                continue
-            current.append(text[i : i + run])
-            i += run
-            continue
-        if char == "|":
-            cells.append(("".join(current), start))
-            current, start = [], i + 1
-        else:
-            current.append(char)
-        i += 1
-    if current and "".join(current).strip() or not text.endswith("|") or text.endswith("\\|"):
-        cells.append(("".join(current), start))
-    return cells
-
-
-def _is_pipe_row(line: str) -> bool:
-    text = line.strip()
-    return len(text) >= 3 and text.startswith("|") and text.endswith("|") and len(split_row(line)) >= 1
-
-
-def _is_separator(line: str) -> bool:
-    """Whether a row is a rule (| --- | :-: |, or kramdown's |===| and |-+-|)."""
-    cells = [c.strip() for c, _ in split_row(line)]
-    return bool(cells) and all(re.fullmatch(r":?-+:?|=+|[-+:=]+", c) for c in cells if c) and any(cells)
-
-
-def parse_inline(text: str) -> list[SyntaxTreeNode]:
-    """The inline nodes of a piece of Markdown text (a table cell)."""
-    tree = SyntaxTreeNode(markdown_parser().parseInline(text))
-    return tree.children[0].children if tree.children else []
 
 
 def _node_source(lines: list[str], node: SyntaxTreeNode) -> str:

@@ -337,7 +337,9 @@ class _Checker:
     """Reads the tokens of one formula as TeX would, one construct per parse_* method.
 
     Problems are collected as they are found; a structural one (braces, environments or
-    \\left...\\right that do not pair up) ends the reading by raising _Stop.
+    \\left...\\right that do not pair up) ends the reading by raising _Stop. It is long because it
+    is the reader of one grammar: its rules share one position in the tokens and read top to
+    bottom, from a sequence to what a sequence holds, arguments and environments.
     """
 
     def __init__(self, tokens: list[_Token], display: bool) -> None:
