@@ -1,12 +1,13 @@
 """Layout decisions (texsheet.layout) as pure functions of measurements: fake ones here, no TeX."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout.page import GROW, PANEL_PADDING, empty_share, flaws, layout_sheet
+from texsheet.layout.page import GROW, PANEL_PADDING, ask_texts, empty_share, flaws, layout_sheet
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import load_source
 
@@ -157,3 +158,34 @@ def test_empty_share_counts_what_is_far_from_text(tmp_path):
     sparse = plan(tmp_path, sheet(panel("One", bullets(1, 2)), head="theme:\n  max_font_size: 8\n"))
     full = plan(tmp_path, sheet(panel("A", bullets(14, 14)) + panel("B", bullets(14, 14)), panel("C", bullets(14, 14))))
     assert empty_share(sparse) > 0.6 and empty_share(full) < 0.15
+
+
+def test_listed_panels_that_fit_only_below_the_middle_size_are_still_arranged(tmp_path):
+    """A five-stage pipeline cannot be set at the middle size at any width: the groupings are
+    judged at the smallest size instead of none being tried (which ended in a TypeError)."""
+    stages = "".join(f"              - {{label: S{i}, title: Stage{i}, notes: [\"a note on it\"]}}\n" for i in range(5))
+    pipeline = f"      - title: Pipeline\n        blocks:\n          - kind: pipeline\n            stages:\n{stages}"
+    layout = plan(tmp_path, listed(pipeline, *[panel(f"P{n}", bullets(2, 3)) for n in range(6)]))
+    assert len(layout.panels) == 7
+    assert_nothing_spills(layout)
+
+
+def test_a_font_size_too_large_for_a_narrow_panel_shrinks_the_page_instead_of_nan(tmp_path):
+    rows = [panel("Wide", bullets(2, 3), "        width: 8\n") + panel("N", "              - \"a normalisation c\"", "        width: 1.5\n"),
+            panel("Below", bullets(1))]
+    layout = plan(tmp_path, sheet(*rows, head="theme:\n  font_size: 12\n"))
+    assert all(math.isfinite(p.frame.h) for p in layout.panels)
+    assert len({p.size for p in layout.panels}) == 1 and layout.panels[0].size < 12
+    assert_nothing_spills(layout)
+
+
+def test_every_text_is_asked_even_where_a_word_is_wider_than_a_stage(tmp_path):
+    """Texts are asked before any width is known: a stage's long word must not stop the asking
+    (it ended in a TextTooWide traceback before anything was measured)."""
+    stages = "".join(f"              - {{title: Stage{i}, notes: [\"normalisation of layers\"]}}\n" for i in range(6))
+    text = f"title: A sheet\nrows:\n  - panels:\n      - title: P\n        blocks:\n          - kind: pipeline\n            stages:\n{stages}"
+    path = tmp_path / "sheet.yaml"
+    path.write_text(text, encoding="utf-8")
+    ts = typesetter()
+    ask_texts(validate_sheet(load_source(path)), ts)
+    assert any("normalisation" in segment.tex for segment in ts.segments())

@@ -58,7 +58,9 @@ SIZE_TOLERANCE = 0.85
 COMFORTABLE_SIZE = 12.0  # pt: text this large reads well; a larger size is no reason to choose a layout
 MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
 FLAW_COST = 0.5
+UNSET_ROW = 1e6  # mm: how tall groupings() takes a row that cannot be set at any size
 MAX_GROUPINGS = 40  # more ways than this to put the panels in rows: only one per number of rows is tried
+ASK_WIDTH = 1e6  # mm: wider than any word a content file can hold (MAX_FILE_BYTES)
 # The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
 EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
 
@@ -95,14 +97,15 @@ def page_size(sheet: Sheet) -> tuple[float, float]:
 
 def ask_texts(sheet: Sheet, ts: Typesetter) -> None:
     """Set every text of the sheet once, in the style it will be drawn in, so that the
-    typesetter knows every segment TeX must measure (sizes and widths do not matter here)."""
-    ts.text(_banner_text(sheet), 100.0, BANNER_TITLE_SIZE, TITLE_STYLE)
-    ts.text(sheet.subtitle, 100.0, BANNER_SUBTITLE_SIZE, Style("hand"))
+    typesetter knows every segment TeX must measure (sizes do not matter here, and at ASK_WIDTH
+    no word is too wide, so no text goes unasked)."""
+    ts.text(_banner_text(sheet), ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE)
+    ts.text(sheet.subtitle, ASK_WIDTH, BANNER_SUBTITLE_SIZE, Style("hand"))
     for where, panel in sheet.placed_panels():
-        ts.text(_title_text(panel), 100.0, PANEL_TITLE_SIZE, TITLE_STYLE)
-        ts.text(panel.subtitle, 100.0, PANEL_TITLE_SIZE, Style("hand"))
+        ts.text(_title_text(panel), ASK_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE)
+        ts.text(panel.subtitle, ASK_WIDTH, PANEL_TITLE_SIZE, Style("hand"))
         for b, block in enumerate(panel.blocks):
-            block_height(block, ts, 100.0, 10.0, where + ("blocks", b))
+            block_height(block, ts, ASK_WIDTH, 10.0, where + ("blocks", b))
 
 
 def _banner_text(sheet: Sheet) -> str:
@@ -363,7 +366,7 @@ class _Planner:
             broken, cramped, lines = flaws(layout)
             found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
         if not found:
-            raise refused
+            raise refused  # groupings() proposes at least one, and each either fits or is refused
         enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
         return min((item for item in found if item[0] >= enough), key=lambda item: item[1])[2]
 
@@ -374,13 +377,24 @@ class _Planner:
         places = [where for where, _ in self.sheet.placed_panels()]
         n = len(places)
         most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
+        most = max(most, math.ceil(n / MAX_ROWS))  # a narrow page still has a way to hold every panel
         theme = self.sheet.theme
-        size = theme.font_size or round((theme.min_font_size + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+        low = theme.min_font_size
+        size = theme.font_size or round((low + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+
+        def row_need(row: _Row, size: float) -> float:
+            return self.panels.row_need(row, self.panels.row_widths(row, size), size)
 
         @lru_cache(maxsize=None)
         def need(i: int, j: int) -> float:
+            """The row's height at the middle size; a row that cannot be set that large is
+            judged by its height at the smallest size, scaled up (text grows with its size), and
+            one that cannot be set at all by UNSET_ROW: every grouping is tried, in that order."""
             row = _Row(None, tuple(places[i:j]))
-            return self.panels.row_need(row, self.panels.row_widths(row, size), size)
+            found = row_need(row, size)
+            if found == float("inf") and low < size:
+                found = row_need(row, low) * size / low
+            return found if found < float("inf") else UNSET_ROW
 
         def rows_of(cuts: list[int]) -> tuple[float, list[_Row]]:
             return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
@@ -417,7 +431,9 @@ class _Planner:
             banner, title, subtitle = self.banner(body)
             top = banner.bottom + self.gap
             room = self.height - self.margin - top - self.gap * (len(rows) - 1)
-            size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
+            # A given font_size is the page's size where the rows fit at it; else the panels
+            # shrink below it as far as they must, as they would without it.
+            size = fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
             if size is None:
                 self.refuse_overflow(low, room)
             body = size
