@@ -189,3 +189,34 @@ def test_every_text_is_asked_even_where_a_word_is_wider_than_a_stage(tmp_path):
     ts = typesetter()
     ask_texts(validate_sheet(load_source(path)), ts)
     assert any("normalisation" in segment.tex for segment in ts.segments())
+
+
+def test_title_height_is_a_share_like_a_rows_among_given_heights(tmp_path):
+    rows = ["height: 2\n" + panel("A", bullets(2)), "height: 1\n" + panel("B", bullets(2))]
+    layout = plan(tmp_path, sheet(*rows, head="title_height: 1\n"))
+    a, b = layout.panels
+    assert layout.banner.h == pytest.approx(b.frame.h, rel=0.01) and a.frame.h == pytest.approx(2 * b.frame.h, rel=0.01)
+
+
+def test_title_height_shares_what_rows_without_a_height_leave(tmp_path):
+    """Like a row's share: rows without a height are as tall as they need, the shares split the
+    rest (it used to take title_height / (title_height + rows) of the whole page)."""
+    rows = ["height: 1\n" + panel("Shared", bullets(2)), panel("Dense", bullets(12, 12))]
+    layout = plan(tmp_path, sheet(*rows, head="title_height: 1\n"))
+    shared, dense = layout.panels
+    assert layout.banner.h == pytest.approx(shared.frame.h, rel=0.01)
+    assert content_bottom(dense) == pytest.approx(dense.frame.bottom - PANEL_PADDING, abs=1.0)  # as tall as it needs
+    assert_nothing_spills(layout)
+
+
+@pytest.mark.parametrize("form", ["rows", "panels"])
+def test_a_large_title_height_takes_the_room_rows_without_a_height_leave(tmp_path, form):
+    """A dense sheet without row heights under title_height: 10 was refused ('the page has 76 mm'):
+    its banner took 10/14 of the page before the rows had what they need."""
+    panels = [panel(f"P{n}", bullets(8, 8)) for n in range(4)]
+    text = sheet(*panels, head="title_height: 10\n") if form == "rows" else listed(*panels, head="title_height: 10\n")
+    layout = plan(tmp_path, text)
+    assert min(p.size for p in layout.panels) >= 6.5
+    bottom = max(p.frame.bottom for p in layout.panels)
+    assert bottom == pytest.approx(layout.height - 7.0, abs=0.1)
+    assert_nothing_spills(layout)

@@ -342,6 +342,7 @@ class _Planner:
         self.panels = _Panels(sheet, ts, source, self.inner, self.gap)
         self.panel_at = self.panels.panel_at
         self.rows: list[_Row] = []
+        self.banner_need = 0.0  # mm the banner's text needs, at the body size being tried
 
     # ------------------------------------------------------------------ the plan
 
@@ -424,21 +425,22 @@ class _Planner:
         self.rows = rows
         theme = self.sheet.theme
         low, high = theme.min_font_size, theme.font_size or theme.max_font_size
+        # The banner and the rows share the page's height less its margins and gaps.
+        room = self.height - 2 * self.margin - self.gap * len(rows)
         body = low
         # The banner's title keeps in step with the body text: sized for the body the page
         # would have under a banner of the smallest title, then the page sized again under it.
         for _ in range(2):
-            banner, title, subtitle = self.banner(body)
-            top = banner.bottom + self.gap
-            room = self.height - self.margin - top - self.gap * (len(rows) - 1)
+            title, subtitle, self.banner_need = self.banner_text(body)
             # A given font_size is the page's size where the rows fit at it; else the panels
             # shrink below it as far as they must, as they would without it.
             size = fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
             if size is None:
                 self.refuse_overflow(low, room)
             body = size
-        heights, widths = self.rows_at(size, room, fill=True)
-        panels, y = [], top
+        banner_height, heights, widths = self.rows_at(size, room, fill=True)
+        banner, title, subtitle = self.place_banner(banner_height, title, subtitle)
+        panels, y = [], banner.bottom + self.gap
         for r, row in enumerate(rows):
             x = self.margin
             for p, where in enumerate(row.places):
@@ -448,19 +450,27 @@ class _Planner:
             y += heights[r] + self.gap
         return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
 
-    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[list[float]]]:
-        """Row heights and panel widths at a body size: rows without a height share are as tall
-        as they need; the room left goes to rows with a share. With fill and no shares, the room
-        left goes first to rows whose text can still grow, as far as it would grow, then to all."""
+    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[float, list[float], list[list[float]]]:
+        """The banner's height, the rows' heights and the panels' widths at a body size, in room
+        (the page's height for the banner and the rows). The banner and the rows are as tall as
+        they need, except those given a share (title_height, a row's height): the room the
+        others leave is shared among them in proportion, a banner never below its need. With
+        fill and no shares, the room left goes first to rows whose text can still grow, as far
+        as it would grow, then to all."""
         widths = [self.panels.row_widths(row, size) for row in self.rows]
         needs = [self.panels.row_need(row, w, size) for row, w in zip(self.rows, widths)]
         shares = [row.height for row in self.rows]
+        banner_share = self.sheet.title_height or None
         left = room - sum(n for n, share in zip(needs, shares) if share is None)
         given = sum(share for share in shares if share is not None)
+        banner = self.banner_need
+        if banner_share:
+            banner = max(banner, left * banner_share / (given + banner_share)) if left > 0 else banner
+        left -= banner
         if given:
-            return [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
-        if not fill:
-            return needs, widths
+            return banner, [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
+        if not fill or banner_share:
+            return banner, needs, widths
         grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
         wants = [self.panels.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
         wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
@@ -468,15 +478,13 @@ class _Planner:
         if sum(wants) > 0:
             given_out = min(1.0, left / sum(wants))
             heights = [h + w * given_out for h, w in zip(heights, wants)]
-        left = room - sum(heights)
-        return [h + left * h / sum(heights) for h in heights], widths
+        left = room - banner - sum(heights)
+        return banner, [h + left * h / sum(heights) for h in heights], widths
 
     def rows_fit(self, size: float, room: float) -> bool:
-        heights, widths = self.rows_at(size, room)
-        if any(h == float("inf") for h in heights):
+        banner, heights, widths = self.rows_at(size, room)
+        if any(h == float("inf") for h in heights) or banner + sum(heights) > room + 0.01:
             return False
-        if not any(row.height for row in self.rows):
-            return sum(heights) <= room + 0.01
         return all(self.panels.row_need(row, w, size) <= h + 0.01 for row, w, h in zip(self.rows, widths, heights))
 
     def place_panel(self, panel: Panel, where: tuple, frame: Rect, page_size_pt: float) -> PanelLayout:
@@ -542,9 +550,10 @@ class _Planner:
 
     # ------------------------------------------------------------------ the banner
 
-    def banner(self, body: float) -> tuple[Rect, TextBox, TextBox | None]:
-        """The banner at a body size: its title as large as BANNER_SCALE times the body (at least
-        BANNER_TITLE_SIZE) and the page's width allow, its subtitle likewise."""
+    def banner_text(self, body: float) -> tuple[TextBox, TextBox | None, float]:
+        """The banner's title, as large as BANNER_SCALE times the body (at least
+        BANNER_TITLE_SIZE) and the page's width allow, its subtitle likewise, and the height
+        they need."""
         sheet = self.sheet
         width = self.inner - 2 * BANNER_SIDE
         text = _banner_text(sheet)
@@ -565,10 +574,10 @@ class _Planner:
                 raise _Refused([self.source.problem(("subtitle",), "the subtitle is too long for one line; shorten it")])
             subtitle = self.ts.text(sheet.subtitle, width, sub_size, Style("hand"), "grey", "center", ("subtitle",))
             height += subtitle.height
-        if sheet.title_height:
-            rows = sum(row.height or 0 for row in self.rows) or len(self.rows)
-            usable = self.height - 2 * self.margin - self.gap * len(self.rows)
-            height = max(height, usable * sheet.title_height / (sheet.title_height + rows))
+        return title, subtitle, height
+
+    def place_banner(self, height: float, title: TextBox, subtitle: TextBox | None) -> tuple[Rect, TextBox, TextBox | None]:
+        """The banner at the top of the page, height tall, its text in its middle."""
         banner = Rect(self.margin, self.margin, self.inner, height)
         text_h = title.height + (subtitle.height if subtitle else 0.0)
         y = banner.y + (height - text_h) / 2
@@ -588,7 +597,7 @@ class _Planner:
                     self.panels.refuse_title(self.panel_at[where], where, w)
         problems = self.panels.too_wide(self.rows, low)
         if not problems:
-            heights, widths = self.rows_at(low, room)
+            _, heights, widths = self.rows_at(low, room)
             for row, row_widths, height in zip(self.rows, widths, heights):
                 for where, w in zip(row.places, row_widths):
                     need = self.panels.panel_height(where, round(w, 2), low)
