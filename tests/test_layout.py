@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -84,10 +85,28 @@ def test_given_font_size_is_used_where_it_fits(tmp_path):
     assert {p.size for p in layout.panels} == {9.0}
 
 
-def test_too_much_content_is_refused_with_the_sheet_named(tmp_path):
+def test_too_much_content_is_refused_at_each_row_that_must_give_way(tmp_path):
     with pytest.raises(ContentError) as error:
         plan(tmp_path, sheet(*[panel(f"P{n}", bullets(20, 30)) for n in range(6)]))
-    assert "does not fit on one page" in str(error.value)
+    problems = error.value.problems
+    assert [p.message.split("panel '")[1].split("'")[0] for p in problems] == [f"P{n}" for n in range(6)]
+    for problem in problems:
+        assert re.search(r"does not fit on one page, \d+ mm over even at 6.5 pt", problem.message)
+        assert "use a larger page (page: size: a3), or split the sheet into two" in problem.message
+
+
+def test_a_sheet_just_over_the_page_names_the_panel_with_the_most_text(tmp_path):
+    """A few mm over was refused at the rows: key with no place named."""
+    def items(n: int) -> str:
+        return bullets(n, 14)
+    rows = [panel(f"Panel {r}{c}", items(17 if (r, c) == (1, 0) else 13)) for r in range(4) for c in range(2)]
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*[rows[i] + rows[i + 1] for i in range(0, 8, 2)]))
+    [problem] = error.value.problems
+    assert problem.line == 39  # panel 'Panel 10', not the rows: key
+    assert re.search(r"does not fit on one page, \d\.\d mm over even at 6.5 pt \(its rows need \d+ mm, the page has \d+ mm\): "
+                     r"panel 'Panel 10' \(the most text of its row, \d+ mm tall\); shorten it by about [1-4] lines? at 6.5 pt, "
+                     r"use a larger page \(page: size: a3\), or split the sheet into two$", problem.message), problem.message
 
 
 def test_a_panel_with_a_given_height_that_cannot_hold_its_text_is_named(tmp_path):
@@ -96,6 +115,8 @@ def test_a_panel_with_a_given_height_that_cannot_hold_its_text_is_named(tmp_path
         plan(tmp_path, sheet(*rows))
     [problem] = error.value.problems
     assert "panel 'Crowded' does not fit" in problem.message and problem.line == 5
+    assert re.search(r"its row \(height: 1\) gives it \d+\.\d mm, \d+ mm short; shorten it by about \d+ lines at 6.5 pt, "
+                     r"or give its row a larger height: \(now 1\)$", problem.message), problem.message
 
 
 def test_a_word_too_wide_for_any_column_is_quoted_with_its_place(tmp_path):

@@ -21,7 +21,7 @@ from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
 from texsheet.text import markup
 from texsheet.text.paragraphs import Style
-from texsheet.text.typeset import TextBox, TextTooWide, Typesetter, fit_size
+from texsheet.text.typeset import LEADING, TextBox, TextTooWide, Typesetter, fit_size
 from texsheet.text.units import PT
 
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
@@ -58,6 +58,7 @@ SIZE_TOLERANCE = 0.85
 COMFORTABLE_SIZE = 12.0  # pt: text this large reads well; a larger size is no reason to choose a layout
 MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
 FLAW_COST = 0.5
+LARGER_PAGE = {"a5": "a4", "a4": "a3", "letter": "a3"}  # what a sheet too long for its page may try
 UNSET_ROW = 1e6  # mm: how tall groupings() takes a row that cannot be set at any size
 MAX_GROUPINGS = 40  # more ways than this to put the panels in rows: only one per number of rows is tried
 ASK_WIDTH = 1e6  # mm: wider than any word a content file can hold (MAX_FILE_BYTES)
@@ -304,6 +305,11 @@ class _Panels:
                 content = w - 2 * PANEL_PADDING
                 n = panel.columns or 1
                 column = (content - COLUMN_GAP * (n - 1)) / n
+                if column < MIN_TITLE_SIZE * PT:  # narrower than a letter of its title: no room for any text
+                    problems.append(self.source.problem(where, f"panel '{markup.plain(panel.title)}' is too narrow for any text: "
+                                                        f"{_mm(w)} mm wide, {_mm(max(0.0, column))} mm for each of its {n} column{'s' if n > 1 else ''}; "
+                                                        "give it more width" + (", or fewer columns" if n > 1 else "")))
+                    continue
                 for b, block in enumerate(panel.blocks):
                     try:
                         layout_block(block, self.ts, column, size, where + ("blocks", b))
@@ -319,14 +325,40 @@ class _Panels:
                                             f"at {MIN_TITLE_SIZE:g} pt it needs {need:.0f} mm, the panel has {width - 2 * PANEL_PADDING:.0f} mm")])
 
     def refuse_panel(self, rows: list[_Row], panel: Panel, where: tuple, width: float, has: float) -> None:
-        problems = self.too_wide(rows, self.sheet.theme.min_font_size)
+        low = self.sheet.theme.min_font_size
+        problems = self.too_wide(rows, low)
         if not problems:
-            low = self.sheet.theme.min_font_size
             found = self.columns(where, width, low)
-            need = found[0] if found else float("inf")
-            problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: its text needs "
-                                            f"{need:.0f} mm even at {low:g} pt, the panel has {has:.0f} mm")]
+            row = next(row for row in rows if where in row.places)
+            if found is None:  # a word too wide for one of its columns of unequal widths
+                problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: a word is wider than "
+                                                f"one of its columns even at {low:g} pt; give it more width, or fewer columns")]
+            else:
+                problems = [self.panel_short(where, row, found[0], has, low, "the panel")]
         raise _Refused(problems)
+
+    def panel_short(self, where: tuple, row: _Row, need: float, has: float, low: float, holder: str) -> Problem:
+        """A panel whose text needs more than holder gives it: by how much, and what would fix it."""
+        short = need - has
+        return self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: its text needs "
+                                   f"{_mm(need)} mm even at {low:g} pt, {holder} gives it {_mm(has)} mm, {_mm(short)} mm short; "
+                                   + self.fixes(row, short / (LEADING * low * PT), low, page=False))
+
+    def fixes(self, row: _Row, lines: float, low: float, page: bool) -> str:
+        """What would give a panel of row room for lines more lines: fewer lines, a larger share
+        of the page or of its row, a larger page, two sheets."""
+        lines = max(1, math.ceil(lines - 0.05))
+        found = [f"shorten it by about {lines} line{'s' if lines > 1 else ''} at {low:g} pt"]
+        if row.height is not None:
+            found.append(f"give its row a larger height: (now {row.height:g})")
+        if len(row.places) > 1 and any(self.panel_at[where].width is not None for where in row.places):
+            found.append("give it more width: in its row")
+        if page:
+            larger = LARGER_PAGE.get(self.sheet.page.size)
+            if larger:
+                found.append(f"use a larger page (page: size: {larger})")
+            found.append("split the sheet into two")
+        return ", ".join(found[:-1]) + ", or " + found[-1] if len(found) > 1 else found[0]
 
 
 class _Planner:
@@ -595,21 +627,56 @@ class _Planner:
             for where, w in zip(row.places, widths):
                 if self.panels.title_size(where, round(w, 2), low) is None:
                     self.panels.refuse_title(self.panel_at[where], where, w)
-        problems = self.panels.too_wide(self.rows, low)
-        if not problems:
-            _, heights, widths = self.rows_at(low, room)
-            for row, row_widths, height in zip(self.rows, widths, heights):
-                for where, w in zip(row.places, row_widths):
-                    need = self.panels.panel_height(where, round(w, 2), low)
-                    if row.height is not None and need > height + 0.01:
-                        problems.append(self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: "
-                                                            f"its text needs {need:.0f} mm even at {low:g} pt, the panel has {height:.0f} mm"))
-            if not problems:
-                need = sum(self.panels.row_need(row, w, low) for row, w in zip(self.rows, widths))
-                key = "rows" if self.sheet.rows is not None else "panels"
-                problems.append(self.source.problem((key,), f"the sheet does not fit on one page: even at {low:g} pt its {key} need "
-                                                    f"{need:.0f} mm, the page has {room:.0f} mm; shorten it, or lower theme.min_font_size"))
+        problems = self.panels.too_wide(self.rows, low) or self.overflows(low, room)
         raise _Refused(problems)
+
+    def overflows(self, low: float, room: float) -> list[Problem]:
+        """What does not fit at the smallest size, place by place. If the rows need more than the
+        page has, the panels that set the height of the tallest rows, as many as must give up
+        about half their height at most to make up the difference (all, in proportion, when
+        that is not enough); else each panel that needs more than its row's share gives it."""
+        banner, heights, widths = self.rows_at(low, room)
+        needs = [[self.panels.panel_height(where, round(w, 2), low) for where, w in zip(row.places, row_widths)]
+                 for row, row_widths in zip(self.rows, widths)]
+        problems = [self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: a word is wider "
+                                        f"than one of its columns even at {low:g} pt; give it more width, or fewer columns")
+                    for row, row_needs_r in zip(self.rows, needs) for where, need in zip(row.places, row_needs_r) if need == float("inf")]
+        if problems:
+            return problems
+        row_needs = [max(n) for n in needs]
+        over = self.banner_need + sum(row_needs) - room
+        if over > 0.01:
+            key = "rows" if self.sheet.rows is not None else "panels"
+            cuts, left = {}, over
+            for r in sorted(range(len(self.rows)), key=lambda r: -row_needs[r]):
+                if left <= 0.01:
+                    break
+                cuts[r] = min(left, row_needs[r] / 2)
+                left -= cuts[r]
+            if left > 0.01:
+                cuts = {r: over * need / sum(row_needs) for r, need in enumerate(row_needs)}
+            line = LEADING * low * PT
+            for r, cut in sorted(cuts.items()):
+                row = self.rows[r]
+                # The panel with the most text: where the row's panels share its width by their
+                # content, a line less in one lowers the row by that panel's share of the width.
+                p = max(range(len(row.places)), key=lambda p: needs[r][p] * widths[r][p])
+                where = row.places[p]
+                lines = cut / line
+                if len(row.places) > 1 and not any(self.panel_at[w].width is not None for w in row.places):
+                    lines *= sum(widths[r]) / widths[r][p]
+                held = f"the most text of its row, {_mm(row_needs[r])} mm tall" if len(row.places) > 1 else f"{_mm(row_needs[r])} mm tall"
+                problems.append(self.source.problem(where, (
+                    f"the sheet does not fit on one page, {_mm(over)} mm over even at {low:g} pt (its {key} need "
+                    f"{_mm(sum(row_needs))} mm, the page has {_mm(room - self.banner_need)} mm): panel "
+                    f"'{markup.plain(self.panel_at[where].title)}' ({held}); " + self.panels.fixes(row, lines, low, page=True))))
+            return problems
+        for row, row_needs_r, height in zip(self.rows, needs, heights):
+            for where, need in zip(row.places, row_needs_r):
+                if need > height + 0.01:
+                    problems.append(self.panels.panel_short(where, row, need, height, low, f"its row (height: {row.height:g})"))
+        return problems or [self.source.problem(("title",), f"the sheet does not fit on one page even at {low:g} pt; "
+                                                "shorten it, or split it into two sheets")]
 
 
 def empty_share(layout: Layout) -> float:
@@ -645,6 +712,11 @@ def flaws(layout: Layout) -> tuple[int, int, int]:
         if box.width < MIN_MEASURE * box.em:
             cramped += max(0, len(box.set_lines.entries) - 1)
     return broken, cramped, lines
+
+
+def _mm(length: float) -> str:
+    """A length in mm as a message shows it: whole millimetres, tenths below 10."""
+    return f"{length:.0f}" if abs(length) >= 10 else f"{length:.1f}"
 
 
 def _grown(size: float, most: float) -> float:
