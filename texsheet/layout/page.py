@@ -464,9 +464,12 @@ class _Planner:
         # would have under a banner of the smallest title, then the page sized again under it.
         for _ in range(2):
             title, subtitle, self.banner_need = self.banner_text(body)
-            # A given font_size is the page's size where the rows fit at it; else the panels
-            # shrink below it as far as they must, as they would without it.
-            size = fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
+            if theme.font_size and all(math.isfinite(h) for h in self.rows_at(high, room)[1]):
+                size = high  # one size: a panel that needs more room than its row has shrinks alone
+            else:
+                # A panel that cannot be set at font_size at all (a word wider than it) would
+                # make its row infinitely tall: the page takes the largest size that fits.
+                size = fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
             if size is None:
                 self.refuse_overflow(low, room)
             body = size
