@@ -1,12 +1,14 @@
 """Layout decisions (texsheet.layout) as pure functions of measurements: fake ones here, no TeX."""
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout.page import GROW, PANEL_PADDING, empty_share, flaws, layout_sheet
+from texsheet.layout.page import GROW, PANEL_PADDING, ask_texts, empty_share, flaws, layout_sheet
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import load_source
 
@@ -83,10 +85,28 @@ def test_given_font_size_is_used_where_it_fits(tmp_path):
     assert {p.size for p in layout.panels} == {9.0}
 
 
-def test_too_much_content_is_refused_with_the_sheet_named(tmp_path):
+def test_too_much_content_is_refused_at_each_row_that_must_give_way(tmp_path):
     with pytest.raises(ContentError) as error:
         plan(tmp_path, sheet(*[panel(f"P{n}", bullets(20, 30)) for n in range(6)]))
-    assert "does not fit on one page" in str(error.value)
+    problems = error.value.problems
+    assert [p.message.split("panel '")[1].split("'")[0] for p in problems] == [f"P{n}" for n in range(6)]
+    for problem in problems:
+        assert re.search(r"does not fit on one page, \d+ mm over even at 6.5 pt", problem.message)
+        assert "use a larger page (page: size: a3), or split the sheet into two" in problem.message
+
+
+def test_a_sheet_just_over_the_page_names_the_panel_with_the_most_text(tmp_path):
+    """A few mm over was refused at the rows: key with no place named."""
+    def items(n: int) -> str:
+        return bullets(n, 14)
+    rows = [panel(f"Panel {r}{c}", items(17 if (r, c) == (1, 0) else 13)) for r in range(4) for c in range(2)]
+    with pytest.raises(ContentError) as error:
+        plan(tmp_path, sheet(*[rows[i] + rows[i + 1] for i in range(0, 8, 2)]))
+    [problem] = error.value.problems
+    assert problem.line == 39  # panel 'Panel 10', not the rows: key
+    assert re.search(r"does not fit on one page, \d\.\d mm over even at 6.5 pt \(its rows need \d+ mm, the page has \d+ mm\): "
+                     r"panel 'Panel 10' \(the most text of its row, \d+ mm tall\); shorten it by about [1-4] lines? at 6.5 pt, "
+                     r"use a larger page \(page: size: a3\), or split the sheet into two$", problem.message), problem.message
 
 
 def test_a_panel_with_a_given_height_that_cannot_hold_its_text_is_named(tmp_path):
@@ -95,6 +115,8 @@ def test_a_panel_with_a_given_height_that_cannot_hold_its_text_is_named(tmp_path
         plan(tmp_path, sheet(*rows))
     [problem] = error.value.problems
     assert "panel 'Crowded' does not fit" in problem.message and problem.line == 5
+    assert re.search(r"its row \(height: 1\) gives it \d+\.\d mm, \d+ mm short; shorten it by about \d+ lines at 6.5 pt, "
+                     r"or give its row a larger height: \(now 1\)$", problem.message), problem.message
 
 
 def test_a_word_too_wide_for_any_column_is_quoted_with_its_place(tmp_path):
@@ -157,3 +179,65 @@ def test_empty_share_counts_what_is_far_from_text(tmp_path):
     sparse = plan(tmp_path, sheet(panel("One", bullets(1, 2)), head="theme:\n  max_font_size: 8\n"))
     full = plan(tmp_path, sheet(panel("A", bullets(14, 14)) + panel("B", bullets(14, 14)), panel("C", bullets(14, 14))))
     assert empty_share(sparse) > 0.6 and empty_share(full) < 0.15
+
+
+def test_listed_panels_that_fit_only_below_the_middle_size_are_still_arranged(tmp_path):
+    """A five-stage pipeline cannot be set at the middle size at any width: the groupings are
+    judged at the smallest size instead of none being tried (which ended in a TypeError)."""
+    stages = "".join(f"              - {{label: S{i}, title: Stage{i}, notes: [\"a note on it\"]}}\n" for i in range(5))
+    pipeline = f"      - title: Pipeline\n        blocks:\n          - kind: pipeline\n            stages:\n{stages}"
+    layout = plan(tmp_path, listed(pipeline, *[panel(f"P{n}", bullets(2, 3)) for n in range(6)]))
+    assert len(layout.panels) == 7
+    assert_nothing_spills(layout)
+
+
+def test_a_font_size_too_large_for_a_narrow_panel_shrinks_the_page_instead_of_nan(tmp_path):
+    rows = [panel("Wide", bullets(2, 3), "        width: 8\n") + panel("N", "              - \"a normalisation c\"", "        width: 1.5\n"),
+            panel("Below", bullets(1))]
+    layout = plan(tmp_path, sheet(*rows, head="theme:\n  font_size: 12\n"))
+    assert all(math.isfinite(p.frame.h) for p in layout.panels)
+    assert len({p.size for p in layout.panels}) == 1 and layout.panels[0].size < 12
+    assert_nothing_spills(layout)
+
+
+def test_every_text_is_asked_even_where_a_word_is_wider_than_a_stage(tmp_path):
+    """Texts are asked before any width is known: a stage's long word must not stop the asking
+    (it ended in a TextTooWide traceback before anything was measured)."""
+    stages = "".join(f"              - {{title: Stage{i}, notes: [\"normalisation of layers\"]}}\n" for i in range(6))
+    text = f"title: A sheet\nrows:\n  - panels:\n      - title: P\n        blocks:\n          - kind: pipeline\n            stages:\n{stages}"
+    path = tmp_path / "sheet.yaml"
+    path.write_text(text, encoding="utf-8")
+    ts = typesetter()
+    ask_texts(validate_sheet(load_source(path)), ts)
+    assert any("normalisation" in segment.tex for segment in ts.segments())
+
+
+def test_title_height_is_a_share_like_a_rows_among_given_heights(tmp_path):
+    rows = ["height: 2\n" + panel("A", bullets(2)), "height: 1\n" + panel("B", bullets(2))]
+    layout = plan(tmp_path, sheet(*rows, head="title_height: 1\n"))
+    a, b = layout.panels
+    assert layout.banner.h == pytest.approx(b.frame.h, rel=0.01) and a.frame.h == pytest.approx(2 * b.frame.h, rel=0.01)
+
+
+def test_title_height_shares_what_rows_without_a_height_leave(tmp_path):
+    """Like a row's share: rows without a height are as tall as they need, the shares split the
+    rest (it used to take title_height / (title_height + rows) of the whole page)."""
+    rows = ["height: 1\n" + panel("Shared", bullets(2)), panel("Dense", bullets(12, 12))]
+    layout = plan(tmp_path, sheet(*rows, head="title_height: 1\n"))
+    shared, dense = layout.panels
+    assert layout.banner.h == pytest.approx(shared.frame.h, rel=0.01)
+    assert content_bottom(dense) == pytest.approx(dense.frame.bottom - PANEL_PADDING, abs=1.0)  # as tall as it needs
+    assert_nothing_spills(layout)
+
+
+@pytest.mark.parametrize("form", ["rows", "panels"])
+def test_a_large_title_height_takes_the_room_rows_without_a_height_leave(tmp_path, form):
+    """A dense sheet without row heights under title_height: 10 was refused ('the page has 76 mm'):
+    its banner took 10/14 of the page before the rows had what they need."""
+    panels = [panel(f"P{n}", bullets(8, 8)) for n in range(4)]
+    text = sheet(*panels, head="title_height: 10\n") if form == "rows" else listed(*panels, head="title_height: 10\n")
+    layout = plan(tmp_path, text)
+    assert min(p.size for p in layout.panels) >= 6.5
+    bottom = max(p.frame.bottom for p in layout.panels)
+    assert bottom == pytest.approx(layout.height - 7.0, abs=0.1)
+    assert_nothing_spills(layout)

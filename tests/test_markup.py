@@ -97,16 +97,26 @@ def test_markup_nests():
     assert kinds("**{red: ==hot==}**") == [("bold", ""), ("pen", "red"), ("highlight", ""), ("text", "hot")]
 
 
-@pytest.mark.parametrize("typed, opener, closer", [("**open", "**", "**"), ("==open", "==", "=="), ("{red: open", "{red:", "}")])
-def test_an_unclosed_span_is_a_problem_at_its_opener(typed, opener, closer):
-    [problem] = markup.parse("ok " + typed)[1]
-    assert f"'{opener}' is never closed with '{closer}'" in problem.message
-    assert problem.offset == 3
+@pytest.mark.parametrize("typed", ["ok **open", "ok ==open", "ok {red: open", "x**2", "a==b", "2**10 == 1024",
+                                   "**a ==b **c"])
+def test_an_opener_without_a_closer_after_it_is_text(typed):
+    """As the README says: **, == and {pen: open a mark only where a closing one follows."""
+    assert markup.parse(typed)[1] == []
+    assert markup.plain(typed) == typed
+    assert [k for k, _ in kinds(typed)] == ["text"]
+    texts = "".join(s.tex for s in segments_of(build_paragraphs(typed, Style(), FACES)))
+    assert texts.count("*") == typed.count("*") and texts.count("=") == typed.count("=")  # set as typed
+
+
+def test_a_closer_freed_by_a_text_opener_may_open_a_mark_of_its_own():
+    assert kinds("x**2 **b**") == [("text", "x**2 "), ("bold", ""), ("text", "b")]
+    assert kinds("**bold** and x**2") == [("bold", ""), ("text", "bold"), ("text", " and x**2")]
 
 
 def test_crossed_spans_are_a_problem():
-    assert markup.parse("**a ==b** c==")[1]
-    assert any("closes a span opened inside another" in p.message for p in markup.parse("**a ==b **c==")[1])
+    [problem] = markup.parse("**a ==b** c==")[1]
+    assert "'**' closes a span opened outside the one it is in" in problem.message and problem.offset == 7
+    assert kinds("**a ==b **c==") == [("text", "**a "), ("highlight", ""), ("text", "b **c")]  # the first ** has no closer
 
 
 def test_plain_strips_markup_and_keeps_code_and_formulas():

@@ -21,7 +21,7 @@ from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
 from texsheet.text import markup
 from texsheet.text.paragraphs import Style
-from texsheet.text.typeset import TextBox, TextTooWide, Typesetter, fit_size
+from texsheet.text.typeset import LEADING, TextBox, TextTooWide, Typesetter, fit_size
 from texsheet.text.units import PT
 
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
@@ -58,7 +58,10 @@ SIZE_TOLERANCE = 0.85
 COMFORTABLE_SIZE = 12.0  # pt: text this large reads well; a larger size is no reason to choose a layout
 MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
 FLAW_COST = 0.5
+LARGER_PAGE = {"a5": "a4", "a4": "a3", "letter": "a3"}  # what a sheet too long for its page may try
+UNSET_ROW = 1e6  # mm: how tall groupings() takes a row that cannot be set at any size
 MAX_GROUPINGS = 40  # more ways than this to put the panels in rows: only one per number of rows is tried
+ASK_WIDTH = 1e6  # mm: wider than any word a content file can hold (MAX_FILE_BYTES)
 # The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
 EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
 
@@ -95,14 +98,15 @@ def page_size(sheet: Sheet) -> tuple[float, float]:
 
 def ask_texts(sheet: Sheet, ts: Typesetter) -> None:
     """Set every text of the sheet once, in the style it will be drawn in, so that the
-    typesetter knows every segment TeX must measure (sizes and widths do not matter here)."""
-    ts.text(_banner_text(sheet), 100.0, BANNER_TITLE_SIZE, TITLE_STYLE)
-    ts.text(sheet.subtitle, 100.0, BANNER_SUBTITLE_SIZE, Style("hand"))
+    typesetter knows every segment TeX must measure (sizes do not matter here, and at ASK_WIDTH
+    no word is too wide, so no text goes unasked)."""
+    ts.text(_banner_text(sheet), ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE)
+    ts.text(sheet.subtitle, ASK_WIDTH, BANNER_SUBTITLE_SIZE, Style("hand"))
     for where, panel in sheet.placed_panels():
-        ts.text(_title_text(panel), 100.0, PANEL_TITLE_SIZE, TITLE_STYLE)
-        ts.text(panel.subtitle, 100.0, PANEL_TITLE_SIZE, Style("hand"))
+        ts.text(_title_text(panel), ASK_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE)
+        ts.text(panel.subtitle, ASK_WIDTH, PANEL_TITLE_SIZE, Style("hand"))
         for b, block in enumerate(panel.blocks):
-            block_height(block, ts, 100.0, 10.0, where + ("blocks", b))
+            block_height(block, ts, ASK_WIDTH, 10.0, where + ("blocks", b))
 
 
 def _banner_text(sheet: Sheet) -> str:
@@ -301,6 +305,11 @@ class _Panels:
                 content = w - 2 * PANEL_PADDING
                 n = panel.columns or 1
                 column = (content - COLUMN_GAP * (n - 1)) / n
+                if column < MIN_TITLE_SIZE * PT:  # narrower than a letter of its title: no room for any text
+                    problems.append(self.source.problem(where, f"panel '{markup.plain(panel.title)}' is too narrow for any text: "
+                                                        f"{_mm(w)} mm wide, {_mm(max(0.0, column))} mm for each of its {n} column{'s' if n > 1 else ''}; "
+                                                        "give it more width" + (", or fewer columns" if n > 1 else "")))
+                    continue
                 for b, block in enumerate(panel.blocks):
                     try:
                         layout_block(block, self.ts, column, size, where + ("blocks", b))
@@ -316,14 +325,40 @@ class _Panels:
                                             f"at {MIN_TITLE_SIZE:g} pt it needs {need:.0f} mm, the panel has {width - 2 * PANEL_PADDING:.0f} mm")])
 
     def refuse_panel(self, rows: list[_Row], panel: Panel, where: tuple, width: float, has: float) -> None:
-        problems = self.too_wide(rows, self.sheet.theme.min_font_size)
+        low = self.sheet.theme.min_font_size
+        problems = self.too_wide(rows, low)
         if not problems:
-            low = self.sheet.theme.min_font_size
             found = self.columns(where, width, low)
-            need = found[0] if found else float("inf")
-            problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: its text needs "
-                                            f"{need:.0f} mm even at {low:g} pt, the panel has {has:.0f} mm")]
+            row = next(row for row in rows if where in row.places)
+            if found is None:  # a word too wide for one of its columns of unequal widths
+                problems = [self.source.problem(where, f"panel '{markup.plain(panel.title)}' does not fit: a word is wider than "
+                                                f"one of its columns even at {low:g} pt; give it more width, or fewer columns")]
+            else:
+                problems = [self.panel_short(where, row, found[0], has, low, "the panel")]
         raise _Refused(problems)
+
+    def panel_short(self, where: tuple, row: _Row, need: float, has: float, low: float, holder: str) -> Problem:
+        """A panel whose text needs more than holder gives it: by how much, and what would fix it."""
+        short = need - has
+        return self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: its text needs "
+                                   f"{_mm(need)} mm even at {low:g} pt, {holder} gives it {_mm(has)} mm, {_mm(short)} mm short; "
+                                   + self.fixes(row, short / (LEADING * low * PT), low, page=False))
+
+    def fixes(self, row: _Row, lines: float, low: float, page: bool) -> str:
+        """What would give a panel of row room for lines more lines: fewer lines, a larger share
+        of the page or of its row, a larger page, two sheets."""
+        lines = max(1, math.ceil(lines - 0.05))
+        found = [f"shorten it by about {lines} line{'s' if lines > 1 else ''} at {low:g} pt"]
+        if row.height is not None:
+            found.append(f"give its row a larger height: (now {row.height:g})")
+        if len(row.places) > 1 and any(self.panel_at[where].width is not None for where in row.places):
+            found.append("give it more width: in its row")
+        if page:
+            larger = LARGER_PAGE.get(self.sheet.page.size)
+            if larger:
+                found.append(f"use a larger page (page: size: {larger})")
+            found.append("split the sheet into two")
+        return ", ".join(found[:-1]) + ", or " + found[-1] if len(found) > 1 else found[0]
 
 
 class _Planner:
@@ -339,6 +374,7 @@ class _Planner:
         self.panels = _Panels(sheet, ts, source, self.inner, self.gap)
         self.panel_at = self.panels.panel_at
         self.rows: list[_Row] = []
+        self.banner_need = 0.0  # mm the banner's text needs, at the body size being tried
 
     # ------------------------------------------------------------------ the plan
 
@@ -363,7 +399,7 @@ class _Planner:
             broken, cramped, lines = flaws(layout)
             found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
         if not found:
-            raise refused
+            raise refused  # groupings() proposes at least one, and each either fits or is refused
         enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
         return min((item for item in found if item[0] >= enough), key=lambda item: item[1])[2]
 
@@ -374,13 +410,24 @@ class _Planner:
         places = [where for where, _ in self.sheet.placed_panels()]
         n = len(places)
         most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
+        most = max(most, math.ceil(n / MAX_ROWS))  # a narrow page still has a way to hold every panel
         theme = self.sheet.theme
-        size = theme.font_size or round((theme.min_font_size + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+        low = theme.min_font_size
+        size = theme.font_size or round((low + theme.max_font_size) / 2 / SIZE_STEP) * SIZE_STEP
+
+        def row_need(row: _Row, size: float) -> float:
+            return self.panels.row_need(row, self.panels.row_widths(row, size), size)
 
         @lru_cache(maxsize=None)
         def need(i: int, j: int) -> float:
+            """The row's height at the middle size; a row that cannot be set that large is
+            judged by its height at the smallest size, scaled up (text grows with its size), and
+            one that cannot be set at all by UNSET_ROW: every grouping is tried, in that order."""
             row = _Row(None, tuple(places[i:j]))
-            return self.panels.row_need(row, self.panels.row_widths(row, size), size)
+            found = row_need(row, size)
+            if found == float("inf") and low < size:
+                found = row_need(row, low) * size / low
+            return found if found < float("inf") else UNSET_ROW
 
         def rows_of(cuts: list[int]) -> tuple[float, list[_Row]]:
             return (sum(need(a, b) for a, b in zip(cuts, cuts[1:])),
@@ -410,19 +457,25 @@ class _Planner:
         self.rows = rows
         theme = self.sheet.theme
         low, high = theme.min_font_size, theme.font_size or theme.max_font_size
+        # The banner and the rows share the page's height less its margins and gaps.
+        room = self.height - 2 * self.margin - self.gap * len(rows)
         body = low
         # The banner's title keeps in step with the body text: sized for the body the page
         # would have under a banner of the smallest title, then the page sized again under it.
         for _ in range(2):
-            banner, title, subtitle = self.banner(body)
-            top = banner.bottom + self.gap
-            room = self.height - self.margin - top - self.gap * (len(rows) - 1)
-            size = high if theme.font_size else fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
+            title, subtitle, self.banner_need = self.banner_text(body)
+            if theme.font_size and all(math.isfinite(h) for h in self.rows_at(high, room)[1]):
+                size = high  # one size: a panel that needs more room than its row has shrinks alone
+            else:
+                # A panel that cannot be set at font_size at all (a word wider than it) would
+                # make its row infinitely tall: the page takes the largest size that fits.
+                size = fit_size(lambda s: self.rows_fit(s, room), low, high, SIZE_STEP)
             if size is None:
                 self.refuse_overflow(low, room)
             body = size
-        heights, widths = self.rows_at(size, room, fill=True)
-        panels, y = [], top
+        banner_height, heights, widths = self.rows_at(size, room, fill=True)
+        banner, title, subtitle = self.place_banner(banner_height, title, subtitle)
+        panels, y = [], banner.bottom + self.gap
         for r, row in enumerate(rows):
             x = self.margin
             for p, where in enumerate(row.places):
@@ -432,19 +485,27 @@ class _Planner:
             y += heights[r] + self.gap
         return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
 
-    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[list[float], list[list[float]]]:
-        """Row heights and panel widths at a body size: rows without a height share are as tall
-        as they need; the room left goes to rows with a share. With fill and no shares, the room
-        left goes first to rows whose text can still grow, as far as it would grow, then to all."""
+    def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[float, list[float], list[list[float]]]:
+        """The banner's height, the rows' heights and the panels' widths at a body size, in room
+        (the page's height for the banner and the rows). The banner and the rows are as tall as
+        they need, except those given a share (title_height, a row's height): the room the
+        others leave is shared among them in proportion, a banner never below its need. With
+        fill and no shares, the room left goes first to rows whose text can still grow, as far
+        as it would grow, then to all."""
         widths = [self.panels.row_widths(row, size) for row in self.rows]
         needs = [self.panels.row_need(row, w, size) for row, w in zip(self.rows, widths)]
         shares = [row.height for row in self.rows]
+        banner_share = self.sheet.title_height or None
         left = room - sum(n for n, share in zip(needs, shares) if share is None)
         given = sum(share for share in shares if share is not None)
+        banner = self.banner_need
+        if banner_share:
+            banner = max(banner, left * banner_share / (given + banner_share)) if left > 0 else banner
+        left -= banner
         if given:
-            return [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
-        if not fill:
-            return needs, widths
+            return banner, [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
+        if not fill or banner_share:
+            return banner, needs, widths
         grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
         wants = [self.panels.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
         wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
@@ -452,15 +513,13 @@ class _Planner:
         if sum(wants) > 0:
             given_out = min(1.0, left / sum(wants))
             heights = [h + w * given_out for h, w in zip(heights, wants)]
-        left = room - sum(heights)
-        return [h + left * h / sum(heights) for h in heights], widths
+        left = room - banner - sum(heights)
+        return banner, [h + left * h / sum(heights) for h in heights], widths
 
     def rows_fit(self, size: float, room: float) -> bool:
-        heights, widths = self.rows_at(size, room)
-        if any(h == float("inf") for h in heights):
+        banner, heights, widths = self.rows_at(size, room)
+        if any(h == float("inf") for h in heights) or banner + sum(heights) > room + 0.01:
             return False
-        if not any(row.height for row in self.rows):
-            return sum(heights) <= room + 0.01
         return all(self.panels.row_need(row, w, size) <= h + 0.01 for row, w, h in zip(self.rows, widths, heights))
 
     def place_panel(self, panel: Panel, where: tuple, frame: Rect, page_size_pt: float) -> PanelLayout:
@@ -526,9 +585,10 @@ class _Planner:
 
     # ------------------------------------------------------------------ the banner
 
-    def banner(self, body: float) -> tuple[Rect, TextBox, TextBox | None]:
-        """The banner at a body size: its title as large as BANNER_SCALE times the body (at least
-        BANNER_TITLE_SIZE) and the page's width allow, its subtitle likewise."""
+    def banner_text(self, body: float) -> tuple[TextBox, TextBox | None, float]:
+        """The banner's title, as large as BANNER_SCALE times the body (at least
+        BANNER_TITLE_SIZE) and the page's width allow, its subtitle likewise, and the height
+        they need."""
         sheet = self.sheet
         width = self.inner - 2 * BANNER_SIDE
         text = _banner_text(sheet)
@@ -549,10 +609,10 @@ class _Planner:
                 raise _Refused([self.source.problem(("subtitle",), "the subtitle is too long for one line; shorten it")])
             subtitle = self.ts.text(sheet.subtitle, width, sub_size, Style("hand"), "grey", "center", ("subtitle",))
             height += subtitle.height
-        if sheet.title_height:
-            rows = sum(row.height or 0 for row in self.rows) or len(self.rows)
-            usable = self.height - 2 * self.margin - self.gap * len(self.rows)
-            height = max(height, usable * sheet.title_height / (sheet.title_height + rows))
+        return title, subtitle, height
+
+    def place_banner(self, height: float, title: TextBox, subtitle: TextBox | None) -> tuple[Rect, TextBox, TextBox | None]:
+        """The banner at the top of the page, height tall, its text in its middle."""
         banner = Rect(self.margin, self.margin, self.inner, height)
         text_h = title.height + (subtitle.height if subtitle else 0.0)
         y = banner.y + (height - text_h) / 2
@@ -570,21 +630,56 @@ class _Planner:
             for where, w in zip(row.places, widths):
                 if self.panels.title_size(where, round(w, 2), low) is None:
                     self.panels.refuse_title(self.panel_at[where], where, w)
-        problems = self.panels.too_wide(self.rows, low)
-        if not problems:
-            heights, widths = self.rows_at(low, room)
-            for row, row_widths, height in zip(self.rows, widths, heights):
-                for where, w in zip(row.places, row_widths):
-                    need = self.panels.panel_height(where, round(w, 2), low)
-                    if row.height is not None and need > height + 0.01:
-                        problems.append(self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: "
-                                                            f"its text needs {need:.0f} mm even at {low:g} pt, the panel has {height:.0f} mm"))
-            if not problems:
-                need = sum(self.panels.row_need(row, w, low) for row, w in zip(self.rows, widths))
-                key = "rows" if self.sheet.rows is not None else "panels"
-                problems.append(self.source.problem((key,), f"the sheet does not fit on one page: even at {low:g} pt its {key} need "
-                                                    f"{need:.0f} mm, the page has {room:.0f} mm; shorten it, or lower theme.min_font_size"))
+        problems = self.panels.too_wide(self.rows, low) or self.overflows(low, room)
         raise _Refused(problems)
+
+    def overflows(self, low: float, room: float) -> list[Problem]:
+        """What does not fit at the smallest size, place by place. If the rows need more than the
+        page has, the panels that set the height of the tallest rows, as many as must give up
+        about half their height at most to make up the difference (all, in proportion, when
+        that is not enough); else each panel that needs more than its row's share gives it."""
+        banner, heights, widths = self.rows_at(low, room)
+        needs = [[self.panels.panel_height(where, round(w, 2), low) for where, w in zip(row.places, row_widths)]
+                 for row, row_widths in zip(self.rows, widths)]
+        problems = [self.source.problem(where, f"panel '{markup.plain(self.panel_at[where].title)}' does not fit: a word is wider "
+                                        f"than one of its columns even at {low:g} pt; give it more width, or fewer columns")
+                    for row, row_needs_r in zip(self.rows, needs) for where, need in zip(row.places, row_needs_r) if need == float("inf")]
+        if problems:
+            return problems
+        row_needs = [max(n) for n in needs]
+        over = self.banner_need + sum(row_needs) - room
+        if over > 0.01:
+            key = "rows" if self.sheet.rows is not None else "panels"
+            cuts, left = {}, over
+            for r in sorted(range(len(self.rows)), key=lambda r: -row_needs[r]):
+                if left <= 0.01:
+                    break
+                cuts[r] = min(left, row_needs[r] / 2)
+                left -= cuts[r]
+            if left > 0.01:
+                cuts = {r: over * need / sum(row_needs) for r, need in enumerate(row_needs)}
+            line = LEADING * low * PT
+            for r, cut in sorted(cuts.items()):
+                row = self.rows[r]
+                # The panel with the most text: where the row's panels share its width by their
+                # content, a line less in one lowers the row by that panel's share of the width.
+                p = max(range(len(row.places)), key=lambda p: needs[r][p] * widths[r][p])
+                where = row.places[p]
+                lines = cut / line
+                if len(row.places) > 1 and not any(self.panel_at[w].width is not None for w in row.places):
+                    lines *= sum(widths[r]) / widths[r][p]
+                held = f"the most text of its row, {_mm(row_needs[r])} mm tall" if len(row.places) > 1 else f"{_mm(row_needs[r])} mm tall"
+                problems.append(self.source.problem(where, (
+                    f"the sheet does not fit on one page, {_mm(over)} mm over even at {low:g} pt (its {key} need "
+                    f"{_mm(sum(row_needs))} mm, the page has {_mm(room - self.banner_need)} mm): panel "
+                    f"'{markup.plain(self.panel_at[where].title)}' ({held}); " + self.panels.fixes(row, lines, low, page=True))))
+            return problems
+        for row, row_needs_r, height in zip(self.rows, needs, heights):
+            for where, need in zip(row.places, row_needs_r):
+                if need > height + 0.01:
+                    problems.append(self.panels.panel_short(where, row, need, height, low, f"its row (height: {row.height:g})"))
+        return problems or [self.source.problem(("title",), f"the sheet does not fit on one page even at {low:g} pt; "
+                                                "shorten it, or split it into two sheets")]
 
 
 def empty_share(layout: Layout) -> float:
@@ -620,6 +715,11 @@ def flaws(layout: Layout) -> tuple[int, int, int]:
         if box.width < MIN_MEASURE * box.em:
             cramped += max(0, len(box.set_lines.entries) - 1)
     return broken, cramped, lines
+
+
+def _mm(length: float) -> str:
+    """A length in mm as a message shows it: whole millimetres, tenths below 10."""
+    return f"{length:.0f}" if abs(length) >= 10 else f"{length:.1f}"
 
 
 def _grown(size: float, most: float) -> float:

@@ -41,14 +41,26 @@ class MarkupProblem:
 
 
 def parse(text: str) -> tuple[list[Span], list[MarkupProblem]]:
-    """Parse markup into spans, with every problem found."""
-    return _Parser(text).run()
+    """Parse markup into spans, with every problem found. **, == and {pen: open a mark only
+    where a closing one follows: an opener left open at the end is read again as text (and
+    what it had taken for its closer may then open a mark of its own). One whose closer
+    follows inside another mark is a problem: the marks cross."""
+    plain: set[int] = set()
+    while True:
+        parser = _Parser(text, frozenset(plain))
+        spans, problems = parser.run()
+        unclosed = {span.start for span in parser.stack[1:]} - parser.crossed
+        if not unclosed:
+            return spans, problems
+        plain |= unclosed
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, plain: frozenset[int] = frozenset()):
         self.text = text
+        self.plain = plain  # offsets of openers that are text: no closer follows them
         self.problems: list[MarkupProblem] = []
+        self.crossed: set[int] = set()  # offsets of openers whose closer came inside another mark
         self.root = Span("root")
         self.stack = [self.root]
         self.buf: list[str] = []
@@ -59,9 +71,6 @@ class _Parser:
         while i < len(text):
             i = self.step(i)
         self.flush(len(text))
-        for span in self.stack[1:]:
-            opener, closer = {"bold": ("**", "**"), "highlight": ("==", "==")}.get(span.kind, ("{" + span.text + ":", "}"))
-            self.problems.append(MarkupProblem(span.start, f"'{opener}' is never closed with '{closer}' (write \\{closer[0]} for a literal one)"))
         return self.root.children, self.problems
 
     def step(self, i: int) -> int:
@@ -78,7 +87,7 @@ class _Parser:
         if pair in ("**", "=="):
             return self.delimiter(i, "bold" if pair == "**" else "highlight")
         pen = _PEN_OPEN.match(text, i)
-        if pen and pen.group(1) in PENS:
+        if pen and pen.group(1) in PENS and i not in self.plain:
             self.open(Span("pen", pen.group(1), start=i))
             return pen.end()
         if char == "}" and self.stack[-1].kind == "pen":
@@ -96,11 +105,17 @@ class _Parser:
         """** and == open when a non-space follows and close when a non-space precedes them;
         one with spaces on both sides is literal, as in `a == b`."""
         text = self.text
-        can_open = i + 2 < len(text) and not text[i + 2].isspace()
+        can_open = i + 2 < len(text) and not text[i + 2].isspace() and i not in self.plain
         can_close = i > 0 and not text[i - 1].isspace()
         if can_close and self.stack[-1].kind == kind:
             self.flush(i)
             self.stack.pop()
+        elif can_close and any(span.kind == kind for span in self.stack) and not can_open:
+            opener = next(span for span in reversed(self.stack) if span.kind == kind)
+            self.crossed.add(opener.start)
+            self.problems.append(MarkupProblem(i, f"'{text[i:i + 2]}' closes a span opened outside the one it is in; "
+                                                  "close the inner one first"))
+            self.add(text[i : i + 2], i)
         elif can_open:
             if any(span.kind == kind for span in self.stack):
                 self.problems.append(MarkupProblem(i, f"'{text[i:i + 2]}' closes a span opened inside another"))
