@@ -241,3 +241,17 @@ def test_a_large_title_height_takes_the_room_rows_without_a_height_leave(tmp_pat
     bottom = max(p.frame.bottom for p in layout.panels)
     assert bottom == pytest.approx(layout.height - 7.0, abs=0.1)
     assert_nothing_spills(layout)
+
+
+def test_takeaways_in_columns_read_across_and_each_row_starts_below_the_tallest_before():
+    from texsheet.layout.blocks import layout_takeaways
+    from texsheet.model.sheet import Takeaways
+
+    long = "a point long enough to wrap onto a second line in its narrow column"
+    block = Takeaways(items=[long, "two", "three", "four"], columns=2)
+    geometry = layout_takeaways(block, typesetter(), 60.0, 10.0, ("blocks", 0))
+    first, second, third, fourth = geometry.items
+    assert first.x < second.x and first.baseline == second.baseline  # 1 beside 2
+    assert third.x == first.x and fourth.x == second.x  # 3 under 1, 4 under 2
+    assert third.text.y >= first.text.y + first.text.height  # below the wrapped first point
+    assert third.baseline == fourth.baseline

@@ -179,11 +179,11 @@ def _heading(block: Block, ts: Typesetter, width: float, size: float, where: tup
 
 
 def _items(entries: list[tuple[str, str, TextBox | None, tuple]], ts: Typesetter, width: float, size: float,
-           gap: float = 0.0, x: float = 0.0, colour: str = "accent") -> tuple[list[Item], float]:
-    """Items stacked down, from (marker, text, label, where) each, or (..., depth) for a sub-item
-    indented a marker's width per level; returns them and their height."""
+           gap: float = 0.0, x: float = 0.0, colour: str = "accent", top: float = 0.0) -> tuple[list[Item], float]:
+    """Items stacked down from top, from (marker, text, label, where) each, or (..., depth) for a
+    sub-item indented a marker's width per level; returns them and their height."""
     em = size * PT
-    items, y = [], 0.0
+    items, y = [], top
     for marker, text, label, where, *depth in entries:
         left = x + (depth[0] if depth else 0) * MARKER * em
         box = ts.text(text, width - (left - x) - MARKER * em, size, BODY, where=where).at(left + MARKER * em, y)
@@ -192,7 +192,7 @@ def _items(entries: list[tuple[str, str, TextBox | None, tuple]], ts: Typesetter
             label = label.at(left, baseline - label.first_baseline)
         items.append(Item(marker, left, baseline, box, label, colour))
         y += box.height + gap * em
-    return items, max(0.0, y - gap * em)
+    return items, max(0.0, y - top - gap * em)
 
 
 def _label(ts: Typesetter, text: str, size: float, style: Style, colour: str, where: tuple) -> TextBox:
@@ -225,20 +225,19 @@ def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float
 def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     em = size * PT
     columns = block.columns or _takeaway_columns(block, ts, width, size)
-    per = -(-len(block.items) // columns)
     column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
-    items, height = [], 0.0
-    for c in range(columns):
-        entries = []
-        for n in range(c * per, min(len(block.items), (c + 1) * per)):
-            label = None
-            if block.numbered:
-                label = _label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n))
-            entries.append(("number" if block.numbered else "tick", block.items[n], label, where + ("items", n)))
-        column, column_height = _items(entries, ts, column_width, size, TAKEAWAY_GAP + air,
-                                       x=c * (column_width + TAKEAWAY_COLUMN_GAP * em))
-        items += column
-        height = max(height, column_height)
+    gap = (TAKEAWAY_GAP + air) * em
+    items, y = [], 0.0
+    for first in range(0, len(block.items), columns):  # read across, as a table's rows: 1 2 / 3 4
+        tallest = 0.0
+        for c, n in enumerate(range(first, min(len(block.items), first + columns))):
+            label = _label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n)) if block.numbered else None
+            entry = ("number" if block.numbered else "tick", block.items[n], label, where + ("items", n))
+            placed, entry_height = _items([entry], ts, column_width, size, x=c * (column_width + TAKEAWAY_COLUMN_GAP * em), top=y)
+            items += placed
+            tallest = max(tallest, entry_height)
+        y += tallest + gap
+    height = max(0.0, y - gap)
     return Geometry(height, tuple(i.text for i in items), tuple(items))
 
 
