@@ -355,7 +355,10 @@ def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
     done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(note), "-o", str(tmp_path / "out"), "--dpi", "30"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert f"1 import note (texsheet import {note} lists them)" in done.stdout
+    (guess,) = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert guess.startswith(f"{note}:3: ") and "https://example.org" in guess  # the note itself, at its line
+    checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(note)], capture_output=True, text=True)
+    assert checked.stdout.splitlines() == [guess, f"{note}: ok"]
 
 
 NOTE_DROPPED = {  # words of the source the import drops on purpose (and notes): badges, contents, anchors, images

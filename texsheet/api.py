@@ -88,6 +88,15 @@ def skipped_checks(source: SheetSource) -> list[str]:
     return notes
 
 
+def import_notes(source: SheetSource) -> list[str]:
+    """What reading a Markdown note or a prompt guessed, or dropped as having no place in a
+    sheet, "line: note" each; [] for YAML, and for a file that cannot be read (validate says why)."""
+    try:
+        return [f"{note.line}: {note.message}" for note in _load(source)[2]]
+    except ContentError:
+        return []
+
+
 def _load(source: SheetSource) -> tuple[Source, str, list]:
     """The content, the name its outputs take, and what reading it guessed (notes and prompts)."""
     if isinstance(source, dict):

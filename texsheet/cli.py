@@ -69,8 +69,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             kept = (output_dir / f"{path.stem}.pdf").exists()
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
             return path, f"{error}{note}", False
-        count = len(outputs.notes)
-        guessed = f"; {count} import note{'s' if count != 1 else ''} (texsheet import {path} lists them)" if count else ""
+        guessed = _import_notes(path, outputs.notes)
         if outputs.cached:
             return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
         return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
@@ -105,6 +104,18 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     if len(files) > 1:
         click.echo(f"{len(files) - failed} built or current, {failed} failed", err=bool(failed))
     sys.exit(1 if failed else 0)
+
+
+SHOWN_NOTES = 3  # import notes a build prints; texsheet validate prints them all
+
+
+def _import_notes(path: Path, notes: tuple[str, ...]) -> str:
+    """What reading a note guessed or dropped, for a build's line: the first few, with their places."""
+    if not notes:
+        return ""
+    shown = "".join(f"\n  {path}:{note}" for note in notes[:SHOWN_NOTES])
+    more = len(notes) - SHOWN_NOTES
+    return shown + (f"\n  ... and {more} more (texsheet validate {path} lists them all)" if more > 0 else "")
 
 
 def same_outputs(files: tuple[Path, ...]) -> list[tuple[Path, Path]]:
@@ -144,13 +155,16 @@ def validate_command(files: tuple[Path, ...]) -> None:
     """Check content FILEs without building them: everything compile would refuse in the content.
 
     Characters are checked against the installed fonts when the theme's fonts are installed;
-    else (a machine without them, such as a CI runner) that check is skipped, and said so.
+    else (a machine without them, such as a CI runner) that check is skipped, and said so. For a
+    Markdown note or a prompt, what reading it guessed or dropped is listed too, line by line.
     """
     failed = 0
     for path in files:
         problems = api.validate(path)
         for note in api.skipped_checks(path):
             click.echo(f"{path}: note: {note}")
+        for note in api.import_notes(path):
+            click.echo(f"{path}:{note}")
         if problems:
             failed += 1
             click.echo("\n".join(str(p) for p in problems), err=True)
