@@ -255,3 +255,17 @@ def test_takeaways_in_columns_read_across_and_each_row_starts_below_the_tallest_
     assert third.x == first.x and fourth.x == second.x  # 3 under 1, 4 under 2
     assert third.text.y >= first.text.y + first.text.height  # below the wrapped first point
     assert third.baseline == fourth.baseline
+
+
+def test_a_title_s_underline_runs_under_the_title_not_under_a_subtitle_set_below_it(tmp_path):
+    path = tmp_path / "sheet.yaml"
+    path.write_text("title: T\nrows:\n  - panels:\n      - title: A long panel title that fills the line\n"
+                    "        subtitle: and a subtitle far too long to sit beside the title, so it goes below it\n"
+                    "        blocks:\n          - kind: text\n            text: body\n", encoding="utf-8")
+    source = load_source(path)
+    sheet = validate_sheet(source)
+    ts = typesetter()
+    ask_texts(sheet, ts)
+    (panel,) = layout_sheet(sheet, ts, source).panels
+    assert panel.subtitle.y >= panel.title.y + panel.title.height - 1e-6  # the subtitle is below the title
+    assert panel.title.y + panel.title.first_baseline < panel.underline[2] < panel.subtitle.y

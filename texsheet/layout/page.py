@@ -25,7 +25,8 @@ from texsheet.text.typeset import LEADING, TextBox, TextTooWide, Typesetter, fit
 from texsheet.text.units import PT
 
 PANEL_PADDING = 3.0  # mm between a panel's frame and its content
-TITLE_GAP = 2.4  # mm between a panel's title line and its content (the underline runs there)
+TITLE_GAP = 2.4  # mm between a panel's title line and its content
+UNDERLINE_DROP = 0.2  # em of the title: how far below its baseline a panel title's underline runs
 COLUMN_GAP = 4.0  # mm between the columns of a panel
 MIN_COLUMN_WIDTH = 60.0  # mm: a panel without columns: is set in two only if each is this wide
 COLUMNS_SAVING = 0.85  # and they need at most this share of the height one column needs
@@ -548,7 +549,9 @@ class _Planner:
         title = title.at(frame.x + PANEL_PADDING, frame.y + PANEL_PADDING)
         if subtitle is not None:
             subtitle = subtitle.at(title.x + subtitle.x, title.y + subtitle.y)
-        underline_y = frame.y + zone - PANEL_PADDING - TITLE_GAP * 0.45
+        # Under the title's own line, a fifth of its size below the baseline, whatever its size;
+        # a subtitle set below the title stays under the line, not above it.
+        underline_y = title.y + title.first_baseline + UNDERLINE_DROP * title_size * PT
         natural = self.ts.natural_width(_title_text(panel), title_size, TITLE_STYLE)
         underline = (title.x, title.x + natural, underline_y)
         placed = []
