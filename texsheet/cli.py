@@ -96,8 +96,9 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             failed += not ok
             prefix = f"[{'#' * done}{'.' * (len(files) - done)}] {done}/{len(files)} " if len(files) > 1 else ""
             click.echo(prefix + message, err=not ok)
-    if cache_note():
-        click.echo(f"note: {cache_note()}", err=True)
+    note = cache_note()
+    if note:
+        click.echo(f"note: {note}", err=True)
     if received:
         click.echo(f"stopped ({signal.Signals(received[0]).name}): no process of texsheet's is left running", err=True)
         sys.exit(128 + received[0])

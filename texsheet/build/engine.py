@@ -95,17 +95,20 @@ def check_running() -> None:
         raise Interrupted("stopped before it finished")
 
 
-def _children() -> list[int]:
-    """The processes this one started that still run (Linux's /proc)."""
-    found = []
+def _processes():
+    """(pid, name, state, parent, group) of every process (Linux's /proc)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            head, tail = stat.read_text().rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+        state, parent, group = tail.split()[:3]
+        yield int(stat.parent.name), head.split("(", 1)[1], state, int(parent), int(group)
+
+
+def _children() -> list[int]:
+    """The processes this one started that still run."""
+    return [pid for pid, _, state, parent, _ in _processes() if parent == os.getpid() and state != "Z"]
 
 
 def _stop_group(pid: int) -> None:
@@ -122,17 +125,9 @@ def _stop_group(pid: int) -> None:
 def _hung_program(group: int) -> str | None:
     """The name of the first program in a process group that is not a wrapper (latexmk's Perl,
     a shell), the one a hung build waits for: xelatex, xdvipdfmx, ..."""
-    names = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, fields = stat.read_text().rsplit(")", 1)
-            fields = fields.split()
-        except (OSError, ValueError):
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            names.append((int(stat.parent.name), head.split("(", 1)[1]))
-    programs = [name for _, name in sorted(names) if name not in ("latexmk", "perl", "sh", "bash", "dash")]
-    return programs[0] if programs else None
+    programs = sorted((pid, name) for pid, name, state, _, in_group in _processes()
+                      if in_group == group and state != "Z" and name not in ("latexmk", "perl", "sh", "bash", "dash"))
+    return programs[0][1] if programs else None
 
 
 # The engine of a measuring run, with the options latexmkrc gives it for a sheet's build.
@@ -182,8 +177,6 @@ def preloaded_format(head: str, ini: str, identity: str, folder: Path, timeout: 
                     f"-jobname={made.stem}", "&xelatex", "format.ini", "head.tex"]
             try:
                 code = _run(dump, Path(work) / "dump.output", timeout)
-            except Interrupted:
-                raise
             except BuildError as error:  # it hung: later builds start plain instead of waiting again
                 failed.write_text(f"{error}\n", encoding="utf-8")
                 raise BuildError(f"making TeX's format of the preamble: {error}; later builds go without it "

@@ -144,7 +144,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
         pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, deadline.left(), output_dir / f"{stem}.log", fmt))
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, deadline.left())
-        made = {work / name: output_dir / name for field, name in _paper_files(stem) if name in texts}
+        paper = {field: output_dir / name for field, name in _paper_files(stem) if name in texts}
+        made = {work / target.name: target for target in paper.values()}
         made.update({icon: output_dir / ICONS / icon.name for icon in icons})
         made.update({path: output_dir / path.name for path in (tex, pdf, png)})
         stamp = work / _stamp(output_dir, stem).name
@@ -154,7 +155,6 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         with faults.described(output_dir), filelock.FileLock(output_dir / f".{stem}.lock"):
             build.check_running()
             faults.publish(made)
-    paper = {field: output_dir / name for field, name in _paper_files(stem) if name in texts}
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
                    icons=tuple(output_dir / ICONS / icon.name for icon in icons))
 

@@ -179,12 +179,12 @@ class Table(Block):
 
     header: list[Text] = fld([], doc="column headings; left out, a table of rows only", max_items=6)
     rows: list[list[Text]] = fld(doc="rows, each a list of cells as long as header (or the first row)", min_items=1, max_items=20)
+    widths: list[float] = fld([], doc="relative column widths (default: by their content)", minimum=0.1, maximum=100)
 
     @property
     def width(self) -> int:
         """The number of columns."""
         return len(self.header) if self.header else len(self.rows[0])
-    widths: list[float] = fld([], doc="relative column widths (default: by their content)", minimum=0.1, maximum=100)
 
 
 @dataclass(kw_only=True)

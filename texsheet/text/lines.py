@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from texsheet.text.paragraphs import Glue, Paragraph, Segment, Word
+from texsheet.text.paragraphs import WRAP_MARK, Glue, Paragraph, Segment, Word
 
 Metrics = Mapping[str, tuple[float, float, float]]  # segment TeX -> width, height, depth (em)
 EPSILON = 1e-4  # em: widths are worked out to four decimals
@@ -231,17 +231,16 @@ def make_line(paragraph: Paragraph, span: Span, width: float, metrics: Metrics) 
         line.add(paragraph.glues[k - 1] if k > first else None, tuple(s for piece in pieces for s in piece))
     if end_piece and paragraph.words[end].breakmark:
         line.add(None, (paragraph.words[end].breakmark,))
-    elif paragraph.whole and end < len(paragraph.words) and paragraph.words[end - 1].breakmark:
-        line.add(None, (paragraph.words[end - 1].breakmark,))  # a code line broken at a space is marked too
+    elif paragraph.whole and end < len(paragraph.words):
+        line.add(None, (WRAP_MARK,))  # a code line broken at a space is marked too
     return line.line(paragraph.align, width)
 
 
 def _wrap_room(paragraph: Paragraph, width: float, metrics: Metrics) -> float:
     """The room a line of code that must break keeps at its end for the mark of the break."""
-    mark = paragraph.words[0].breakmark if paragraph.whole and paragraph.words else None
-    if mark is None or natural_width(paragraph, metrics) <= width + EPSILON:
+    if not paragraph.whole or natural_width(paragraph, metrics) <= width + EPSILON:
         return 0.0
-    return metrics[mark.tex][0]
+    return metrics[WRAP_MARK.tex][0]
 
 
 def span_extent(paragraph: Paragraph, span: Span, metrics: Metrics) -> tuple[float, float] | None:

@@ -602,25 +602,23 @@ class _Checker:
                 self.report(token.offset, f"put braces around the argument of {owner.text}: {owner.text}{{{token.text}...}}")
 
     def parse_delimiter(self, owner: _Token) -> None:
-        token = self.peek()
-        if token is not None and (
-            (token.kind is _Kind.CHAR and token.text in DELIMITER_CHARACTERS)
-            or (token.kind is _Kind.COMMAND and token.text in DELIMITER_COMMANDS)
-        ):
-            self.take()
+        token = self.take_one_of(DELIMITER_CHARACTERS, DELIMITER_COMMANDS)
+        if token is None:
+            self.report(owner.offset, f"{owner.text} must be followed by a delimiter such as ( [ | . \\{{ \\langle")
+        else:
             self.characters.append((token.offset, token.text, Arg.MATH))
-            return
-        self.report(owner.offset, f"{owner.text} must be followed by a delimiter such as ( [ | . \\{{ \\langle")
 
     def parse_negated(self, owner: _Token) -> None:
+        if self.take_one_of(_RELATION_CHARACTERS, RELATIONS) is None:
+            self.report(owner.offset, "\\not must be followed by a relation such as = or \\in")
+
+    def take_one_of(self, characters, commands) -> _Token | None:
+        """The next token, taken, if it is one of characters or commands; else None."""
         token = self.peek()
-        if token is not None and (
-            (token.kind is _Kind.CHAR and token.text in _RELATION_CHARACTERS)
-            or (token.kind is _Kind.COMMAND and token.text in RELATIONS)
-        ):
-            self.take()
-            return
-        self.report(owner.offset, "\\not must be followed by a relation such as = or \\in")
+        if token is not None and ((token.kind is _Kind.CHAR and token.text in characters)
+                                  or (token.kind is _Kind.COMMAND and token.text in commands)):
+            return self.take()
+        return None
 
     def read_name(self, owner: _Token) -> str:
         """The {name} after \\begin or \\end (TeX allows spaces before the brace)."""
