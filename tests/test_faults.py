@@ -366,3 +366,19 @@ def test_a_hung_graphviz_is_stopped_by_the_build_s_timeout(tmp_path: Path, tex_a
     assert "Graphviz's dot did not place a diagram within" in err and "(--timeout sets the limit)" in err and "Traceback" not in err, err
     assert not _living_children_of(build.pid)
     assert not list(temporary.iterdir())
+
+
+def test_publishing_removes_copies_of_a_killed_run_and_leaves_those_of_a_running_one(tmp_path: Path) -> None:
+    made, out = tmp_path / "made", tmp_path / "out"
+    made.mkdir()
+    (made / "1f9e0.pdf").write_bytes(b"new")
+    out.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    killed = out / f".1f9e0.pdf.{dead.pid}.abcdefgh"
+    running = out / f".1f9e0.pdf.{os.getppid()}.ijklmnop"  # another texsheet, still copying the same icon
+    killed.write_bytes(b"half")
+    running.write_bytes(b"half")
+    faults.publish({made / "1f9e0.pdf": out / "1f9e0.pdf"})
+    assert (out / "1f9e0.pdf").read_bytes() == b"new"
+    assert not killed.exists() and running.exists()

@@ -61,17 +61,19 @@ def publish(made: dict[Path, Path]) -> None:
     """Put each made file at its target, all or nothing: every file is first copied beside its
     target under a hidden name, then all are renamed over their targets (a rename needs no
     space). If a copy fails (a full disk), the copies are removed and every target is as it was.
-    Copies left by a texsheet that was killed are removed first; run it with the sheet's lock."""
+    Copies left by a texsheet that was killed are removed first; those of a texsheet still at
+    work (another sheet publishing the same icon) are left to it."""
     for target in made.values():
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
-        for stale in target.parent.glob(f".{target.name}.????????"):
-            stale.unlink(missing_ok=True)
+        for partial in target.parent.glob(f".{target.name}.*.*"):
+            if not _alive(partial.name[len(target.name) + 2:].partition(".")[0]):
+                partial.unlink(missing_ok=True)
     partials: list[tuple[Path, Path]] = []
     try:
         for source, target in made.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", dir=target.parent)
             os.close(handle)
             partials.append((Path(name), target))
             shutil.copyfile(source, name)
@@ -82,3 +84,16 @@ def publish(made: dict[Path, Path]) -> None:
         raise
     for partial, target in partials:
         os.replace(partial, target)
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process of a partial copy's name still runs (a name not of that form: no)."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's, running
+        return True
+    return True
