@@ -383,3 +383,21 @@ def test_every_word_of_a_real_shaped_note_reaches_the_page_and_none_of_its_synta
     page = page.replace("{: .-not-an-attribute-inside-code}", "")  # inside code it is code, kept as typed
     for syntax in ("<br", "</", "{:", ":rocket:", ":gear:", ":books:", ":green_book:", "| ---", "|---", "**", "=="):
         assert syntax not in page, syntax
+
+
+def test_a_fallback_sign_right_after_hangul_is_drawn_in_the_fallback(tmp_path, tex_available):
+    from texsheet.build.pipeline import LATEXMKRC
+
+    sheet = tmp_path / "signs.yaml"
+    sheet.write_text("title: Signs\nrows:\n  - panels:\n      - title: Rule\n        blocks:\n"
+                     "          - kind: text\n            text: '영어 1 토큰 ≈ 4 글자 ≈ 0.75 단어'\n", encoding="utf-8")
+    built = compile_sheet(sheet, tmp_path / "out", dpi=30)
+    # After Hangul, kotex set the next character in the Latin font it had left (Comic Neue,
+    # which has no ≈): a box on the page, said only in TeX's log (pgf keeps lost characters
+    # from being errors inside a picture).
+    by_hand = tmp_path / "by-hand"
+    by_hand.mkdir()
+    tex = by_hand / built.tex.name
+    tex.write_text(built.tex.read_text(encoding="utf-8"), encoding="utf-8")
+    build.run_latexmk(tex, LATEXMKRC, timeout=120)
+    assert "Missing character" not in tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
