@@ -327,7 +327,7 @@ def test_every_script_code_and_formulas_print_as_typed(tmp_path, tex_available):
     from pages import words
 
     built = compile_sheet(ROOT / "tests" / "sheets" / "reach" / "world.yaml", tmp_path, dpi=30)
-    text = squash(subprocess.run(["pdftotext", "-enc", "UTF-8", str(built.pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    text = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(built.pdf), "-"], capture_output=True, text=True, check=True).stdout)
     for typed in ["Français : « déjà vu », naïve, cœur, Ça", "Čeština: příliš žluťoučký kůň", "zażółć gęślą jaźń",
                   "Tiếng Việt: Xin chào, cảm ơn, Nguyễn", "Ελληνικά: αβγ ΔΕΖ, λόγος", "Привет, мир", "їжак",
                   "ひらがな、カタカナ、漢字。「引用」も読める。", "机器学习与数据", "機器學習與資料",
