@@ -88,6 +88,31 @@ def test_no_line_ends_with_an_opening_bracket():
     assert all(not line.startswith(")") for line in lines)
 
 
+@pytest.mark.parametrize("text, together", [
+    ("値段は100％です", "100％"),  # a number and its percent sign (UAX #14: NU × PO)
+    ("それは…そうです", "は…"),  # no line starts with an ellipsis (IN)
+    ("見て﹂ください", "て﹂"),  # nor with a closing bracket of a small form (CL)
+    ("🎉🎉 「はい」 です", "「はい」"),  # (emoji before it: ICU counts in UTF-16 units, texsheet in characters)
+])
+def test_unicode_line_breaking_keeps_what_belongs_together(text, together):
+    """Unicode's line-breaking classes (UAX #14) cover every closing mark, not a list we keep."""
+    for width in (1.0, 2.0, 3.0, 4.0, 5.0):
+        try:
+            lines = lines_of(text, width)
+        except TooWide:
+            continue
+        assert "".join(lines) == text
+        assert any(together in line for line in lines), (width, lines)
+
+
+def test_no_line_ends_with_an_opening_quote_across_a_space():
+    for width in (6.0, 7.0, 8.0, 9.0, 10.0):
+        lines = lines_of("il dit « bonjour » et part", width)
+        assert len(lines) > 1
+        assert not any(line.endswith("«") for line in lines), lines
+        assert not any(line.startswith("»") for line in lines), lines
+
+
 def test_punctuation_alone_never_starts_a_line():
     lines = lines_of("word word — next", 5.0)
     assert not any(line.startswith("—") for line in lines)

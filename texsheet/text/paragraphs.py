@@ -17,6 +17,7 @@ import bidi.algorithm as bidi
 import budoux
 import pyphen
 import regex
+from icu4py.breakers import LineBreaker
 
 from texsheet.text import emoji
 from texsheet.text import markup
@@ -27,10 +28,10 @@ LONG_WORD = 18  # characters; a longer word gets places where it may part if it 
 MIN_PIECE = 3  # characters: no part of a parted word is shorter
 _BREAK_AFTER = frozenset("/.,:;_-)]}=&|>\\")
 
-# Japanese line-breaking rules (kinsoku), also applied to Latin brackets: no line starts with
-# closing punctuation or a small kana, none ends with an opening bracket.
-NO_LINE_START = frozenset(")]}）〕〉》」』】〙〗〟’”｠»、。，．,.:;!?！？：；・ー～ヽヾゝゞ々〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ‐゠–〜")
-NO_LINE_END = frozenset("([{（〔〈《「『【〘〖〝‘“｟«")
+# What a formula stands for when Unicode's line-breaking rules look at the text around it
+# (OBJECT REPLACEMENT CHARACTER: an inline object, breakable on either side unless its
+# neighbours say otherwise).
+_OBJECT = "\ufffc"
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _paragraph(chars: list[_Char], style: Style, faces: Faces, align: str, langu
             words.append([char])
         pending = None
     built = [_word(w, style, faces, language) for w in words]
-    return Paragraph(tuple(built), tuple(_kinsoku(glues, built)), align, role=style.role)
+    return Paragraph(tuple(built), tuple(_kinsoku(glues, built, _unicode_breaks(chars, words))), align, role=style.role)
 
 
 def _with_levels(chars: list[_Char]) -> list[_Char]:
@@ -278,13 +279,31 @@ def _phrase_parser(japanese: bool) -> budoux.Parser:
     return budoux.load_default_japanese_parser() if japanese else budoux.load_default_simplified_chinese_parser()
 
 
-def _kinsoku(glues: list[Glue], words: list[Word]) -> list[Glue]:
-    """No break before closing punctuation or a word of punctuation alone, none after an
-    opening bracket."""
+def _unicode_breaks(chars: list[_Char], words: list[list[_Char]]) -> list[bool]:
+    """For each glue between words, whether Unicode's line-breaking algorithm (UAX #14, ICU's
+    implementation through icu4py, strict as Japanese kinsoku asks) allows a break before the
+    next word: none before closing punctuation, a small kana or "…", none after an opening
+    bracket or quote even across spaces, none inside "100％"."""
+    plain, at = [], {}
+    length = 0
+    for char in chars:
+        at[id(char)] = length
+        text = _OBJECT if char.kind in ("math", "display") else char.text
+        plain.append(text)
+        length += len(text)
+    allowed, end = set(), 0
+    for line_piece in LineBreaker("".join(plain), "en"):
+        end += len(line_piece)
+        allowed.add(end)
+    return [at[id(word[0])] in allowed for word in words[1:]]
+
+
+def _kinsoku(glues: list[Glue], words: list[Word], allowed: list[bool]) -> list[Glue]:
+    """Breaks where UAX #14 allows them, and, as the house's own rule, never before a word of
+    punctuation alone ("–", "%": a line does not start with it)."""
     kept = []
     for n, glue in enumerate(glues):
-        before, after = words[n].text, words[n + 1].text
-        if glue.breakable and (after[:1] in NO_LINE_START or before[-1:] in NO_LINE_END or _is_punctuation(after)):
+        if glue.breakable and (not allowed[n] or _is_punctuation(words[n + 1].text)):
             glue = Glue(glue.space, glue.count, breakable=False)
         kept.append(glue)
     return kept
@@ -303,13 +322,13 @@ def _role(char: _Char, role: str) -> str:
 def _word(chars: list[_Char], style: Style, faces: Faces, language: str) -> Word:
     text = "".join(c.text for c in chars)
     cjk = any(_is_cjk_char(c) for c in chars)
-    if cjk:  # a phrase wider than a whole line parts between its characters, kinsoku kept
-        pieces = []
-        for char in chars:
-            if pieces and (char.text in NO_LINE_START or pieces[-1][-1].text in NO_LINE_END):
-                pieces[-1].append(char)
-            else:
+    if cjk:  # a phrase wider than a whole line parts between its characters where UAX #14 allows
+        pieces = [[chars[0]]]
+        for char, allowed in zip(chars[1:], _unicode_breaks(chars, [[c] for c in chars])):
+            if allowed:
                 pieces.append([char])
+            else:
+                pieces[-1].append(char)
     else:
         pieces = _pieces(chars, language) if len(text) > LONG_WORD else [chars]
     families = _word_families(chars, style.role, faces)
