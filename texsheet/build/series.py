@@ -88,7 +88,7 @@ def _gallery(book: Book, entries: list[Entry], built: tuple[pipeline.Outputs, ..
         width, height = _thumbnail(outputs.png, thumbnail)
         files.update({thumbnail: html / "thumbs" / thumbnail.name, page: html / "pages" / page.name,
                       outputs.pdf: html / "pdf" / outputs.pdf.name})
-        cards.append(Card(entry.title, entry.subtitle, entry.icon, f"thumbs/{thumbnail.name}", f"pages/{page.name}",
+        cards.append(Card(entry.title, entry.subtitle, f"thumbs/{thumbnail.name}", f"pages/{page.name}",
                           f"pdf/{outputs.pdf.name}", width, height))
     (booklet_pdf,) = made
     copy = work / booklet_pdf.name  # publish takes each made file to one place

@@ -17,7 +17,6 @@ class Card:
 
     title: str  # markup, shown plain
     subtitle: str
-    icon: str
     thumbnail: str
     page: str  # the full-size PNG or SVG
     pdf: str
