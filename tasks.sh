@@ -10,7 +10,9 @@ APT_PACKAGES=(latexmk texlive-xetex texlive-lang-korean texlive-pictures texlive
               # For the tests of sheets in papers (tests/test_papers.py), which build papers in every engine:
               texlive-latex-recommended  # fontspec and beamer (texlive-latex-extra pulls it in already; 9 MB, 26 MB installed)
               texlive-luatex             # LuaLaTeX's font loader, luaotfload (23 MB download, 41 MB installed)
-              texlive-publishers)        # the IEEEtran and acmart classes (21 MB download, 61 MB installed)
+              texlive-publishers         # the IEEEtran and acmart classes (21 MB download, 61 MB installed)
+              dvisvgm                    # compile --svg: a sheet as SVG for the web
+              chromium)                  # the tests open the gallery of texsheet book and the SVGs in a real browser
 
 install_system() {
   local missing=() package

@@ -41,6 +41,30 @@ def main() -> None:
             png = out / f"{source.stem}.png"
             Image.open(png).save(DOCS / f"{name}.png", optimize=True)
             print(f"docs/{name}.png")
+        series(work / "series")
+
+
+def series(out: Path) -> None:
+    """docs/series-booklet.png (the booklet's cover and contents side by side) and
+    docs/series-gallery.png (the gallery as headless chromium shows it) from docs/series.yaml."""
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run([*TEXSHEET, "book", str(DOCS / "series.yaml"), "-o", str(out / "series.pdf"), "--html", str(out / "gallery"),
+                    "--dpi", "60"], check=True)
+    cover, contents = (Image.open(out / f"series-{page}.png") for page in ("cover", "contents"))
+    both = Image.new("RGB", (cover.width * 2 + 12, cover.height), "white")
+    both.paste(cover, (0, 0))
+    both.paste(contents, (cover.width + 12, 0))
+    both.save(DOCS / "series-booklet.png", optimize=True)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 820})
+        page.goto((out / "gallery" / "index.html").as_uri())
+        page.locator(".open").first.focus()
+        page.screenshot(path=str(out / "gallery.png"))
+        browser.close()
+    Image.open(out / "gallery.png").resize((900, 615), Image.LANCZOS).save(DOCS / "series-gallery.png", optimize=True)
+    print("docs/series-booklet.png, docs/series-gallery.png")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,11 @@ __version__ = "0.2.0"
 
 from texsheet.errors import BuildError, ContentError, Problem, TexsheetError
 
-__all__ = ["compile", "validate", "skipped_checks", "Result", "Problem", "TexsheetError", "ContentError", "BuildError"]
+__all__ = ["compile", "book", "validate", "skipped_checks", "Result", "Problem", "TexsheetError", "ContentError", "BuildError"]
 
 
 def __getattr__(name: str):
-    if name in ("compile", "validate", "skipped_checks", "Result"):
+    if name in ("compile", "book", "validate", "skipped_checks", "Result"):
         from texsheet import api
 
         return getattr(api, name)

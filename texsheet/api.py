@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from texsheet.build import pipeline
+from texsheet.build.series import BookOutputs, build_book
 from texsheet.errors import ContentError, Problem
 from texsheet.model.sheet import missing_fonts
 from texsheet.model.source import Source, parse_source
+from texsheet.read.book import Book, is_book_file, load_book
 from texsheet.read.content import CONTENT_SUFFIXES, load_content
 from texsheet.text.machine import user_cache
 
@@ -34,6 +36,7 @@ class Result:
     fragment: Path | None = None
     style: Path | None = None
     cached: bool = False
+    svg: Path | None = None  # <name>.svg, when asked for
     notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each
 
     def _repr_png_(self) -> bytes:
@@ -41,20 +44,38 @@ class Result:
 
 
 def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dpi: int = 200, theme: str | None = None,
-            fragment: bool = False, force: bool = False, timeout: float = 60.0) -> Result:
+            fragment: bool = False, force: bool = False, timeout: float = 60.0, svg: bool = False) -> Result:
     """Build a sheet to <out_dir>/<name>.tex, .pdf and .png and return their paths.
 
     source is a content file (a path, as str or Path: YAML, a Markdown note or an image-model
-    prompt), YAML text, or a dict of the same content. name is the file's stem, else "sheet". Without out_dir the files go to a folder
+    prompt), YAML text, or a dict of the same content; with svg, <name>.svg too. name is the file's stem, else "sheet". Without out_dir the files go to a folder
     of texsheet's in the user's cache (~/.cache/texsheet/sheets/<name>-<digest of the content>).
     Raises TexsheetError (ContentError for content, with every problem and its place).
     """
     loaded, name, notes = _load(source)
     _, sheet = pipeline.check_sheet(loaded, theme, pipeline.this_machine())
     folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
-    outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment)
-    return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached,
+    outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment, svg=svg)
+    return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached, outputs.svg,
                   tuple(f"{note.line}: {note.message}" for note in notes))
+
+
+def book(sheets: list[str | os.PathLike] | str | os.PathLike, target: str | os.PathLike, *, title: str | None = None,
+         subtitle: str | None = None, author: str | None = None, html: str | os.PathLike | None = None, dpi: int = 200,
+         svg: bool = False, force: bool = False, timeout: float = 60.0) -> BookOutputs:
+    """Build a series of sheets into one PDF at target (a cover, a linked contents page, every
+    sheet a page, bookmarks and page labels), the sheets' own outputs beside it; with html, a
+    web gallery in that folder too. sheets is a list of content files, or one book file
+    (`book:` with title, subtitle, author and sheets); the keyword arguments given override it."""
+    target = Path(target)
+    if isinstance(sheets, (str, os.PathLike)) and is_book_file(Path(sheets)):
+        listed = load_book(Path(sheets))
+    else:
+        names = [sheets] if isinstance(sheets, (str, os.PathLike)) else sheets
+        listed = Book(target.stem.replace("-", " ").replace("_", " ").capitalize(), sheets=tuple(Path(s) for s in names))
+    chosen = {key: value for key, value in (("title", title), ("subtitle", subtitle), ("author", author)) if value is not None}
+    return build_book(replace(listed, **chosen), target, Path(html) if html is not None else None, dpi=dpi, timeout=timeout,
+                      force=force, svg=svg)
 
 
 def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]:

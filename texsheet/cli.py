@@ -51,8 +51,9 @@ def main() -> None:
 @click.option("--fragment", is_flag=True, help="also write <name>-fragment.tex and <name>-tikz.tex to OUTPUT and texsheet.sty to --paper, to \\input the sheet in a paper")
 @click.option("--paper", "paper_dir", default=Path("."), type=click.Path(file_okay=False, path_type=Path), show_default="the current folder", help="the paper's folder, where --fragment writes texsheet.sty")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
+@click.option("--svg", is_flag=True, help="also write <name>.svg (dvisvgm), for the web")
 def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool,
-                    paper_dir: Path, timeout: float) -> None:
+                    paper_dir: Path, timeout: float, svg: bool) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -62,7 +63,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     def build_one(path: Path) -> tuple[Path, str, bool]:
         started = time.monotonic()
         try:
-            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment)
+            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment, svg=svg)
         except Interrupted:
             return path, f"{path}: stopped before it was built; {output_dir}/{path.stem}.* are as they were", False
         except TexsheetError as error:
@@ -105,6 +106,40 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     if len(files) > 1:
         click.echo(f"{len(files) - failed} built or current, {failed} failed", err=bool(failed))
     sys.exit(1 if failed else 0)
+
+
+@main.command("book")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "target", default=Path("build/series.pdf"), type=click.Path(dir_okay=False, path_type=Path), show_default=True, help="the booklet; the sheets' own outputs go beside it")
+@click.option("--title", help="the series' title (default: the book file's, else the booklet's name)")
+@click.option("--subtitle", help="the line under the title")
+@click.option("--author", help="who wrote the series")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="also write a web gallery of the sheets to this folder")
+@click.option("--svg", is_flag=True, help="also write each sheet's SVG; the gallery opens it instead of the PNG")
+@click.option("--dpi", default=200, type=int, callback=_check_dpi, show_default=True, help=f"resolution of the PNGs (30 to {MAX_DPI})")
+@click.option("--force", is_flag=True, help="rebuild even sheets whose outputs are current")
+@click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
+def book_command(files: tuple[Path, ...], target: Path, title: str | None, subtitle: str | None, author: str | None,
+                 html_dir: Path | None, svg: bool, dpi: int, force: bool, timeout: float) -> None:
+    """Build the sheets FILES (or one book file: book: with title, subtitle, author and sheets)
+    into one PDF: a cover, a contents page linked to the sheets, every sheet a page, bookmarks
+    and page numbers. --html writes a web gallery too."""
+    started = time.monotonic()
+    sheets = files[0] if len(files) == 1 else list(files)
+    try:
+        with _stopped_by_signals() as received:
+            outputs = api.book(sheets, target, title=title, subtitle=subtitle, author=author, html=html_dir, dpi=dpi, svg=svg,
+                               force=force, timeout=timeout)
+    except Interrupted:
+        click.echo(f"stopped before the booklet was built; {target} is as it was", err=True)
+        sys.exit(130)
+    except TexsheetError as error:
+        click.echo(f"{error}\n{target}: not built", err=True)
+        sys.exit(1)
+    if received:
+        sys.exit(128 + received[0])
+    gallery = f", gallery {outputs.gallery}" if outputs.gallery else ""
+    click.echo(f"{target}: {len(outputs.sheets)} sheets, cover and contents{gallery} ({time.monotonic() - started:.1f} s)")
 
 
 SHOWN_NOTES = 3  # import notes a build prints; texsheet validate prints them all

@@ -217,6 +217,44 @@ def run_latexmk(tex: Path, latexmkrc: Path, timeout: float = 60.0, keep_log: Pat
     return pdf
 
 
+# The SVG is set in a run of its own, with the drivers dvisvgm reads: TikZ's (its paths as SVG
+# paths) and graphicx's (an icon's PDF drawn through Ghostscript). XeTeX's own drivers write
+# PDF operators that dvisvgm leaves out, so the PDF's run cannot serve, and the format (which
+# holds TikZ with those drivers) is not used. An emoji's characters laid over its icon stay
+# invisible text as in the PDF (dvisvgm knows no PDF text render mode: a transparent group).
+SVG_DRIVERS = ("\\def\\pgfsysdriver{pgfsys-dvisvgm.def}\\PassOptionsToPackage{dvisvgm}{graphicx}\n"
+               "\\AtBeginDocument{\\def\\tsrendermode#1{\\special{dvisvgm:raw \\ifnum#1=3 <g fill-opacity='0'>\\else </g>\\fi}}}\n")
+DVISVGM = ["dvisvgm", "--bbox=papersize", "--font-format=woff2", "--no-mktexmf"]
+
+
+def run_svg(tex: Path, icons: list[Path], timeout: float = 60.0) -> Path:
+    """The sheet as <stem>.svg beside tex: its text kept as text in the sheet's fonts (embedded
+    as WOFF2, the glyphs used only), its lines as paths, its icons (the PDFs it places) drawn."""
+    deadline = Deadline(timeout)
+    for icon in icons:
+        _write_bounding_box(icon)
+    variant = tex.with_name(f"{tex.stem}-svg.tex")
+    variant.write_text(SVG_DRIVERS + tex.read_text(encoding="utf-8"), encoding="utf-8", newline="\n")
+    if _run([*XELATEX, variant.name], variant.with_suffix(".tex-output"), deadline.left()) != 0:
+        _fail(variant, None)
+    svg = tex.with_suffix(".svg")
+    xdv = variant.with_suffix(".xdv")
+    if _run([*DVISVGM, "-o", svg.name, xdv.name], svg.with_suffix(".svg-output"), deadline.left()) != 0 or not svg.exists():
+        raise BuildError(f"dvisvgm could not turn the sheet into SVG:\n{_tail(svg.with_suffix('.svg-output'), 1500).strip()}")
+    return svg
+
+
+def _write_bounding_box(pdf: Path) -> None:
+    """pdf's size where graphicx's dvisvgm driver reads it (CODE.xbb beside CODE.pdf), which it
+    would otherwise ask of extractbb through a pipe: a shell escape texsheet's runs do not allow."""
+    import pypdf
+
+    box = pypdf.PdfReader(pdf).pages[0].mediabox
+    numbers = [float(v) for v in (box.left, box.bottom, box.right, box.top)]
+    pdf.with_suffix(".xbb").write_text(f"%%BoundingBox: {' '.join(str(round(v)) for v in numbers)}\n"
+                                       f"%%HiResBoundingBox: {' '.join(f'{v:.6f}' for v in numbers)}\n", encoding="ascii")
+
+
 Record = tuple[int, float, float, float]
 
 

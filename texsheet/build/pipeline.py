@@ -43,9 +43,10 @@ class Outputs:
     tikz: Path | None = None  # <stem>-tikz.tex, beside the fragment: the sheet's TikZ for [tikz] papers
     cached: bool = False  # True when the outputs were current and nothing was built
     icons: tuple[Path, ...] = ()  # texsheet-icons/CODE.pdf, the icons the .tex places
+    svg: Path | None = None  # <stem>.svg, when asked for
 
     def files(self) -> list[Path]:
-        return [p for p in (self.tex, self.pdf, self.png, self.fragment, self.style, self.tikz, *self.icons) if p is not None]
+        return [p for p in (self.tex, self.pdf, self.png, self.svg, self.fragment, self.style, self.tikz, *self.icons) if p is not None]
 
 
 def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None) -> tuple[Source, Sheet]:
@@ -77,20 +78,22 @@ def compile_sheet(
     theme: str | None = None,
     force: bool = False,
     fragment: bool = False,
+    svg: bool = False,
 ) -> Outputs:
     """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
 
-    With fragment, also <stem>-fragment.tex, <stem>-tikz.tex and texsheet.sty, for \\input in a paper.
+    With fragment, also <stem>-fragment.tex, <stem>-tikz.tex and texsheet.sty, for \\input in a paper;
+    with svg, also <stem>.svg.
     Outputs that are current (same generated .tex, options and build recipe, files untouched)
     are kept without building, unless force.
     """
     path = Path(path)
     source, sheet = load_sheet(path, theme, this_machine())
-    return build_sheet(source, sheet, path.stem, Path(output_dir), dpi, timeout, force, fragment)
+    return build_sheet(source, sheet, path.stem, Path(output_dir), dpi, timeout, force, fragment, svg)
 
 
 def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: int = 200, timeout: float = 60.0,
-                force: bool = False, fragment: bool = False) -> Outputs:
+                force: bool = False, fragment: bool = False, svg: bool = False) -> Outputs:
     """Build validated content to output_dir/<stem>.tex, .pdf and .png (see compile_sheet).
 
     Text TeX has not measured for this sheet before is measured first, in a run of its own;
@@ -100,7 +103,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     """
     machine = this_machine()
     cache = output_dir / f".{stem}.measure.json"
-    early = _early_key(source, sheet, machine, cache, dpi, fragment)
+    early = _early_key(source, sheet, machine, cache, dpi, fragment, svg)
     current = None if force else _current_outputs(output_dir, stem, early, "early")
     if current:
         return current
@@ -130,11 +133,11 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             texts[f"{stem}.tex"] = drawing.document(metrics)
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
-        key = _cache_key(texts, dpi, drawing.fonts_key)
+        key = _cache_key(texts, dpi, drawing.fonts_key, svg)
         if sizes != kept:
             with faults.described(output_dir):
                 measure.write_cache(cache, drawing.fonts_key, sizes)
-            early = _early_key(source, sheet, machine, cache, dpi, fragment)  # what the next build will find
+            early = _early_key(source, sheet, machine, cache, dpi, fragment, svg)  # what the next build will find
         current = None if force else _current_outputs(output_dir, stem, key)
         if current:
             return current
@@ -144,10 +147,11 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
         pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, deadline.left(), output_dir / f"{stem}.log", fmt))
         png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, deadline.left())
+        vector = build.run_svg(tex, icons, deadline.left()) if svg else None
         paper = {field: output_dir / name for field, name in _paper_files(stem) if name in texts}
         made = {work / target.name: target for target in paper.values()}
         made.update({icon: output_dir / ICONS / icon.name for icon in icons})
-        made.update({path: output_dir / path.name for path in (tex, pdf, png)})
+        made.update({path: output_dir / path.name for path in (tex, pdf, png, vector) if path is not None})
         stamp = work / _stamp(output_dir, stem).name
         _write_stamp(stamp, {"key": key, "early": early}, {str(target.relative_to(output_dir)): source for source, target in made.items()})
         made[stamp] = _stamp(output_dir, stem)
@@ -156,7 +160,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             build.check_running()
             faults.publish(made)
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
-                   icons=tuple(output_dir / ICONS / icon.name for icon in icons))
+                   icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None)
 
 
 def _check_tex() -> None:
@@ -213,11 +217,11 @@ def template_files() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".j2", ".ini") or p.name == "latexmkrc")
 
 
-def _cache_key(texts: dict[str, str], dpi: int, fonts_key: str) -> str:
+def _cache_key(texts: dict[str, str], dpi: int, fonts_key: str, svg: bool) -> str:
     """What the outputs depend on: the generated files (content, templates, theme, texsheet's
-    code all show in them), the fonts' files, the PNG's resolution, the TeX commands, and a
-    fixed build date."""
-    parts = [*(f"{name}\n{text}" for name, text in sorted(texts.items())), fonts_key, str(dpi), *_recipe(), __version__]
+    code all show in them), the fonts' files, the PNG's resolution, the SVG's recipe, the TeX
+    commands, and a fixed build date."""
+    parts = [*(f"{name}\n{text}" for name, text in sorted(texts.items())), fonts_key, str(dpi), _svg_recipe(svg), *_recipe(), __version__]
     return hashlib.sha256(b"\0".join(part.encode() for part in parts)).hexdigest()
 
 
@@ -226,7 +230,12 @@ def _recipe() -> list[str]:
     return [" ".join(build.XELATEX + build.LATEXMK), LATEXMKRC.read_text(encoding="utf-8"), os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
-def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi: int, fragment: bool) -> str:
+def _svg_recipe(svg: bool) -> str:
+    """How the SVG is made, when it is: its drivers and dvisvgm's options."""
+    return build.SVG_DRIVERS + " ".join(build.DVISVGM) if svg else ""
+
+
+def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi: int, fragment: bool, svg: bool) -> str:
     """What the outputs depend on, known before anything is laid out: the content and its
     validated reading, the measurements kept, the machine's fonts and TeX, texsheet's code and
     templates, the options. Equal keys need no build at all."""
@@ -234,7 +243,7 @@ def _early_key(source: Source, sheet: Sheet, machine: Machine, cache: Path, dpi:
         measured = cache.read_bytes()
     except OSError:
         measured = b""
-    parts = [source.path.name, source.text, repr(sheet), str(dpi), str(fragment), *_recipe(),
+    parts = [source.path.name, source.text, repr(sheet), str(dpi), str(fragment), str(svg), *_recipe(),
              machine.fonts.digest if machine.fonts else "", machine.tex_inputs, str(machine.twemoji_pdf), _code_digest()]
     return hashlib.sha256(b"\0".join([*(part.encode() for part in parts), measured])).hexdigest()
 
@@ -280,4 +289,5 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
     paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
-    return Outputs(*paths, **paper, cached=True, icons=icons)
+    svg = output_dir / f"{stem}.svg" if f"{stem}.svg" in stamp["files"] else None
+    return Outputs(*paths, **paper, cached=True, icons=icons, svg=svg)
