@@ -18,6 +18,7 @@ from texsheet import api
 from texsheet.build import engine, pipeline
 from texsheet.build.faults import describe
 from texsheet.errors import Interrupted, TexsheetError
+from texsheet.model.sheet import MAX_PAGES
 from texsheet.model.theme import THEMES
 from texsheet.read.content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
 from texsheet.text.machine import cache_note
@@ -51,8 +52,9 @@ def main() -> None:
 @click.option("--fragment", is_flag=True, help="also write <name>-fragment.tex and <name>-tikz.tex to OUTPUT and texsheet.sty to --paper, to \\input the sheet in a paper")
 @click.option("--paper", "paper_dir", default=Path("."), type=click.Path(file_okay=False, path_type=Path), show_default="the current folder", help="the paper's folder, where --fragment writes texsheet.sty")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
+@click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="lay each sheet out on this many pages (its pages: key otherwise)")
 def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool,
-                    paper_dir: Path, timeout: float) -> None:
+                    paper_dir: Path, timeout: float, pages: int | None) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -62,7 +64,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     def build_one(path: Path) -> tuple[Path, str, bool]:
         started = time.monotonic()
         try:
-            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment)
+            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment, pages=pages)
         except Interrupted:
             return path, f"{path}: stopped before it was built; {output_dir}/{path.stem}.* are as they were", False
         except TexsheetError as error:
@@ -70,9 +72,10 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
             return path, f"{error}{note}", False
         guessed = _import_notes(path, outputs.notes)
+        pngs = ", ".join(png.name for png in (outputs.png, *outputs.more_pngs))
         if outputs.cached:
-            return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
-        return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
+            return path, f"{path}: up to date ({outputs.pdf}, {pngs}){guessed}", True
+        return path, f"{path} -> {outputs.pdf}, {pngs} ({time.monotonic() - started:.1f} s){guessed}", True
 
     files = tuple(dict.fromkeys(files))
     clashes = same_outputs(files)
