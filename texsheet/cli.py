@@ -263,9 +263,10 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
 
 @main.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), help="the YAML to write (default: content/<name>.yaml)")
+@click.option("-o", "--output", "target", type=click.Path(path_type=Path), help="the YAML to write (default: content/<name>.yaml); with --split, its folder (default: content)")
 @click.option("--force", is_flag=True, help="overwrite the YAML if it exists")
-def import_command(file: Path, target: Path | None, force: bool) -> None:
+@click.option("--split", is_flag=True, help="write one sheet per run of sections that fits a page: <name>-1.yaml, <name>-2.yaml, ...")
+def import_command(file: Path, target: Path | None, force: bool, split: bool) -> None:
     """Write the content YAML of a Markdown note or an image-model prompt, for further editing.
 
     What the import guessed, or kept as text because the format has no place for it, is said
@@ -273,6 +274,9 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
     """
     from texsheet.read.yaml_writer import to_yaml
 
+    if split:
+        _import_split(file, target or Path("content"), force)
+        return
     target = target or Path("content") / f"{file.stem}.yaml"
     if target.exists() and not force:
         click.echo(f"{target} exists; not overwritten (--force overwrites it)", err=True)
@@ -294,6 +298,35 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
                + ("it validates: texsheet compile " + str(target) if not problems else f"{len(problems)} problems to fix:"))
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+def _import_split(file: Path, folder: Path, force: bool) -> None:
+    """import --split: the note as sheets of one page each, folder/<name>-K.yaml, each with the
+    notes about its own lines (and those about the note's top)."""
+    from texsheet.build.split import split_note
+    from texsheet.read.yaml_writer import to_yaml
+
+    try:
+        if file.suffix.lower() not in MARKDOWN_SUFFIXES:
+            raise TexsheetError(f"{file}: import reads Markdown notes and image-model prompts (.md, .txt), not {file.suffix or 'this file'}")
+        source, notes = load_content(file)
+        _, sheet = pipeline.check_sheet(source, machine=pipeline.this_machine())
+        parts = split_note(source, sheet)
+    except TexsheetError as error:
+        click.echo(f"{error}", err=True)
+        sys.exit(1)
+    targets = [folder / f"{file.stem}-{k}.yaml" for k in range(1, len(parts) + 1)]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        click.echo(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; not overwritten (--force overwrites)", err=True)
+        sys.exit(1)
+    key = "rows" if sheet.rows is not None else "panels"
+    starts = [part.position((key, 0))[0] for part in parts] + [float("inf")]
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, (part, target) in enumerate(zip(parts, targets)):
+        own = [note for note in notes if note.line < starts[0] or starts[k] <= note.line < starts[k + 1]]
+        target.write_text(to_yaml(part, own), encoding="utf-8")
+    click.echo(f"wrote {len(targets)} sheet{'s' if len(targets) > 1 else ''}, each of one page: " + ", ".join(map(str, targets)))
 
 
 @main.command("new")
