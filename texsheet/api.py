@@ -38,13 +38,15 @@ class Result:
     cached: bool = False
     svg: Path | None = None  # <name>.svg, when asked for
     notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each
+    more_pngs: tuple[Path, ...] = ()  # <name>-2.png and on, the pages after the first of a sheet of several
 
     def _repr_png_(self) -> bytes:
         return self.png.read_bytes()
 
 
 def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dpi: int = 200, theme: str | None = None,
-            fragment: bool = False, force: bool = False, timeout: float = 60.0, svg: bool = False) -> Result:
+            fragment: bool = False, force: bool = False, timeout: float = 60.0, svg: bool = False,
+            pages: int | None = None) -> Result:
     """Build a sheet to <out_dir>/<name>.tex, .pdf and .png and return their paths.
 
     source is a content file (a path, as str or Path: YAML, a Markdown note or an image-model
@@ -53,11 +55,11 @@ def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dp
     Raises TexsheetError (ContentError for content, with every problem and its place).
     """
     loaded, name, notes = _load(source)
-    _, sheet = pipeline.check_sheet(loaded, theme, pipeline.this_machine())
+    _, sheet = pipeline.check_sheet(loaded, theme, pipeline.this_machine(), pages=pages)
     folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
     outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment, svg=svg)
     return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached, outputs.svg,
-                  tuple(f"{note.line}: {note.message}" for note in notes))
+                  tuple(f"{note.line}: {note.message}" for note in notes), outputs.more_pngs)
 
 
 def book(sheets: list[str | os.PathLike] | str | os.PathLike, target: str | os.PathLike, *, title: str | None = None,

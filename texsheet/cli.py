@@ -18,6 +18,7 @@ from texsheet import api
 from texsheet.build import engine, pipeline
 from texsheet.build.faults import describe
 from texsheet.errors import Interrupted, TexsheetError
+from texsheet.model.sheet import MAX_PAGES
 from texsheet.model.theme import THEMES
 from texsheet.read.content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
 from texsheet.text.machine import cache_note
@@ -52,8 +53,9 @@ def main() -> None:
 @click.option("--paper", "paper_dir", default=Path("."), type=click.Path(file_okay=False, path_type=Path), show_default="the current folder", help="the paper's folder, where --fragment writes texsheet.sty")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
 @click.option("--svg", is_flag=True, help="also write <name>.svg (dvisvgm), for the web")
+@click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="lay each sheet out on this many pages (its pages: key otherwise)")
 def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool,
-                    paper_dir: Path, timeout: float, svg: bool) -> None:
+                    paper_dir: Path, timeout: float, svg: bool, pages: int | None) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -63,7 +65,8 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
     def build_one(path: Path) -> tuple[Path, str, bool]:
         started = time.monotonic()
         try:
-            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment, svg=svg)
+            outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment, svg=svg,
+                                  pages=pages)
         except Interrupted:
             return path, f"{path}: stopped before it was built; {output_dir}/{path.stem}.* are as they were", False
         except TexsheetError as error:
@@ -71,9 +74,10 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
             return path, f"{error}{note}", False
         guessed = _import_notes(path, outputs.notes)
+        pngs = ", ".join(png.name for png in (outputs.png, *outputs.more_pngs))
         if outputs.cached:
-            return path, f"{path}: up to date ({outputs.pdf}, {outputs.png.name}){guessed}", True
-        return path, f"{path} -> {outputs.pdf}, {outputs.png.name} ({time.monotonic() - started:.1f} s){guessed}", True
+            return path, f"{path}: up to date ({outputs.pdf}, {pngs}){guessed}", True
+        return path, f"{path} -> {outputs.pdf}, {pngs} ({time.monotonic() - started:.1f} s){guessed}", True
 
     files = tuple(dict.fromkeys(files))
     clashes = same_outputs(files)
@@ -295,9 +299,10 @@ def diff_command(old: Path, new: Path | None, rev: str | None, out_png: Path, si
 
 @main.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "target", type=click.Path(dir_okay=False, path_type=Path), help="the YAML to write (default: content/<name>.yaml)")
+@click.option("-o", "--output", "target", type=click.Path(path_type=Path), help="the YAML to write (default: content/<name>.yaml); with --split, its folder (default: content)")
 @click.option("--force", is_flag=True, help="overwrite the YAML if it exists")
-def import_command(file: Path, target: Path | None, force: bool) -> None:
+@click.option("--split", is_flag=True, help="write one sheet per run of sections that fits a page: <name>-1.yaml, <name>-2.yaml, ...")
+def import_command(file: Path, target: Path | None, force: bool, split: bool) -> None:
     """Write the content YAML of a Markdown note or an image-model prompt, for further editing.
 
     What the import guessed, or kept as text because the format has no place for it, is said
@@ -305,6 +310,9 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
     """
     from texsheet.read.yaml_writer import to_yaml
 
+    if split:
+        _import_split(file, target or Path("content"), force)
+        return
     target = target or Path("content") / f"{file.stem}.yaml"
     if target.exists() and not force:
         click.echo(f"{target} exists; not overwritten (--force overwrites it)", err=True)
@@ -326,6 +334,35 @@ def import_command(file: Path, target: Path | None, force: bool) -> None:
                + ("it validates: texsheet compile " + str(target) if not problems else f"{len(problems)} problems to fix:"))
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+def _import_split(file: Path, folder: Path, force: bool) -> None:
+    """import --split: the note as sheets of one page each, folder/<name>-K.yaml, each with the
+    notes about its own lines (and those about the note's top)."""
+    from texsheet.build.split import split_note
+    from texsheet.read.yaml_writer import to_yaml
+
+    try:
+        if file.suffix.lower() not in MARKDOWN_SUFFIXES:
+            raise TexsheetError(f"{file}: import reads Markdown notes and image-model prompts (.md, .txt), not {file.suffix or 'this file'}")
+        source, notes = load_content(file)
+        _, sheet = pipeline.check_sheet(source, machine=pipeline.this_machine())
+        parts = split_note(source, sheet)
+    except TexsheetError as error:
+        click.echo(f"{error}", err=True)
+        sys.exit(1)
+    targets = [folder / f"{file.stem}-{k}.yaml" for k in range(1, len(parts) + 1)]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        click.echo(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; not overwritten (--force overwrites)", err=True)
+        sys.exit(1)
+    key = "rows" if sheet.rows is not None else "panels"
+    starts = [part.position((key, 0))[0] for part in parts] + [float("inf")]
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, (part, target) in enumerate(zip(parts, targets)):
+        own = [note for note in notes if note.line < starts[0] or starts[k] <= note.line < starts[k + 1]]
+        target.write_text(to_yaml(part, own), encoding="utf-8")
+    click.echo(f"wrote {len(targets)} sheet{'s' if len(targets) > 1 else ''}, each of one page: " + ", ".join(map(str, targets)))
 
 
 @main.command("new")

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from texsheet.build import measure
-from texsheet.layout.page import ask_texts, layout_sheet
+from texsheet.layout.page import ask_texts
+from texsheet.layout.pages import ask_page_texts, layout_document
 from texsheet.model.sheet import Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
@@ -28,6 +29,7 @@ class Drawing:
                                 hangul_fonts(sheet.theme))
         self.typesetter = Typesetter(self.faces, language=sheet.language)
         ask_texts(sheet, self.typesetter)
+        ask_page_texts(sheet, self.typesetter)
         self.segments = self.typesetter.segments()
         self.preamble = render_preamble(sheet, self.faces, "".join(sorted(s.tex for s in self.segments)))
         every_face = " ".join(f"{declared.command} " for declared in self.faces.declared.values())
@@ -42,11 +44,12 @@ class Drawing:
         return {code: int(page) for code, page in re.findall(r"\\tsemoji\{([0-9a-f-]+)\}\{(\d+)\}", text)}
 
     def document(self, metrics) -> str:
-        """The sheet's .tex, laid out from metrics."""
-        layout = layout_sheet(self.sheet, self.typesetter.measured(metrics), self.source)
+        """The sheet's .tex, laid out from metrics: a picture for each page."""
+        laid = layout_document(self.sheet, self.typesetter.measured(metrics), self.source)
         widths = {tex: size[0] for tex, size in metrics.items()}
-        picture = render_picture(self.sheet, layout, widths, RenderSource(self.source.path.name, _element_lines(self.source)))
-        return render_document(self.preamble, picture, self.source.path.name)
+        source = RenderSource(self.source.path.name, _element_lines(laid.source))
+        pictures = [render_picture(laid.sheet, page, widths, source) for page in laid.pages]
+        return render_document(self.preamble, "\n".join(pictures), self.source.path.name, len(pictures))
 
 
 def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> str:

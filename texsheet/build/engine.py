@@ -365,19 +365,23 @@ def _intact(icon: Path, digest: Path) -> bool:
         return False
 
 
-def rasterize(pdf: Path, png: Path, dpi: int, timeout: float = 60.0) -> Path:
-    """The PDF's one page as a PNG: pdf2image renders it (poppler's pdftoppm, to raw pixels) and
-    Pillow writes the PNG with light compression (poppler's own PNG writer takes twice as long).
-    pdf2image stops poppler at the timeout; stop_all stops it too."""
+def rasterize(pdf: Path, png: Path, dpi: int, timeout: float = 60.0) -> list[Path]:
+    """The PDF's pages as PNGs: the first as png, page k after it as png's stem-k.png (so that
+    png names the sheet's picture however many pages it grows to). pdf2image renders them
+    (poppler's pdftoppm, to raw pixels) and Pillow writes each with light compression (poppler's
+    own PNG writer takes twice as long). pdf2image stops poppler at the timeout; stop_all stops
+    it too."""
     import pdf2image
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError
     from PIL import UnidentifiedImageError
 
     check_running()
     try:
-        (page,) = pdf2image.convert_from_path(pdf, dpi=dpi, timeout=max(1, math.ceil(timeout)))
+        pages = pdf2image.convert_from_path(pdf, dpi=dpi, timeout=max(1, math.ceil(timeout)))
         check_running()
-        page.save(png, format="PNG", compress_level=1)
+        made = [png] + [page_png(png, k) for k in range(2, len(pages) + 1)]
+        for page, path in zip(pages, made):
+            page.save(path, format="PNG", compress_level=1)
     except PDFInfoNotInstalledError:
         raise BuildError("pdftoppm was not found; install poppler-utils as the README's first command does") from None
     except PDFPopplerTimeoutError:
@@ -385,4 +389,9 @@ def rasterize(pdf: Path, png: Path, dpi: int, timeout: float = 60.0) -> Path:
     except (PDFPageCountError, UnidentifiedImageError, ValueError) as error:
         check_running()  # a poppler killed by stop_all fails this way
         raise BuildError(f"turning the PDF into PNG failed: {error}") from None
-    return png
+    return made
+
+
+def page_png(png: Path, k: int) -> Path:
+    """The PNG of page k (2 and on) of the sheet whose first page is png: <stem>-k.png."""
+    return png.with_name(f"{png.stem}-{k}.png")

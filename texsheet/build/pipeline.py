@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from texsheet import __version__
 from texsheet.build import engine as build
 from texsheet.build import faults, measure
 from texsheet.build.drawing import Drawing
-from texsheet.errors import BuildError
+from texsheet.errors import BuildError, ContentError
 from texsheet.layout import graph
 from texsheet.layout.page import page_size
 from texsheet.model.sheet import Sheet, validate_sheet
@@ -44,23 +45,28 @@ class Outputs:
     cached: bool = False  # True when the outputs were current and nothing was built
     icons: tuple[Path, ...] = ()  # texsheet-icons/CODE.pdf, the icons the .tex places
     svg: Path | None = None  # <stem>.svg, when asked for
+    more_pngs: tuple[Path, ...] = ()  # <stem>-2.png and on: the pages after the first, of a sheet of several
 
     def files(self) -> list[Path]:
-        return [p for p in (self.tex, self.pdf, self.png, self.svg, self.fragment, self.style, self.tikz, *self.icons) if p is not None]
+        return [p for p in (self.tex, self.pdf, self.png, *self.more_pngs, self.svg, self.fragment, self.style, self.tikz, *self.icons)
+                if p is not None]
 
 
-def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None) -> tuple[Source, Sheet]:
+def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None, pages: int | None = None) -> tuple[Source, Sheet]:
     """Read and validate a content file (YAML, Markdown or a prompt); theme, if given,
-    replaces the theme's name."""
-    return check_sheet(load_content(path)[0], theme, machine)
+    replaces the theme's name, and pages the sheet's pages."""
+    return check_sheet(load_content(path)[0], theme, machine, pages=pages)
 
 
 def check_sheet(source: Source, theme: str | None = None, machine: Machine | None = None,
-                require_fonts: bool = True) -> tuple[Source, Sheet]:
-    """Validate loaded content; theme, if given, replaces the theme's name."""
+                require_fonts: bool = True, pages: int | None = None) -> tuple[Source, Sheet]:
+    """Validate loaded content; theme, if given, replaces the theme's name, and pages the
+    sheet's pages."""
     if theme is not None:
         chosen = source.data.get("theme")
         source.data["theme"] = {**chosen, "name": theme} if isinstance(chosen, dict) else {"name": theme}
+    if pages is not None:
+        source.data["pages"] = pages
     return source, validate_sheet(source, machine, require_fonts)
 
 
@@ -79,6 +85,7 @@ def compile_sheet(
     force: bool = False,
     fragment: bool = False,
     svg: bool = False,
+    pages: int | None = None,
 ) -> Outputs:
     """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
 
@@ -88,7 +95,7 @@ def compile_sheet(
     are kept without building, unless force.
     """
     path = Path(path)
-    source, sheet = load_sheet(path, theme, this_machine())
+    source, sheet = load_sheet(path, theme, this_machine(), pages)
     return build_sheet(source, sheet, path.stem, Path(output_dir), dpi, timeout, force, fragment, svg)
 
 
@@ -101,6 +108,13 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     timeout bounds the whole build, every process in it. A fault of the machine (no space, no
     permission, a folder where a file belongs) is a BuildError naming the path.
     """
+    if svg and sheet.pages > 1:
+        raise ContentError([source.problem(("pages",), f"--svg writes a sheet of one page; this one has {sheet.pages} pages: "
+                                           "its PNGs and PDF hold them all")])
+    if fragment and sheet.pages > 1:
+        raise ContentError([source.problem(("pages",), f"a sheet of {sheet.pages} pages cannot be placed in a paper as one "
+                                           "picture (--fragment); build it on one page, or as one sheet per page "
+                                           "(texsheet import --split, for a note)")])
     machine = this_machine()
     cache = output_dir / f".{stem}.measure.json"
     early = _early_key(source, sheet, machine, cache, dpi, fragment, svg)
@@ -146,12 +160,12 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         pages = drawing.icon_pages()
         icons = build.extract_icons(pages, machine.twemoji_pdf, user_cache() / "twemoji", work / ICONS) if pages else []
         pdf = _from_format(fmt, lambda fmt: build.run_latexmk(tex, LATEXMKRC, deadline.left(), output_dir / f"{stem}.log", fmt))
-        png = build.rasterize(pdf, tex.with_suffix(".png"), dpi, deadline.left())
+        png, *more_pngs = build.rasterize(pdf, tex.with_suffix(".png"), dpi, deadline.left())
         vector = build.run_svg(tex, icons, deadline.left()) if svg else None
         paper = {field: output_dir / name for field, name in _paper_files(stem) if name in texts}
         made = {work / target.name: target for target in paper.values()}
         made.update({icon: output_dir / ICONS / icon.name for icon in icons})
-        made.update({path: output_dir / path.name for path in (tex, pdf, png, vector) if path is not None})
+        made.update({path: output_dir / path.name for path in (tex, pdf, png, *more_pngs, vector) if path is not None})
         stamp = work / _stamp(output_dir, stem).name
         _write_stamp(stamp, {"key": key, "early": early}, {str(target.relative_to(output_dir)): source for source, target in made.items()})
         made[stamp] = _stamp(output_dir, stem)
@@ -160,7 +174,8 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
             build.check_running()
             faults.publish(made)
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
-                   icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None)
+                   icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None,
+                   more_pngs=tuple(output_dir / path.name for path in more_pngs))
 
 
 def _check_tex() -> None:
@@ -290,4 +305,5 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
     svg = output_dir / f"{stem}.svg" if f"{stem}.svg" in stamp["files"] else None
-    return Outputs(*paths, **paper, cached=True, icons=icons, svg=svg)
+    more_pngs = tuple(output_dir / name for name in sorted(stamp["files"], key=len) if re.fullmatch(re.escape(stem) + r"-\d+\.png", name))
+    return Outputs(*paths, **paper, cached=True, icons=icons, svg=svg, more_pngs=more_pngs)

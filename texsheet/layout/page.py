@@ -81,12 +81,17 @@ class PanelLayout:
 
 @dataclass(frozen=True)
 class Layout:
+    """One page: the banner and its text (on a sheet's first page only), the panels, and the
+    page's number on a sheet of several pages."""
+
     width: float
     height: float
-    banner: Rect
-    title: TextBox
+    banner: Rect | None
+    title: TextBox | None
     subtitle: TextBox | None
     panels: tuple[PanelLayout, ...]
+    size: float = 0.0  # the page's body size, pt (a panel's text may grow past it, up to GROW times)
+    number: TextBox | None = None
 
 
 def page_size(sheet: Sheet) -> tuple[float, float]:
@@ -379,6 +384,10 @@ class _Planner:
 
     # ------------------------------------------------------------------ the plan
 
+    def places(self) -> list[tuple]:
+        """The places of the panels this page holds, in reading order."""
+        return [where for where, _ in self.sheet.placed_panels()]
+
     def plan(self) -> Layout:
         if self.sheet.rows is not None:
             return self.plan_rows([_Row(row.height, tuple(("rows", r, "panels", p) for p in range(len(row.panels))))
@@ -408,7 +417,7 @@ class _Planner:
         """Ways to put the panels in rows, in reading order, at most as many to a row as fit side
         by side: every way, if there are at most MAX_GROUPINGS, else for each number of rows the
         one that needs the least height at a middle size. Those that need the least height first."""
-        places = [where for where, _ in self.sheet.placed_panels()]
+        places = self.places()
         n = len(places)
         most = max(1, min(MAX_PER_ROW, int((self.inner + self.gap) // (MIN_PANEL_WIDTH + self.gap))))
         most = max(most, math.ceil(n / MAX_ROWS))  # a narrow page still has a way to hold every panel
@@ -484,7 +493,7 @@ class _Planner:
                 panels.append(self.place_panel(self.panel_at[where], where, frame, size))
                 x += widths[r][p] + self.gap
             y += heights[r] + self.gap
-        return Layout(self.width, self.height, banner, title, subtitle, tuple(panels))
+        return Layout(self.width, self.height, banner, title, subtitle, tuple(panels), size)
 
     def rows_at(self, size: float, room: float, fill: bool = False) -> tuple[float, list[float], list[list[float]]]:
         """The banner's height, the rows' heights and the panels' widths at a body size, in room
@@ -756,7 +765,8 @@ def _cuts(n: int, most: int, rows: int):
 
 def _boxes(layout: Layout):
     """(dx, dy, box) of every text box on the page: it stands at dx + box.x, dy + box.y."""
-    yield 0.0, 0.0, layout.title
+    if layout.title is not None:
+        yield 0.0, 0.0, layout.title
     if layout.subtitle is not None:
         yield 0.0, 0.0, layout.subtitle
     for panel in layout.panels:

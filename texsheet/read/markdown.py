@@ -5,7 +5,7 @@ mdit-py-plugins front_matter, tasklists and dollarmath, and a small ==mark== rul
 each Markdown construct then maps to the format as follows.
 
 - **Front matter** (YAML between `---` lines at the top) gives the sheet's top-level keys (`title`,
-  `subtitle`, `icon`, `colour`, `title_height`, `page`, `theme`), read and validated exactly like a
+  `subtitle`, `icon`, `colour`, `title_height`, `pages`, `page`, `theme`), read and validated exactly like a
   content YAML file. Jekyll's and Hugo's `intro:`, `description:`, `summary:` or `excerpt:` (read
   as Markdown) becomes the subtitle when it is one short line, else the opening text. Other keys
   (`tags`, `date`, `layout`, ...) are left out, with a note; `rows` is an error there, since the

@@ -365,10 +365,11 @@ def render_picture(sheet: Sheet, layout: Layout, widths: dict[str, float], sourc
     )
 
 
-def render_document(preamble: str, picture: str, source_name: str) -> str:
-    """The complete .tex of a sheet: a page holding its picture, buildable on its own."""
+def render_document(preamble: str, picture: str, source_name: str, pages: int = 1) -> str:
+    """The complete .tex of a sheet, buildable on its own: a page for each of its pictures
+    (picture holds pages of them, one after the other)."""
     return _ENV.get_template("sheet.tex.j2").render(
-        preamble=NoEscape(preamble), body=NoEscape(picture), source_name=source_name, engine=ENGINE,
+        preamble=NoEscape(preamble), body=NoEscape(picture), source_name=source_name, engine=ENGINE, pages=pages,
     )
 
 
