@@ -220,10 +220,14 @@ def run_latexmk(tex: Path, latexmkrc: Path, timeout: float = 60.0, keep_log: Pat
 # The SVG is set in a run of its own, with the drivers dvisvgm reads: TikZ's (its paths as SVG
 # paths) and graphicx's (an icon's PDF drawn through Ghostscript). XeTeX's own drivers write
 # PDF operators that dvisvgm leaves out, so the PDF's run cannot serve, and the format (which
-# holds TikZ with those drivers) is not used. An emoji's characters laid over its icon stay
-# invisible text as in the PDF (dvisvgm knows no PDF text render mode: a transparent group).
+# holds TikZ with those drivers) is not used. The invisible characters the PDF lays over an
+# emoji's icon are left out (set in a box that is thrown away): dvisvgm knows no PDF text render
+# mode. After an icon the text's colour is said again (\color{.}; \relax keeps the space after
+# the icon, which \color would skip): dvisvgm forgets it while it draws the icon, and the words
+# after it would be black.
 SVG_DRIVERS = ("\\def\\pgfsysdriver{pgfsys-dvisvgm.def}\\PassOptionsToPackage{dvisvgm}{graphicx}\n"
-               "\\AtBeginDocument{\\def\\tsrendermode#1{\\special{dvisvgm:raw \\ifnum#1=3 <g fill-opacity='0'>\\else </g>\\fi}}}\n")
+               "\\AtBeginDocument{\\def\\tsrendermode#1{\\ifnum#1=3 \\setbox0\\hbox\\bgroup\\else\\egroup\\fi}%\n"
+               "  \\let\\tsemojiicon\\tsemoji\\def\\tsemoji#1#2#3{\\tsemojiicon{#1}{#2}{#3}\\color{.}\\relax}}\n")
 DVISVGM = ["dvisvgm", "--bbox=papersize", "--font-format=woff2", "--no-mktexmf"]
 
 
