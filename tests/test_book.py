@@ -133,6 +133,9 @@ def test_compile_svg_writes_an_svg_that_chromium_draws_like_the_png(tmp_path, te
     result = texsheet.compile(HERE / "sheets" / "callout.yaml", tmp_path, dpi=100, svg=True)
     svg = result.svg.read_text(encoding="utf-8")
     assert "<text" in svg and "@font-face" in svg  # text kept, fonts embedded
+    # The panel's title, after its icon, keeps its pen (the accent, blue), as in the PDF; the
+    # banner's title and subtitle hold the word too, in ink and grey.
+    assert _fills_of(svg, "callout") == ["#1f2a44", "#6b7280", "#2f6fd0"]
     png = Image.open(result.png).convert("L")
     viewer = tmp_path / "svg.html"
     viewer.write_text(f'<body style="margin:0"><img src="{result.svg.name}" width="{png.width}" height="{png.height}">', encoding="utf-8")
@@ -150,3 +153,18 @@ def test_compile_svg_writes_an_svg_that_chromium_draws_like_the_png(tmp_path, te
     assert difference < 6, f"the SVG differs from the PNG by {difference:.1f} grey levels on average"
     blank = ImageStat.Stat(ImageChops.difference(png, Image.new("L", png.size, 255))).mean[0]
     assert blank > 2 * difference  # the comparison can tell a sheet from white paper
+
+
+def _fills_of(svg: str, word: str) -> list[str | None]:
+    """The fill the SVG gives each text or text span that is word: its own, or its nearest group's."""
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.fromstring(svg)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    fills = []
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] in ("text", "tspan") and (element.text or "").strip() == word:
+            while element is not None and "fill" not in element.attrib:
+                element = parents.get(element)
+            fills.append(None if element is None else element.attrib["fill"])
+    return fills
