@@ -174,7 +174,7 @@ def test_the_tex_reads_as_the_design_card_has_it(default_build):
     assert "\\hbox" not in tex and "\\kern" not in tex
     assert len(tex.encode()) < 40_000
     # Short phrases that sit on one line of the page are in the .tex as typed.
-    for phrase in ["입력: 인터넷 전체 텍스트 데이터", "Supervised Fine-Tuning (Fine-tune)", "토큰당 고정된 계산량 (\\textbf{Finite Compute per Token})",
+    for phrase in ["입력: 인터넷 전체 텍스트 데이터", "Hallucination (환각)", "토큰당 고정된 계산량 (\\textbf{Finite Compute per Token})",
                    "\"strawberry\"에 'r'이 몇 개?", "9.11 vs 9.9 중 뭐가 큰지?", "NANO BANANA CHEAT SHEET: LLM 전체 요약 (Grand Summary)"]:
         assert phrase in tex, phrase
 
