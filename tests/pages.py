@@ -22,17 +22,45 @@ def words(pdf: Path) -> tuple[tuple[float, float], list[tuple[float, float, floa
 
 def empty_share(pdf: Path) -> float:
     """The share of the page, inside a 10 mm margin, farther than 12 mm from any word (5 mm cells)."""
+    blank, total = _blank_cells(pdf)
+    return len(blank) / total
+
+
+def largest_hole(pdf: Path) -> float:
+    """The largest connected part of the empty share (cells side by side), as a share of the page."""
+    blank, total = _blank_cells(pdf)
+    largest, seen = 0, set()
+    for start in blank:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, size = [start], 0
+        while stack:
+            r, c = stack.pop()
+            size += 1
+            for n in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if n in blank and n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        largest = max(largest, size)
+    return largest / total
+
+
+def _blank_cells(pdf: Path) -> tuple[set[tuple[int, int]], int]:
+    """(row, column) of every empty cell, and how many cells the page has inside its margin."""
     (width, height), found = words(pdf)
     cell, reach, margin = 5 * MM, 12 * MM, 10 * MM
-    total = empty = 0
-    y = margin
+    total, blank = 0, set()
+    y, row = margin, 0
     while y < height - margin:
-        x = margin
+        x, column = margin, 0
         while x < width - margin:
             cx, cy = x + cell / 2, y + cell / 2
             total += 1
             if not any(math.hypot(max(a - cx, 0, cx - c), max(b - cy, 0, cy - d)) <= reach for a, b, c, d, _ in found):
-                empty += 1
+                blank.add((row, column))
             x += cell
+            column += 1
         y += cell
-    return empty / total
+        row += 1
+    return blank, total

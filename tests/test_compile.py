@@ -174,7 +174,7 @@ def test_the_tex_reads_as_the_design_card_has_it(default_build):
     assert "\\hbox" not in tex and "\\kern" not in tex
     assert len(tex.encode()) < 40_000
     # Short phrases that sit on one line of the page are in the .tex as typed.
-    for phrase in ["입력: 인터넷 전체 텍스트 데이터", "Supervised Fine-Tuning (Fine-tune)", "토큰당 고정된 계산량 (\\textbf{Finite Compute per Token})",
+    for phrase in ["입력: 인터넷 전체 텍스트 데이터", "Hallucination (환각)", "토큰당 고정된 계산량 (\\textbf{Finite Compute per Token})",
                    "\"strawberry\"에 'r'이 몇 개?", "9.11 vs 9.9 중 뭐가 큰지?", "NANO BANANA CHEAT SHEET: LLM 전체 요약 (Grand Summary)"]:
         assert phrase in tex, phrase
 
@@ -268,6 +268,28 @@ def test_a_sheet_written_without_heights_or_sizes_fills_its_page(tmp_path, tex_a
 
     built = compile_sheet(UNTUNED / f"{name}.yaml", tmp_path, dpi=30)
     assert empty_share(built.pdf) <= most_empty
+
+
+@pytest.mark.parametrize("name", ["general-chemistry", "jlpt-n5-ko-ja", "spanish-for-korean"])
+def test_a_sheet_written_without_heights_has_no_large_blank_area(tmp_path, tex_available, name):
+    """Spare height goes to larger text first, then to air: no blank band of a twelfth of the page."""
+    from pages import largest_hole
+
+    built = compile_sheet(UNTUNED / f"{name}.yaml", tmp_path, dpi=30)
+    assert largest_hole(built.pdf) < 0.08
+
+
+@pytest.mark.parametrize("sheet, least", [(ROOT / "content" / "python-idioms-reference.yaml", 6.0),
+                                          (UNTUNED / "sql-queries.yaml", 6.5)])
+def test_code_in_the_pdf_is_never_below_min_font_size(tmp_path, tex_available, sheet, least):
+    """Long code lines on a page set small: the code font's size, read from the PDF, stays at the
+    theme's min_font_size (the code font is loaded unscaled; 0.05 pt is the PDF's rounding)."""
+    import pdfplumber
+
+    built = compile_sheet(sheet, tmp_path, dpi=30)
+    with pdfplumber.open(built.pdf) as pdf:
+        code = [c["size"] for c in pdf.pages[0].chars if "D2Coding" in c["fontname"] and c["text"].strip()]
+    assert code and min(code) >= least - 0.05
 
 
 def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_available):

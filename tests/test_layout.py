@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import ContentError
+from texsheet.layout.blocks import MIN_CODE_SCALE
 from texsheet.layout.page import GROW, PANEL_PADDING, ask_texts, empty_share, flaws, layout_sheet
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import load_source
@@ -269,3 +270,45 @@ def test_a_title_s_underline_runs_under_the_title_not_under_a_subtitle_set_below
     (panel,) = layout_sheet(sheet, ts, source).panels
     assert panel.subtitle.y >= panel.title.y + panel.title.height - 1e-6  # the subtitle is below the title
     assert panel.title.y + panel.title.first_baseline < panel.underline[2] < panel.subtitle.y
+
+
+def _code_panel(title: str, lines: list[str], extra: str = "") -> str:
+    code = "".join(f"              {line}\n" for line in lines)
+    return f"      - title: {title}\n        blocks:\n          - kind: code\n            code: |\n{code}{extra}"
+
+
+def test_code_is_never_set_below_min_font_size_on_a_crowded_page(tmp_path):
+    """A page at its smallest size with long code lines: the code wraps rather than shrink below
+    min_font_size (it used to go down to MIN_CODE_SCALE of the text, 4.9 pt at 6.5)."""
+    long_line = "result = transform(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
+    rows = [panel("A", bullets(20, 16)) + _code_panel("Code", [long_line] * 8), panel("B", bullets(20, 40))]
+    layout = plan(tmp_path, sheet(*rows))
+    (code_panel,) = [p for p in layout.panels if p.panel.title == "Code"]
+    assert code_panel.size * MIN_CODE_SCALE < 6.5  # so small that code at its smallest scale would be below the floor
+    code = [box for p in layout.panels for b in p.blocks if b.block.kind == "code" for box in b.geometry.texts]
+    assert code and min(box.size for box in code) >= 6.5
+    assert flaws(layout)[0] > 0  # the lines had to break: there was no width at 6.5 pt
+    assert_nothing_spills(layout)
+
+
+def test_code_takes_the_panels_width_rather_than_break_beside_a_list(tmp_path):
+    """Code beside bullets in two columns would break its line; one column under it does not."""
+    line = "SELECT name, email FROM users WHERE status = 'active' ORDER BY created_at DESC;"
+    extra = "          - kind: bullets\n            items:\n" + bullets(3, 3) + "\n"
+    layout = plan(tmp_path, sheet(_code_panel("SQL", [line], extra), panel("Other", bullets(12, 12)), head="theme:\n  max_font_size: 12\n"))
+    (sql,) = [p for p in layout.panels if p.panel.title == "SQL"]
+    code, listed = sql.blocks
+    assert code.width == listed.width == pytest.approx(sql.frame.w - 2 * PANEL_PADDING)  # one column
+    assert flaws(layout)[0] == 0
+
+
+def test_a_display_formula_stands_in_the_middle_of_its_column(tmp_path):
+    formula = "          - kind: math\n            math: 'E = m c^2'\n"
+    layout = plan(tmp_path, sheet(panel("Energy", bullets(2, 3)).replace("        blocks:\n", "        blocks:\n" + formula)))
+    (math_block,) = [b for p in layout.panels for b in p.blocks if b.block.kind == "math"]
+    (box,) = math_block.geometry.texts
+    (_, _, line), = box.lines
+    left = math_block.x + box.x + line.items[0][0] * box.em
+    right = math_block.x + box.x + line.right * box.em
+    assert right - left < math_block.width / 2  # a short formula, well inside its column
+    assert (left - math_block.x) == pytest.approx(math_block.x + math_block.width - right, abs=0.5)

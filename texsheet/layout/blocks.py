@@ -47,6 +47,9 @@ CHAIN_PAD = 0.4
 CODE_SCALE = 0.9
 MIN_CODE_SCALE = 0.75  # code too wide for its column is set this much smaller than its text, at most
 MIN_MATH_SCALE = 0.8  # a displayed formula may be set this much smaller than its text, to fit
+# The kinds that may set text smaller than their body's; they are told the smallest size any text
+# may take (the theme's min_font_size), and stay at or above it.
+FLOORED = ("code", "math", "text")
 CODE_PAD = 0.55
 
 BODY = Style("body")
@@ -152,21 +155,33 @@ def layout_of(kind: str):
 
 
 def layout_block(block: Block, ts: Typesetter, width: float, size: float, where: tuple,
-                 air: float = 0.0) -> tuple[TextBox | None, Geometry]:
+                 air: float = 0.0, least: float = 0.0) -> tuple[TextBox | None, Geometry]:
     """A block's heading, if any, and its geometry below it (y from the block's top). air (em)
-    is room to spare, spread between the lines of lists and tables."""
-    geometry = LAYOUTS[block.kind](block, ts, width, size, where, air)
+    is room to spare, spread between the lines of lists and tables; least (pt) the smallest size
+    any of its text may be set at."""
+    geometry = _geometry(block, ts, width, size, where, air, least)
     heading = _heading(block, ts, width, size, where)
     if heading is None:
         return None, geometry
     return heading, geometry.below(heading.height + HEADING_GAP * size * PT)
 
 
-def block_height(block: Block, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> float:
+def block_height(block: Block, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                 least: float = 0.0) -> float:
     """mm a block needs, heading included (what layout_block gives, without placing it)."""
-    height = LAYOUTS[block.kind](block, ts, width, size, where, air).height
+    height = _geometry(block, ts, width, size, where, air, least).height
     heading = _heading(block, ts, width, size, where)
     return height if heading is None else height + heading.height + HEADING_GAP * size * PT
+
+
+def _geometry(block: Block, ts: Typesetter, width: float, size: float, where: tuple, air: float, least: float) -> Geometry:
+    floor = {"least": least} if block.kind in FLOORED else {}
+    return LAYOUTS[block.kind](block, ts, width, size, where, air, **floor)
+
+
+def _at_least(size: float, least: float) -> float:
+    """A size in pt, rounded down to a hundredth as TeX is given it, but never below least."""
+    return math.floor(max(size, least) * 100 + 1e-6) / 100
 
 
 def _heading(block: Block, ts: Typesetter, width: float, size: float, where: tuple) -> TextBox | None:
@@ -258,9 +273,10 @@ def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: floa
 
 
 @layout_of("text")
-def layout_text(block: TextBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+def layout_text(block: TextBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                least: float = 0.0) -> Geometry:
     style = Style("hand" if block.hand else "body")
-    box = ts.text(block.text, width, size * TEXT_SCALES[block.size], style, align=block.align, where=where + ("text",))
+    box = ts.text(block.text, width, _at_least(size * TEXT_SCALES[block.size], least), style, align=block.align, where=where + ("text",))
     return Geometry(box.height, (box,))
 
 
@@ -279,39 +295,60 @@ def layout_callout(block: Callout, ts: Typesetter, width: float, size: float, wh
 
 
 @layout_of("math")
-def layout_math(block: MathBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+def layout_math(block: MathBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                least: float = 0.0) -> Geometry:
     """A formula is never broken: one wider than the column is set smaller, down to
-    MIN_MATH_SCALE of the text around it; narrower than that, the column is too narrow."""
+    MIN_MATH_SCALE of the text around it and never below least; narrower than that, the column
+    is too narrow."""
     text = "$$" + block.math + "$$"
     natural = ts.natural_width(text, size)
-    scaled = math.floor(size * max(MIN_MATH_SCALE, min(1.0, width / natural)) * 100) / 100 if natural else size
+    scaled = _at_least(size * max(MIN_MATH_SCALE, min(1.0, width / natural)), least) if natural else size
     box = ts.text(text, width, scaled, BODY, align="center", where=where + ("math",))
     return Geometry(box.height, (box,))
 
 
 @layout_of("code")
-def layout_code(block: CodeBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
+def layout_code(block: CodeBlock, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                least: float = 0.0) -> Geometry:
     em = size * PT
     pad = CODE_PAD * em
     paragraphs = ts.code(highlight(block.code, block.language))
-    # Code is set smaller rather than broken: down to MIN_CODE_SCALE of the text, then it wraps.
+    # Code is set smaller rather than broken: down to MIN_CODE_SCALE of the text (never below
+    # least), then it wraps.
     longest = ts.widest_line(paragraphs)
-    scale = max(MIN_CODE_SCALE, min(CODE_SCALE, (width - 2 * pad) / (longest * em))) if longest else CODE_SCALE
-    box = ts.box(paragraphs, width - 2 * pad, math.floor(size * scale * 100) / 100, "text", where + ("code",)).at(pad, pad)
+    smallest, largest = _code_sizes(size, least)
+    code_size = max(smallest, min(largest, (width - 2 * pad) / (longest * PT))) if longest else largest
+    box = ts.box(paragraphs, width - 2 * pad, _at_least(code_size, least), "text", where + ("code",)).at(pad, pad)
     frame = Rect(0.0, 0.0, width, box.height + 2 * pad)
     return Geometry(frame.h, (box,), parts={"frame": frame})
 
 
-def unbroken_width(block: Block, ts: Typesetter, size: float) -> float:
-    """mm a block needs so that none of its lines must break: code at its smallest scale; other
+def _code_sizes(size: float, least: float) -> tuple[float, float]:
+    """The smallest and the largest size, pt, code beside body text of size is set at."""
+    return max(least, size * MIN_CODE_SCALE), max(least, size * CODE_SCALE)
+
+
+def unbroken_width(block: Block, ts: Typesetter, size: float, least: float = 0.0) -> float:
+    """mm a block needs so that none of its lines must break: code at its smallest size; other
     kinds break their lines where they must (0), a diagram is drawn smaller to fit (down to
     MIN_DIAGRAM_SCALE)."""
     if isinstance(block, Diagram):
         return diagram_width(block, ts, size) * MIN_DIAGRAM_SCALE
     if not isinstance(block, CodeBlock):
         return 0.0
-    em = size * PT
-    return ts.widest_line(ts.code(highlight(block.code, block.language))) * MIN_CODE_SCALE * em + 2 * CODE_PAD * em
+    smallest = _at_least(_code_sizes(size, least)[0], least)
+    return ts.widest_line(ts.code(highlight(block.code, block.language))) * smallest * PT + 2 * CODE_PAD * size * PT
+
+
+def code_breaks(block: Block, ts: Typesetter, width: float, size: float, least: float = 0.0) -> int:
+    """About how many times code's lines must break in a column width mm wide, at their smallest
+    size (0 for other kinds): what the page weighs when it shares width among code and the rest."""
+    if not isinstance(block, CodeBlock):
+        return 0
+    room = (width - 2 * CODE_PAD * size * PT) / (_at_least(_code_sizes(size, least)[0], least) * PT)
+    if room <= 0:
+        return 0  # no column this narrow holds the code at all; the block's height says so
+    return sum(max(0, math.ceil(ts.widest_line([line]) / room - 1e-6) - 1) for line in ts.code(highlight(block.code, block.language)))
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from texsheet.errors import ContentError, Problem
-from texsheet.layout.blocks import BLOCK_GAP, Placed, Rect, block_height, layout_block, unbroken_width
+from texsheet.layout.blocks import BLOCK_GAP, FLOORED, Placed, Rect, block_height, code_breaks, layout_block, unbroken_width
 from texsheet.model.sheet import Panel, Sheet
 from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
@@ -42,7 +42,7 @@ BANNER_SUBTITLE_SIZE = 12.0
 MIN_BANNER_TITLE_SIZE = 11.0
 BANNER_PADDING = 3.2  # mm above and below the banner's text
 BANNER_SIDE = 8.0  # mm on either side of the banner's text
-GROW = 1.15  # a panel with room to spare sets its text up to this much larger than the page's
+GROW = 1.25  # a panel with room to spare sets its text up to this much larger than the page's
 SIZE_STEP = 0.25  # pt
 MAX_AIR = 1.2  # em of room to spare a panel may put between the lines of its lists
 MAX_LIFT = 3.0  # em: room left over goes above the content, as far as this, and below it
@@ -153,9 +153,12 @@ class _Panels:
     def __init__(self, sheet: Sheet, ts: Typesetter, source: Source, inner: float, gap: float):
         self.sheet, self.ts, self.source = sheet, ts, source
         self.inner, self.gap = inner, gap
+        self.least = sheet.theme.min_font_size
         self.panel_at = dict(sheet.placed_panels())
         self.panel_height = lru_cache(maxsize=None)(self._panel_height)
         self.block_height = lru_cache(maxsize=None)(self._block_height)
+        self.unbroken = lru_cache(maxsize=None)(self._unbroken)
+        self.code_breaks = lru_cache(maxsize=None)(self._code_breaks)
         self.title_size = lru_cache(maxsize=None)(self._title_size)
         self.balanced: dict[tuple, list[float]] = {}
 
@@ -174,8 +177,9 @@ class _Panels:
             return [free * s / sum(shares) for s in shares]
         # Panels keep the width their code needs unbroken, where the row has it and leaves every
         # panel at least MIN_PANEL_WIDTH.
-        least = [max(MIN_PANEL_WIDTH, max((unbroken_width(b, self.ts, size) for b in p.blocks), default=0.0) + 2 * PANEL_PADDING)
-                 for p in panels]
+        least = [max(MIN_PANEL_WIDTH, max((self.unbroken(where + ("blocks", b), size) for b in range(len(self.panel_at[where].blocks))),
+                                          default=0.0) + 2 * PANEL_PADDING)
+                 for where in row.places]
         if sum(least) > free:
             least = [0.0] * len(panels)
         # Start where the last size's search ended (the balance hardly moves with the size).
@@ -243,24 +247,40 @@ class _Panels:
         content = self.columns(where, width - 2 * PANEL_PADDING, size)
         return zone + content[0] + PANEL_PADDING if content else float("inf")
 
-    def _block_height(self, where: tuple, width: float) -> float:
-        """em a block needs at a width in em: a block scales with its text, so this is all
-        any size needs."""
+    def _block_height(self, where: tuple, width: float, floor: float) -> float:
+        """em a block needs at a width in em, its text at least floor times its body's size: a
+        block scales with its text, so this is all any size needs."""
         block = self.panel_at[where[:-2]].blocks[where[-1]]
         try:
-            return block_height(block, self.ts, width * PT * 10, 10.0, where) / (PT * 10)
+            return block_height(block, self.ts, width * PT * 10, 10.0, where, least=floor * 10.0) / (PT * 10)
         except TextTooWide:
             return float("inf")
 
+    def floor(self, where: tuple, size: float) -> float:
+        """The smallest size of a block's text as a share of its body's size (0 for the kinds
+        that never set text below the body's, so that their heights are kept for every size)."""
+        block = self.panel_at[where[:-2]].blocks[where[-1]]
+        return round(self.least / size, 4) if block.kind in FLOORED else 0.0
+
+    def _unbroken(self, where: tuple, size: float) -> float:
+        """mm a block needs for none of its code lines to break (0 for other kinds)."""
+        return unbroken_width(self.panel_at[where[:-2]].blocks[where[-1]], self.ts, size, self.least)
+
+    def _code_breaks(self, where: tuple, width: float, size: float) -> int:
+        """How often a block's code lines break at a width (0 for other kinds)."""
+        return code_breaks(self.panel_at[where[:-2]].blocks[where[-1]], self.ts, width, size, self.least)
+
     def columns(self, where: tuple, width: float, size: float) -> tuple[float, list[float], list[list[int]]] | None:
-        """(height, column widths, blocks per column) of a panel's content, the split that needs
-        the least height; None if no split fits the width."""
+        """(height, column widths, blocks per column) of a panel's content: of the splits that
+        break code lines the fewest times, the one that needs the least height (code is given
+        the width, its own column or a wider one, before a line of it is broken); None if no
+        split fits the width."""
         panel = self.panel_at[where]
         if panel.columns:
             counts = [panel.columns]
         else:  # two columns where each is wide enough and they save height
             counts = [1, 2] if len(panel.blocks) > 1 and width >= 2 * MIN_COLUMN_WIDTH + COLUMN_GAP else [1]
-        best = None
+        best, best_broken = None, 0
         for n in counts:
             free = width - COLUMN_GAP * (n - 1)
             if panel.column_widths:
@@ -271,15 +291,18 @@ class _Panels:
                 candidates = [[free / n] * n]
             for widths in candidates:
                 for groups in self.splits(panel, n):
-                    heights = []
+                    heights, broken = [], 0
                     for w, group in zip(widths, groups):
                         em = size * PT
-                        total = sum(self.block_height(where + ("blocks", b), _quantized(w / em)) for b in group) * em
+                        total = sum(self.block_height(where + ("blocks", b), _quantized(w / em), self.floor(where + ("blocks", b), size))
+                                    for b in group) * em
                         heights.append(total + BLOCK_GAP * em * max(0, len(group) - 1))
+                        broken += sum(self.code_breaks(where + ("blocks", b), round(w, 1), size) for b in group)
                     height = max(heights)
-                    better = best is None or height < best[0] * (COLUMNS_SAVING if n > len(best[1]) else 1.0) - 0.01
-                    if height < float("inf") and better:
-                        best = (height, widths, groups)
+                    if height == float("inf") or (best is not None and broken > best_broken):
+                        continue
+                    if best is None or broken < best_broken or height < best[0] * (COLUMNS_SAVING if n > len(best[1]) else 1.0) - 0.01:
+                        best, best_broken = (height, widths, groups), broken
         return best
 
     def splits(self, panel: Panel, n: int) -> list[list[list[int]]]:
@@ -318,7 +341,7 @@ class _Panels:
                     continue
                 for b, block in enumerate(panel.blocks):
                     try:
-                        layout_block(block, self.ts, column, size, where + ("blocks", b))
+                        layout_block(block, self.ts, column, size, where + ("blocks", b), least=self.least)
                     except TextTooWide as error:
                         problems.append(self.source.problem(error.where, f"the word '{error.word.text}' is wider than its column "
                                                             f"({error.needs_mm:.1f} mm at {size:g} pt, the column has {error.has_mm:.1f} mm); "
@@ -397,8 +420,9 @@ class _Planner:
     def arrange(self) -> Layout:
         """Panels given without rows: laid out in each grouping groupings() proposes; of the
         layouts whose text is comfortably large (or nearly the largest any reach), the one that
-        breaks the fewest lines of code and words, then leaves the least of the page empty, each
-        line broken in a narrow box counting FLAW_COST of its share of the lines."""
+        breaks the fewest lines of code and words, then leaves the least of the page empty (its
+        empty share and its largest blank area, added), each line broken in a narrow box counting
+        FLAW_COST of its share of the lines."""
         found, refused = [], None
         for rows in self.groupings():
             try:
@@ -407,7 +431,8 @@ class _Planner:
                 refused = refused or error
                 continue
             broken, cramped, lines = flaws(layout)
-            found.append((min(p.size for p in layout.panels), (broken, empty_share(layout) + FLAW_COST * cramped / max(1, lines)), layout))
+            blank = empty_share(layout) + largest_hole(layout)
+            found.append((min(p.size for p in layout.panels), (broken, blank + FLAW_COST * cramped / max(1, lines)), layout))
         if not found:
             raise refused  # groupings() proposes at least one, and each either fits or is refused
         enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)
@@ -570,7 +595,7 @@ class _Planner:
             y = 0.0
             for b in group:
                 block_where = where + ("blocks", b)
-                heading, geometry = layout_block(panel.blocks[b], self.ts, w, size, block_where, air)
+                heading, geometry = layout_block(panel.blocks[b], self.ts, w, size, block_where, air, self.panels.least)
                 placed.append(Placed(panel.blocks[b], block_where, x, y, w, heading, geometry))
                 bottom = max(bottom, y + geometry.height)
                 y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
@@ -589,7 +614,7 @@ class _Planner:
         def height(air: float) -> float:
             tallest = 0.0
             for w, group in zip(widths, groups):
-                blocks = [block_height(panel.blocks[b], self.ts, w, size, where + ("blocks", b), air) for b in group]
+                blocks = [block_height(panel.blocks[b], self.ts, w, size, where + ("blocks", b), air, self.panels.least) for b in group]
                 tallest = max(tallest, sum(blocks) + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em * max(0, len(group) - 1))
             return tallest
 
@@ -697,6 +722,35 @@ class _Planner:
 def empty_share(layout: Layout) -> float:
     """The share of the page, inside its margin, that is farther than EMPTY_REACH from any line
     of text: how empty a reader finds the page."""
+    near, _ = _near_cells(layout)
+    return 1.0 - sum(near) / max(1, len(near))
+
+
+def largest_hole(layout: Layout) -> float:
+    """The largest connected part of the page's empty share, as a share of the page: one blank
+    area reads worse than the same blank spread in small gaps."""
+    near, columns = _near_cells(layout)
+    seen, largest = bytearray(near), 0
+    for start in range(len(near)):
+        if seen[start]:
+            continue
+        seen[start], stack, size = 1, [start], 0
+        while stack:
+            cell = stack.pop()
+            size += 1
+            r, c = divmod(cell, columns)
+            for n, inside in ((cell - columns, r > 0), (cell + columns, cell + columns < len(near)), (cell - 1, c > 0),
+                              (cell + 1, c < columns - 1)):
+                if inside and not seen[n]:
+                    seen[n] = 1
+                    stack.append(n)
+        largest = max(largest, size)
+    return largest / max(1, len(near))
+
+
+def _near_cells(layout: Layout) -> tuple[bytearray, int]:
+    """The page inside its margin in EMPTY_CELL cells, row by row, 1 where a cell's centre is
+    within EMPTY_REACH of a line of text; and how many cells make a row."""
     cell, reach, margin = EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN
     columns = math.ceil((layout.width - 2 * margin) / cell)
     rows = math.ceil((layout.height - 2 * margin) / cell)
@@ -714,7 +768,7 @@ def empty_share(layout: Layout) -> float:
             high = min(columns - 1, math.floor((right + dx - margin) / cell - 0.5))
             if low <= high:
                 near[r * columns + low:r * columns + high + 1] = b"\1" * (high - low + 1)
-    return 1.0 - sum(near) / max(1, len(near))
+    return near, columns
 
 
 def flaws(layout: Layout) -> tuple[int, int, int]:
