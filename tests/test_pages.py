@@ -105,6 +105,10 @@ def test_compile_pages_on_the_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert "devhints-vim-long.png, devhints-vim-long-2.png, devhints-vim-long-3.png" in result.output
     assert len(page_texts(tmp_path / "devhints-vim-long.pdf")) == 3
+    # Built again on two pages, the third page's PNG goes: it would show a page the PDF lacks.
+    result = CliRunner().invoke(main, ["compile", str(NOTE), "-o", str(tmp_path), "--pages", "2"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "devhints-vim-long-2.png").exists() and not (tmp_path / "devhints-vim-long-3.png").exists()
 
 
 def test_a_sheet_of_several_pages_is_not_placed_in_a_paper(tmp_path):

@@ -172,7 +172,10 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         # Two builds of one sheet at once: each publishes its files as a set.
         with faults.described(output_dir), filelock.FileLock(output_dir / f".{stem}.lock"):
             build.check_running()
+            earlier = _page_pngs(stem, _stamped_files(output_dir, stem))
             faults.publish(made)
+            for name in earlier - {path.name for path in more_pngs}:  # the pages a longer sheet had
+                (output_dir / name).unlink(missing_ok=True)
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
                    icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None,
                    more_pngs=tuple(output_dir / path.name for path in more_pngs))
@@ -292,6 +295,19 @@ def _write_stamp(stamp: Path, keys: dict[str, str], files: dict[str, Path]) -> N
     stamp.write_text(json.dumps({**keys, "files": digests}, indent=1), encoding="utf-8")
 
 
+def _stamped_files(output_dir: Path, stem: str) -> list[str]:
+    """The names of the files the last build of stem wrote, as its stamp lists them."""
+    try:
+        return list(json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _page_pngs(stem: str, names) -> set[str]:
+    """Of names, the PNGs of a sheet's pages after the first (stem-2.png, stem-3.png, ...)."""
+    return {name for name in names if re.fullmatch(re.escape(stem) + r"-\d+\.png", name)}
+
+
 def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -> Outputs | None:
     """The outputs of an earlier build with the same key (of kind "key", from the generated
     files, or "early", see _early_key), if none of them has changed since."""
@@ -305,5 +321,5 @@ def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -
     paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}
     icons = tuple(output_dir / name for name in stamp["files"] if name.startswith(ICONS + "/"))
     svg = output_dir / f"{stem}.svg" if f"{stem}.svg" in stamp["files"] else None
-    more_pngs = tuple(output_dir / name for name in sorted(stamp["files"], key=len) if re.fullmatch(re.escape(stem) + r"-\d+\.png", name))
+    more_pngs = tuple(output_dir / name for name in sorted(_page_pngs(stem, stamp["files"]), key=lambda name: (len(name), name)))
     return Outputs(*paths, **paper, cached=True, icons=icons, svg=svg, more_pngs=more_pngs)
