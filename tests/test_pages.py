@@ -130,3 +130,10 @@ def test_import_split_writes_sheets_that_each_build_on_one_page(tmp_path):
         found += pages[0]
     source, _ = load_content(NOTE)
     assert not sorted(w for w in source_words(source.data) if squeezed(w) not in squeezed(found))
+
+
+def test_validate_tells_what_compile_would_refuse_with_its_numbers():
+    result = CliRunner().invoke(main, ["validate", str(NOTE)])
+    assert result.exit_code == 1
+    assert re.search(r"devhints-vim-long\.md:\d+:\d+: the sheet does not fit on one page, \d+ mm over even at 6\.5 pt", result.stderr)
+    assert "it fits on 2 pages: pages: 2 (or texsheet compile --pages 2)" in result.stderr

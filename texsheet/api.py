@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,11 +18,11 @@ import yaml
 from texsheet.build import pipeline
 from texsheet.build.series import BookOutputs, build_book
 from texsheet.errors import ContentError, Problem
-from texsheet.model.sheet import missing_fonts
+from texsheet.model.sheet import Sheet, missing_fonts
 from texsheet.model.source import Source, parse_source
 from texsheet.read.book import Book, is_book_file, load_book
 from texsheet.read.content import CONTENT_SUFFIXES, load_content
-from texsheet.text.machine import user_cache
+from texsheet.text.machine import Machine, user_cache
 
 SheetSource = str | os.PathLike | dict
 
@@ -89,10 +90,17 @@ def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]
     try:
         loaded, _, _ = _load(source)
         machine = pipeline.this_machine() if fonts is not False else None
-        pipeline.check_sheet(loaded, None, machine, require_fonts=fonts is True)
+        _, sheet = pipeline.check_sheet(loaded, None, machine, require_fonts=fonts is True)
+        if machine is not None and _can_lay_out(sheet, machine):
+            pipeline.check_layout(loaded, sheet)
     except ContentError as error:
         return list(error.problems)
     return []
+
+
+def _can_lay_out(sheet: Sheet, machine: Machine) -> bool:
+    """Whether this machine can measure the sheet's text as compile would: TeX and the fonts."""
+    return shutil.which("xelatex") is not None and not machine.missing and not missing_fonts(sheet, machine)
 
 
 def skipped_checks(source: SheetSource) -> list[str]:
@@ -108,6 +116,8 @@ def skipped_checks(source: SheetSource) -> list[str]:
     if missing:
         notes.append(f"fonts not checked: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed "
                      "(the README's set-up installs them)")
+    if not _can_lay_out(sheet, machine):
+        notes.append("the page's layout not checked (whether the text fits): that needs TeX and the fonts")
     return notes
 
 

@@ -128,21 +128,11 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     deadline = build.Deadline(timeout)
     drawing = Drawing(source, sheet, machine)
     kept = measure.read_cache(cache, drawing.fonts_key)
-    # What this sheet lacks may have been measured for another: only then is that store read.
-    recalled = measure.recall(drawing.fonts_key) if measure.unmeasured(drawing.segments, kept) else {}
-    known = {**recalled, **kept}
-    missing = measure.unmeasured(drawing.segments, known)
     texts = {f"{stem}-fragment.tex": render_fragment(stem), "texsheet.sty": render_style()} if fragment else {}
     with faults.described(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix=f"texsheet-{stem}-") as folder:
         work = Path(folder)
         fmt = _preloaded_format(machine, deadline)
-        if missing:
-            measuring = work / MEASURING
-            measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
-            records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, deadline.left(), fmt))
-            known = measure.with_records(known, missing, records, REFERENCE_SIZE)
-            measure.remember(drawing.fonts_key, recalled, {key: known[key] for key in map(measure.segment_key, missing)})
-        metrics, sizes = measure.metrics_of(drawing.segments, known)
+        metrics, sizes = _measured(drawing, kept, work, fmt, deadline)
         with graph.time_left(deadline.left):
             texts[f"{stem}.tex"] = drawing.document(metrics)
         if fragment:
@@ -179,6 +169,35 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
                    icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None,
                    more_pngs=tuple(output_dir / path.name for path in more_pngs))
+
+
+def check_layout(source: Source, sheet: Sheet, timeout: float = 60.0) -> None:
+    """Lay the sheet out as compile would, TeX measuring what no build has measured yet: a
+    ContentError, with its place and numbers, when the page cannot hold it."""
+    _check_tex()
+    machine = this_machine()
+    deadline = build.Deadline(timeout)
+    drawing = Drawing(source, sheet, machine)
+    with faults.described(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="texsheet-validate-") as folder:
+        metrics, _ = _measured(drawing, {}, Path(folder), _preloaded_format(machine, deadline), deadline)
+        with graph.time_left(deadline.left):
+            drawing.document(metrics)
+
+
+def _measured(drawing: Drawing, kept: dict, work: Path, fmt: Path | None, deadline: build.Deadline):
+    """The metrics of the drawing's text, and the sizes to keep for this sheet: from kept (this
+    sheet's own cache), else from what was measured for other sheets (that store is read only
+    then), else measured now by TeX in work, and remembered for other sheets."""
+    recalled = measure.recall(drawing.fonts_key) if measure.unmeasured(drawing.segments, kept) else {}
+    known = {**recalled, **kept}
+    missing = measure.unmeasured(drawing.segments, known)
+    if missing:
+        measuring = work / MEASURING
+        measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
+        records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, deadline.left(), fmt))
+        known = measure.with_records(known, missing, records, REFERENCE_SIZE)
+        measure.remember(drawing.fonts_key, recalled, {key: known[key] for key in map(measure.segment_key, missing)})
+    return measure.metrics_of(drawing.segments, known)
 
 
 def _check_tex() -> None:
