@@ -284,6 +284,18 @@ def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_avai
     assert empty_share(built.pdf) <= 0.25
 
 
+def test_an_arrow_chain_in_a_note_is_drawn_left_to_right(tmp_path, tex_available):
+    from pages import words
+
+    note = tmp_path / "chain.md"
+    note.write_text("# Training\n## Loop\nLoss → gradient → update → repeat\n\n- the rate sets the step\n", encoding="utf-8")
+    built = compile_sheet(note, tmp_path / "out", dpi=30)
+    steps = {w: (x0, y0, y1) for x0, y0, _, y1, w in words(built.pdf)[1] if w in ("Loss", "gradient", "update", "repeat")}
+    xs = [steps[w][0] for w in ("Loss", "gradient", "update", "repeat")]
+    assert xs == sorted(xs) and len(set(xs)) == 4
+    assert max(y0 for _, y0, _ in steps.values()) < min(y1 for _, _, y1 in steps.values())  # on one line
+
+
 # ----------------------------------------------------------------------------- the preloaded format
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from texsheet.errors import ContentError
+from texsheet.model.mermaid import parse_mermaid
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import Source, load_source, parse_source
 from texsheet.read.markdown import load_markdown, markdown_source
@@ -297,10 +298,36 @@ def test_display_math_is_a_math_block_unless_texsheet_cannot_set_it():
     assert noted(notes, "kept as code")
 
 
-def test_an_arrow_chain_is_a_flow():
-    assert only_block("# T\n## P\nA → B -> **C**\n") == {"kind": "flow", "steps": ["A", "B", "**C**"]}
-    assert only_block("# T\n## P\n핵심: Check → Verify → Own\n") == {"kind": "flow", "heading": "핵심", "steps": ["Check", "Verify", "Own"]}
-    assert only_block("# T\n## P\nA → B\nand more\n")["kind"] == "text"
+def test_an_arrow_chain_of_short_steps_is_a_diagram_across():
+    block = only_block("# T\n## P\nA → B -> **C** => `d`\n")
+    assert block == {"kind": "diagram", "mermaid": 'flowchart LR\n  S1["A"] --> S2["B"] --> S3["**C**"] --> S4["``d``"]\n'}
+    graph, problems = parse_mermaid(block["mermaid"])
+    assert not problems and [n.label for n in graph.nodes.values()] == ["A", "B", "**C**", "`d`"]
+    assert [(l.tail, l.head) for l in graph.links] == [("S1", "S2"), ("S2", "S3"), ("S3", "S4")]
+    headed = only_block("# T\n## P\n핵심: Check ⟶ Verify ⟶ Check\n")
+    assert headed["heading"] == "핵심" and len(parse_mermaid(headed["mermaid"])[0].nodes) == 3  # a step said twice is two nodes
+
+
+def test_a_chain_of_long_or_unquotable_steps_is_a_flow_and_two_steps_or_more_lines_are_text():
+    long = "read the whole paper first"
+    assert only_block(f"# T\n## P\n{long} → write down every claim it makes → check\n") == \
+        {"kind": "flow", "steps": [long, "write down every claim it makes", "check"]}
+    assert only_block('# T\n## P\nsay "hi" → wave → leave\n')["kind"] == "flow"
+    assert only_block("# T\n## P\nA → B\n")["kind"] == "text"
+    assert only_block("# T\n## P\nA → B → C\nand more\n")["kind"] == "text"
+    assert only_block("# T\n## P\nA <-> B <=> C\n")["kind"] == "text"
+    assert only_block("# T\n## P\nrun `a -> b` → `c` → d\n")["kind"] == "text"  # an arrow inside code is code
+    assert only_block("# T\n## P\n**A → B** → C → D\n")["kind"] == "text"
+
+
+def test_a_list_item_that_is_an_arrow_chain_is_a_diagram_in_its_place():
+    source, notes = md("# T\n## P\n- first\n- 흐름: Client -> Server -> DB\n- last\n- A → B → C\n  - a sub-item\n"
+                       "1. x → y → z\n")
+    kinds = [b["kind"] for b in blocks_of(source)]
+    assert kinds == ["bullets", "diagram", "bullets", "flow"]
+    assert blocks_of(source)[1]["heading"] == "흐름" and "S3[\"DB\"]" in blocks_of(source)[1]["mermaid"]
+    assert blocks_of(source)[2]["items"] == ["last", {"text": "A → B → C", "items": ["a sub-item"]}]
+    assert noted(notes, "a list item that is an arrow chain became a diagram")[0].line == 4
 
 
 def test_other_paragraphs_are_text_with_soft_and_hard_breaks():
@@ -465,7 +492,7 @@ def test_to_yaml_is_block_style_in_the_models_order_with_notes_above_the_guesses
     text = to_yaml(source, notes)
     lines = text.splitlines()
     comment = next(i for i, line in enumerate(lines) if "note.md:6: an arrow chain" in line)
-    assert lines[comment + 1].strip() == "- kind: flow"
+    assert lines[comment + 1].strip() == "- kind: diagram"
     assert "panels:\n  - title: P\n    colour: blue\n    blocks:\n" in text
     assert "- text: parent\n            items:\n              - child\n" in text
     assert "{" not in text.replace("\n", " ").split("panels:")[1]

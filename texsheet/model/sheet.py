@@ -216,7 +216,7 @@ class Step:
 @block_kind("flow")
 @dataclass(kw_only=True)
 class Flow(Block):
-    """A vertical chain of steps joined by down arrows."""
+    """A vertical chain of steps joined by down arrows, for steps of a sentence or with a note beside an arrow; short steps read better across, as a diagram (flowchart LR)."""
 
     steps: list[Step] = fld(doc="the steps, top to bottom", min_items=1, max_items=10)
 

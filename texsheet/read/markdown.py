@@ -46,9 +46,12 @@ each Markdown construct then maps to the format as follows.
   conclusion, TL;DR, 요약, 핵심, 정리, 결론, まとめ, 要約, 要点, 总结 or 總結) an ordered list is
   always `takeaways`. A list not starting at 1, or longer than takeaways allow, becomes bullets
   with its numbers in the text.
-- A paragraph of one line that is an **arrow chain** `A → B → C` (or `->`), with every step at
-  most 60 characters, becomes a `flow` of those steps; a short "label: " before the first step
-  becomes the flow's heading.
+- A paragraph of one line that is an **arrow chain** `A → B → C` (or `⟶`, `->`, `=>`) of 3 to
+  10 steps, each at most 60 characters, becomes a `diagram` drawn across (a Mermaid `flowchart
+  LR` of quoted labels) when every step is at most 30 characters, else a `flow` of those steps;
+  a short "label: " before the first step becomes the block's heading. A bullet that is only
+  such a chain of short steps (with no sub-list) becomes that diagram, in its place among the
+  items. An arrow inside code, a formula or a mark does not part steps; "A → B" stays text.
 - Other paragraphs become `text`. A soft line break is a space, as CommonMark reads it; a hard
   break (two spaces or a backslash at the end of a line) is a new line.
 - **Tables** become `table` (header and rows; alignment is left to texsheet). Cells beyond the
@@ -114,8 +117,8 @@ from markdown_it.tree import SyntaxTreeNode
 from texsheet.errors import ContentError, Problem
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source, Where, parse_source, read_text
-from texsheet.read.markdown_blocks import (KEPT_AS_BOLD, SHORT_STEP, BlockReader, arrow_steps, bold_heading, bold_text,
-                                           is_anchor_links, split_lines)
+from texsheet.read.markdown_blocks import KEPT_AS_BOLD, BlockReader, bold_heading, bold_text, is_anchor_links, split_lines
+from texsheet.read.markdown_chains import SHORT_STEP, arrow_steps
 from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, markdown_parser, parse_tree, split_icon
 from texsheet.read.panels import MAX_SHEET_PANELS, Section, build_panels, decide_rows, place_rows
 from texsheet.read.pieces import Heading, Note, Piece, Pos, SourceLines, check_text, fill_marks, sort_notes
