@@ -296,6 +296,16 @@ def test_an_arrow_chain_in_a_note_is_drawn_left_to_right(tmp_path, tex_available
     assert max(y0 for _, y0, _ in steps.values()) < min(y1 for _, _, y1 in steps.values())  # on one line
 
 
+def test_a_tldr_page_has_its_description_on_top_and_no_panel_title_of_the_importers(tmp_path, tex_available):
+    from pages import words
+
+    built = compile_sheet(ROOT / "tests" / "notes" / "tldr-grep.md", tmp_path, dpi=30)
+    found = words(built.pdf)[1]
+    top = {w: y0 for _, y0, _, _, w in found}
+    assert "Overview" not in top
+    assert top["Find"] < top["More"] < min(y0 for _, y0, _, _, w in found if w == "Search")  # subtitle, then the intro's rest
+
+
 # ----------------------------------------------------------------------------- the preloaded format
 
 

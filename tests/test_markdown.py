@@ -153,7 +153,7 @@ def test_a_short_line_before_the_first_section_is_the_subtitle():
 def test_without_a_hash_heading_the_only_top_heading_is_the_title_and_the_next_level_makes_panels():
     source, notes = md("## HTTP codes\n\n> intro\n\n- a\n- b\n\n##### 200s\n- ok\n\n##### 400s\n- bad\n", "my-notes.md")
     assert source.data["title"] == "HTTP codes"
-    assert [p["title"] for p in panels(source)] == ["Overview", "200s", "400s"]
+    assert [p["title"] for p in panels(source)] == ["", "200s", "400s"]
     assert noted(notes, "is the title")
 
 
@@ -168,9 +168,12 @@ def test_a_front_matter_title_and_the_same_h1_are_one_title():
     assert source.data["title"] == "Vim" and [p["title"] for p in panels(source)] == ["Moving"]
 
 
-def test_a_korean_note_names_its_first_panel_in_korean():
-    source, _ = md("# 제목\n\n서론 문단이 길게 이어집니다.\n\n> 인용문\n\n- 항목 하나\n\n## 본문\n- 항목\n")
-    assert panels(source)[0]["title"] == "개요"
+def test_content_before_the_first_section_goes_into_a_panel_the_importer_does_not_name():
+    source, notes = md("# 제목\n\n서론 문단이 길게 이어집니다.\n\n> 인용문\n\n- 항목 하나\n\n## 본문\n- 항목\n")
+    assert [p["title"] for p in panels(source)] == ["", "본문"]
+    assert source.data["subtitle"] == "서론 문단이 길게 이어집니다." and [b["kind"] for b in blocks_of(source)] == ["callout", "bullets"]
+    assert noted(notes, "went into a panel without a title")
+    validate_sheet(source)
 
 
 # ----------------------------------------------------------------------------- sections and headings
@@ -751,12 +754,13 @@ def test_a_tldr_page_is_a_title_a_subtitle_and_headed_commands():
     blocks = blocks_of(source)
     codes = [b for b in blocks if b["kind"] == "code"]
     assert len(codes) == 8 and codes[0]["heading"] == "Search for a pattern within files"
-    assert len(panels(source)) == 1
+    assert [p["title"] for p in panels(source)] == [""]  # no invented "Overview"
+    assert blocks[0] == {"kind": "text", "text": "More information: https://www.gnu.org/software/grep/manual/grep.html."}
 
 
 def test_korean_html_spaced_note_is_titled_by_its_only_top_heading():
     source, notes = load_markdown(NOTES / "ko-os-process.md")
     assert source.data["title"] == "프로세스와 스레드"
-    assert [p["title"] for p in panels(source)] == ["개요", "프로세스 (==P==rocess)", "스레드 (Thread)"]
+    assert [p["title"] for p in panels(source)] == ["", "프로세스 (==P==rocess)", "스레드 (Thread)"]
     first = blocks_of(source, 1)[0]["items"][0]
     assert first["text"] == "메모리 구조" and first["items"][0] == {"text": "Code 영역", "items": ["실행할 코드가 저장됨", "읽기 전용"]}

@@ -301,7 +301,7 @@ class Diagram(Block):
 class Panel:
     """A framed box of blocks."""
 
-    title: Text = fld(doc="the panel's heading")
+    title: Text = fld(doc="the panel's heading (\"\" for none: the content starts at the panel's top)")
     subtitle: Text = fld("", doc="a smaller line beside the heading")
     icon: Icon = fld("", doc="an emoji before the heading")
     colour: Colour = fld("blue", doc="the panel's accent colour")
