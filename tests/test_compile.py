@@ -383,6 +383,23 @@ def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
     assert checked.stdout.splitlines() == [guess, f"{note}: ok"]
 
 
+def test_a_note_losing_words_builds_but_fails_validate_naming_each_place(tmp_path, tex_available):
+    note = tmp_path / "logos.md"
+    note.write_text("# Logos\n## Tools\n- Anki is a flashcard app\n- see [the site](https://apps.ankiweb.net)\n\n"
+                    '<p align="center"><img src="anki.png" alt="Anki logo"></p>\n\n<img src="spacer.gif">\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(note), "-o", str(tmp_path / "out"), "--dpi", "30"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shown = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert shown[0] == f'{note}:6: words lost: <img alt="Anki logo"> in HTML was dropped (texsheet draws no images from notes)'
+    checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(note)], capture_output=True, text=True)
+    assert checked.returncode == 1 and f"{note}: ok" not in checked.stdout
+    listed = checked.stdout.splitlines()
+    assert listed[0] == shown[0] and sum("words lost" in line for line in listed) == 1  # the URL and the spacer are only noted
+    assert any(line.startswith(f"{note}:4: a link keeps its text") for line in listed)
+    assert "do not reach the page at 1 place " in checked.stderr
+
+
 NOTE_DROPPED = {  # words of the source the import drops on purpose (and notes): badges, contents, anchors, images
     "awesome-nested.md": {"Contents", "Build", "License", "Back", "top", "logo", "anki", "png", "center", "name", "editors"},
     "devhints-tmux.md": {"category", "CLI", "layout", "sheet", "updated", "weight", "github", "com", "column", "shortcuts",

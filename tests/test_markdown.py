@@ -358,6 +358,16 @@ def test_links_and_images_keep_their_text_and_are_noted():
     assert not noted(notes, "https://a.b")
 
 
+def test_only_notes_of_words_that_miss_the_page_say_words_were_lost():
+    source, notes = md("# T\n## P\n[docs](https://e.org) ![a cat](cat.png) <img src=x.png alt='a dog'> <img src=s.gif alt=''>\n"
+                       "[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci) <!-- a comment -->\n\n"
+                       '<p><img src="logo.png" title="Our logo"></p>\n')
+    assert [(n.line, n.message) for n in notes if n.lost] == [
+        (3, "<img alt=\"a dog\"> was dropped (texsheet draws no images from notes)"),
+        (6, "<img src=\"logo.png\"> in HTML was dropped (texsheet draws no images from notes)")]
+    assert len([n for n in notes if not n.lost]) >= 5  # the URL, the cat's alt kept, the empty alt, the badge, the comment
+
+
 def test_plain_text_that_markup_would_read_is_escaped():
     typed = r"{red: x} a == b \*\*not bold\*\* C:\Users\ \input{f} costs \$5 and `"
     block = only_block(f"# T\n## P\n{typed}\n")

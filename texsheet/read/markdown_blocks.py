@@ -91,7 +91,7 @@ class BlockReader:
         pos = self.src.pos(node.map[0]) if node.map else (1, 1)
         found = block_text(node.content)
         for what in dict.fromkeys(found.dropped):
-            self.src.note(pos[0], f"{what} in HTML was dropped (texsheet draws no images from notes)")
+            self.src.note(pos[0], f"{what} in HTML was dropped (texsheet draws no images from notes)", lost=what in found.lost)
         if not found.lines:
             if not found.dropped:
                 self.src.note(pos[0], "HTML with no words (spacing such as <br>) was dropped")
