@@ -306,6 +306,28 @@ def test_a_markdown_note_builds_every_word_on_a_balanced_page(tmp_path, tex_avai
     assert empty_share(built.pdf) <= 0.25
 
 
+def test_an_arrow_chain_in_a_note_is_drawn_left_to_right(tmp_path, tex_available):
+    from pages import words
+
+    note = tmp_path / "chain.md"
+    note.write_text("# Training\n## Loop\nLoss → gradient → update → repeat\n\n- the rate sets the step\n", encoding="utf-8")
+    built = compile_sheet(note, tmp_path / "out", dpi=30)
+    steps = {w: (x0, y0, y1) for x0, y0, _, y1, w in words(built.pdf)[1] if w in ("Loss", "gradient", "update", "repeat")}
+    xs = [steps[w][0] for w in ("Loss", "gradient", "update", "repeat")]
+    assert xs == sorted(xs) and len(set(xs)) == 4
+    assert max(y0 for _, y0, _ in steps.values()) < min(y1 for _, _, y1 in steps.values())  # on one line
+
+
+def test_a_tldr_page_has_its_description_on_top_and_no_panel_title_of_the_importers(tmp_path, tex_available):
+    from pages import words
+
+    built = compile_sheet(ROOT / "tests" / "notes" / "tldr-grep.md", tmp_path, dpi=30)
+    found = words(built.pdf)[1]
+    top = {w: y0 for _, y0, _, _, w in found}
+    assert "Overview" not in top
+    assert top["Find"] < top["More"] < min(y0 for _, y0, _, _, w in found if w == "Search")  # subtitle, then the intro's rest
+
+
 # ----------------------------------------------------------------------------- the preloaded format
 
 
@@ -381,6 +403,23 @@ def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
     assert guess.startswith(f"{note}:3: ") and "https://example.org" in guess  # the note itself, at its line
     checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(note)], capture_output=True, text=True)
     assert checked.stdout.splitlines() == [guess, f"{note}: ok"]
+
+
+def test_a_note_losing_words_builds_but_fails_validate_naming_each_place(tmp_path, tex_available):
+    note = tmp_path / "logos.md"
+    note.write_text("# Logos\n## Tools\n- Anki is a flashcard app\n- see [the site](https://apps.ankiweb.net)\n\n"
+                    '<p align="center"><img src="anki.png" alt="Anki logo"></p>\n\n<img src="spacer.gif">\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(note), "-o", str(tmp_path / "out"), "--dpi", "30"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shown = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert shown[0] == f'{note}:6: words lost: <img alt="Anki logo"> in HTML was dropped (texsheet draws no images from notes)'
+    checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(note)], capture_output=True, text=True)
+    assert checked.returncode == 1 and f"{note}: ok" not in checked.stdout
+    listed = checked.stdout.splitlines()
+    assert listed[0] == shown[0] and sum("words lost" in line for line in listed) == 1  # the URL and the spacer are only noted
+    assert any(line.startswith(f"{note}:4: a link keeps its text") for line in listed)
+    assert "do not reach the page at 1 place " in checked.stderr
 
 
 NOTE_DROPPED = {  # words of the source the import drops on purpose (and notes): badges, contents, anchors, images

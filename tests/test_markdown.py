@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from texsheet.errors import ContentError
+from texsheet.model.mermaid import parse_mermaid
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import Source, load_source, parse_source
 from texsheet.read.markdown import load_markdown, markdown_source
@@ -152,7 +153,7 @@ def test_a_short_line_before_the_first_section_is_the_subtitle():
 def test_without_a_hash_heading_the_only_top_heading_is_the_title_and_the_next_level_makes_panels():
     source, notes = md("## HTTP codes\n\n> intro\n\n- a\n- b\n\n##### 200s\n- ok\n\n##### 400s\n- bad\n", "my-notes.md")
     assert source.data["title"] == "HTTP codes"
-    assert [p["title"] for p in panels(source)] == ["Overview", "200s", "400s"]
+    assert [p["title"] for p in panels(source)] == ["", "200s", "400s"]
     assert noted(notes, "is the title")
 
 
@@ -167,9 +168,12 @@ def test_a_front_matter_title_and_the_same_h1_are_one_title():
     assert source.data["title"] == "Vim" and [p["title"] for p in panels(source)] == ["Moving"]
 
 
-def test_a_korean_note_names_its_first_panel_in_korean():
-    source, _ = md("# 제목\n\n서론 문단이 길게 이어집니다.\n\n> 인용문\n\n- 항목 하나\n\n## 본문\n- 항목\n")
-    assert panels(source)[0]["title"] == "개요"
+def test_content_before_the_first_section_goes_into_a_panel_the_importer_does_not_name():
+    source, notes = md("# 제목\n\n서론 문단이 길게 이어집니다.\n\n> 인용문\n\n- 항목 하나\n\n## 본문\n- 항목\n")
+    assert [p["title"] for p in panels(source)] == ["", "본문"]
+    assert source.data["subtitle"] == "서론 문단이 길게 이어집니다." and [b["kind"] for b in blocks_of(source)] == ["callout", "bullets"]
+    assert noted(notes, "went into a panel without a title")
+    validate_sheet(source)
 
 
 # ----------------------------------------------------------------------------- sections and headings
@@ -297,10 +301,36 @@ def test_display_math_is_a_math_block_unless_texsheet_cannot_set_it():
     assert noted(notes, "kept as code")
 
 
-def test_an_arrow_chain_is_a_flow():
-    assert only_block("# T\n## P\nA → B -> **C**\n") == {"kind": "flow", "steps": ["A", "B", "**C**"]}
-    assert only_block("# T\n## P\n핵심: Check → Verify → Own\n") == {"kind": "flow", "heading": "핵심", "steps": ["Check", "Verify", "Own"]}
-    assert only_block("# T\n## P\nA → B\nand more\n")["kind"] == "text"
+def test_an_arrow_chain_of_short_steps_is_a_diagram_across():
+    block = only_block("# T\n## P\nA → B -> **C** => `d`\n")
+    assert block == {"kind": "diagram", "mermaid": 'flowchart LR\n  S1["A"] --> S2["B"] --> S3["**C**"] --> S4["``d``"]\n'}
+    graph, problems = parse_mermaid(block["mermaid"])
+    assert not problems and [n.label for n in graph.nodes.values()] == ["A", "B", "**C**", "`d`"]
+    assert [(l.tail, l.head) for l in graph.links] == [("S1", "S2"), ("S2", "S3"), ("S3", "S4")]
+    headed = only_block("# T\n## P\n핵심: Check ⟶ Verify ⟶ Check\n")
+    assert headed["heading"] == "핵심" and len(parse_mermaid(headed["mermaid"])[0].nodes) == 3  # a step said twice is two nodes
+
+
+def test_a_chain_of_long_or_unquotable_steps_is_a_flow_and_two_steps_or_more_lines_are_text():
+    long = "read the whole paper first"
+    assert only_block(f"# T\n## P\n{long} → write down every claim it makes → check\n") == \
+        {"kind": "flow", "steps": [long, "write down every claim it makes", "check"]}
+    assert only_block('# T\n## P\nsay "hi" → wave → leave\n')["kind"] == "flow"
+    assert only_block("# T\n## P\nA → B\n")["kind"] == "text"
+    assert only_block("# T\n## P\nA → B → C\nand more\n")["kind"] == "text"
+    assert only_block("# T\n## P\nA <-> B <=> C\n")["kind"] == "text"
+    assert only_block("# T\n## P\nrun `a -> b` → `c` → d\n")["kind"] == "text"  # an arrow inside code is code
+    assert only_block("# T\n## P\n**A → B** → C → D\n")["kind"] == "text"
+
+
+def test_a_list_item_that_is_an_arrow_chain_is_a_diagram_in_its_place():
+    source, notes = md("# T\n## P\n- first\n- 흐름: Client -> Server -> DB\n- last\n- A → B → C\n  - a sub-item\n"
+                       "1. x → y → z\n")
+    kinds = [b["kind"] for b in blocks_of(source)]
+    assert kinds == ["bullets", "diagram", "bullets", "flow"]
+    assert blocks_of(source)[1]["heading"] == "흐름" and "S3[\"DB\"]" in blocks_of(source)[1]["mermaid"]
+    assert blocks_of(source)[2]["items"] == ["last", {"text": "A → B → C", "items": ["a sub-item"]}]
+    assert noted(notes, "a list item that is an arrow chain became a diagram")[0].line == 4
 
 
 def test_other_paragraphs_are_text_with_soft_and_hard_breaks():
@@ -326,6 +356,16 @@ def test_links_and_images_keep_their_text_and_are_noted():
     assert blocks_of(source)[0]["text"] == "the docs and a cat and https://a.b"
     assert noted(notes, "https://example.org/x was dropped") and noted(notes, "alt text 'a cat'")
     assert not noted(notes, "https://a.b")
+
+
+def test_only_notes_of_words_that_miss_the_page_say_words_were_lost():
+    source, notes = md("# T\n## P\n[docs](https://e.org) ![a cat](cat.png) <img src=x.png alt='a dog'> <img src=s.gif alt=''>\n"
+                       "[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci) <!-- a comment -->\n\n"
+                       '<p><img src="logo.png" title="Our logo"></p>\n')
+    assert [(n.line, n.message) for n in notes if n.lost] == [
+        (3, "<img alt=\"a dog\"> was dropped (texsheet draws no images from notes)"),
+        (6, "<img src=\"logo.png\"> in HTML was dropped (texsheet draws no images from notes)")]
+    assert len([n for n in notes if not n.lost]) >= 5  # the URL, the cat's alt kept, the empty alt, the badge, the comment
 
 
 def test_plain_text_that_markup_would_read_is_escaped():
@@ -465,7 +505,7 @@ def test_to_yaml_is_block_style_in_the_models_order_with_notes_above_the_guesses
     text = to_yaml(source, notes)
     lines = text.splitlines()
     comment = next(i for i, line in enumerate(lines) if "note.md:6: an arrow chain" in line)
-    assert lines[comment + 1].strip() == "- kind: flow"
+    assert lines[comment + 1].strip() == "- kind: diagram"
     assert "panels:\n  - title: P\n    colour: blue\n    blocks:\n" in text
     assert "- text: parent\n            items:\n              - child\n" in text
     assert "{" not in text.replace("\n", " ").split("panels:")[1]
@@ -724,12 +764,13 @@ def test_a_tldr_page_is_a_title_a_subtitle_and_headed_commands():
     blocks = blocks_of(source)
     codes = [b for b in blocks if b["kind"] == "code"]
     assert len(codes) == 8 and codes[0]["heading"] == "Search for a pattern within files"
-    assert len(panels(source)) == 1
+    assert [p["title"] for p in panels(source)] == [""]  # no invented "Overview"
+    assert blocks[0] == {"kind": "text", "text": "More information: https://www.gnu.org/software/grep/manual/grep.html."}
 
 
 def test_korean_html_spaced_note_is_titled_by_its_only_top_heading():
     source, notes = load_markdown(NOTES / "ko-os-process.md")
     assert source.data["title"] == "프로세스와 스레드"
-    assert [p["title"] for p in panels(source)] == ["개요", "프로세스 (==P==rocess)", "스레드 (Thread)"]
+    assert [p["title"] for p in panels(source)] == ["", "프로세스 (==P==rocess)", "스레드 (Thread)"]
     first = blocks_of(source, 1)[0]["items"][0]
     assert first["text"] == "메모리 구조" and first["items"][0] == {"text": "Code 영역", "items": ["실행할 코드가 저장됨", "읽기 전용"]}

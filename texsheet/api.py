@@ -22,6 +22,7 @@ from texsheet.model.sheet import Sheet, missing_fonts
 from texsheet.model.source import Source, parse_source
 from texsheet.read.book import Book, is_book_file, load_book
 from texsheet.read.content import CONTENT_SUFFIXES, load_content
+from texsheet.read.pieces import Note
 from texsheet.text.machine import Machine, user_cache
 
 SheetSource = str | os.PathLike | dict
@@ -38,7 +39,7 @@ class Result:
     style: Path | None = None
     cached: bool = False
     svg: Path | None = None  # <name>.svg, when asked for
-    notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each
+    notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each (see import_notes)
     more_pngs: tuple[Path, ...] = ()  # <name>-2.png and on, the pages after the first of a sheet of several
 
     def _repr_png_(self) -> bytes:
@@ -60,7 +61,7 @@ def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dp
     folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
     outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment, svg=svg)
     return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached, outputs.svg,
-                  tuple(f"{note.line}: {note.message}" for note in notes), outputs.more_pngs)
+                  tuple(_note_lines(notes)), outputs.more_pngs)
 
 
 def book(sheets: list[str | os.PathLike] | str | os.PathLike, target: str | os.PathLike, *, title: str | None = None,
@@ -123,14 +124,29 @@ def skipped_checks(source: SheetSource) -> list[str]:
 
 def import_notes(source: SheetSource) -> list[str]:
     """What reading a Markdown note or a prompt guessed, or dropped as having no place in a
-    sheet, "line: note" each; [] for YAML, and for a file that cannot be read (validate says why)."""
+    sheet, "line: note" each, those saying words of the note do not reach the page first
+    ("line: words lost: note"); [] for YAML, and for a file that cannot be read (validate says why)."""
+    return _note_lines(_notes(source))
+
+
+def lost_words(source: SheetSource) -> list[str]:
+    """The import notes saying words of the note do not reach the page, as import_notes
+    writes them (validate fails on them: a sheet is to hold what its note says)."""
+    return _note_lines([note for note in _notes(source) if note.lost])
+
+
+def _notes(source: SheetSource) -> list[Note]:
     try:
-        return [f"{note.line}: {note.message}" for note in _load(source)[2]]
+        return _load(source)[2]
     except ContentError:
         return []
 
 
-def _load(source: SheetSource) -> tuple[Source, str, list]:
+def _note_lines(notes: list[Note]) -> list[str]:
+    return [f"{n.line}: {'words lost: ' if n.lost else ''}{n.message}" for n in sorted(notes, key=lambda n: not n.lost)]
+
+
+def _load(source: SheetSource) -> tuple[Source, str, list[Note]]:
     """The content, the name its outputs take, and what reading it guessed (notes and prompts)."""
     if isinstance(source, dict):
         text = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)

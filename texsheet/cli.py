@@ -196,7 +196,8 @@ def validate_command(files: tuple[Path, ...]) -> None:
 
     Characters are checked against the installed fonts when the theme's fonts are installed;
     else (a machine without them, such as a CI runner) that check is skipped, and said so. For a
-    Markdown note or a prompt, what reading it guessed or dropped is listed too, line by line.
+    Markdown note or a prompt, what reading it guessed or dropped is listed too, line by line,
+    and a note whose words do not all reach the page (an image's alt text) fails.
     """
     failed = 0
     for path in files:
@@ -205,9 +206,14 @@ def validate_command(files: tuple[Path, ...]) -> None:
             click.echo(f"{path}: note: {note}")
         for note in api.import_notes(path):
             click.echo(f"{path}:{note}")
+        lost = api.lost_words(path)
         if problems:
-            failed += 1
             click.echo("\n".join(str(p) for p in problems), err=True)
+        if lost:
+            click.echo(f"{path}: words of the note do not reach the page at {len(lost)} place{'s' if len(lost) > 1 else ''} "
+                       "(the 'words lost' notes): write their words as text in the note", err=True)
+        if problems or lost:
+            failed += 1
         else:
             click.echo(f"{path}: ok")
     sys.exit(1 if failed else 0)

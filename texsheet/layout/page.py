@@ -119,6 +119,11 @@ def _banner_text(sheet: Sheet) -> str:
     return (sheet.icon + " " if sheet.icon else "") + sheet.title + (" " + sheet.icon if sheet.icon else "")
 
 
+def titled(panel: Panel) -> bool:
+    """Whether a panel has a title line: a title, an icon or a subtitle."""
+    return bool(panel.title or panel.icon or panel.subtitle)
+
+
 def _title_text(panel: Panel) -> str:
     return (panel.icon + " " if panel.icon else "") + panel.title
 
@@ -205,7 +210,10 @@ class _Panels:
         return widths
 
     def title_zone(self, where: tuple, width: float, body: float) -> float:
-        """mm above a panel's content at a body size: its title line, the gap, the padding."""
+        """mm above a panel's content at a body size: its title line, the gap, the padding (only
+        the padding for a panel without a title, whose content starts at its top)."""
+        if not titled(self.panel_at[where]):
+            return PANEL_PADDING
         size = self.title_size(where, round(width, 2), body)
         if size is None:
             return float("inf")

@@ -217,7 +217,7 @@ class Step:
 @block_kind("flow")
 @dataclass(kw_only=True)
 class Flow(Block):
-    """A vertical chain of steps joined by down arrows."""
+    """A vertical chain of steps joined by down arrows, for steps of a sentence or with a note beside an arrow; short steps read better across, as a diagram (flowchart LR)."""
 
     steps: list[Step] = fld(doc="the steps, top to bottom", min_items=1, max_items=10)
 
@@ -302,7 +302,7 @@ class Diagram(Block):
 class Panel:
     """A framed box of blocks."""
 
-    title: Text = fld(doc="the panel's heading")
+    title: Text = fld(doc="the panel's heading (\"\" for none: the content starts at the panel's top)")
     subtitle: Text = fld("", doc="a smaller line beside the heading")
     icon: Icon = fld("", doc="an emoji before the heading")
     colour: Colour = fld("blue", doc="the panel's accent colour")

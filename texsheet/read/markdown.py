@@ -13,7 +13,7 @@ each Markdown construct then maps to the format as follows.
 - **Title**: without a title in the front matter, the first `#` heading is the title (an emoji
   at its start, and the same one at its end, becomes the `icon`), and a short one-line paragraph
   right under it (at most 120 characters), or the first line of a quote there (a tldr page's
-  description), the `subtitle`; a rule (`---`) right under the title only underlines it. A note
+  description; the quote's other lines open the first panel as text), the `subtitle`; a rule (`---`) right under the title only underlines it. A note
   with no `#` heading takes its first heading as the title when no other heading is at its level
   or above (`## HTTP status code` over `#####` sections), and the next level down starts panels.
   Without any of these, the file's name is the title, noted. A later `#` heading starts a panel.
@@ -22,7 +22,7 @@ each Markdown construct then maps to the format as follows.
   `subtitle`. Text in parentheses stays in the title: in notes it is usually a translation, as
   in "올바른 사용법 (Best Practices)". Before the first section, one short line is the subtitle;
   a text or a quote or two open the first panel; more (or a note with no sections) go into a
-  panel "Overview" ("개요" in a Korean note).
+  panel without a title, never one named by the importer.
 - A list of links to the note's own headings (a table of contents, at any depth), a line of such
   links (navigation: "Back to top | Next"), and a section "Contents"/"목차" left empty by them
   are dropped, noted. Badges (shields.io and the like) are dropped, noted.
@@ -46,9 +46,12 @@ each Markdown construct then maps to the format as follows.
   conclusion, TL;DR, 요약, 핵심, 정리, 결론, まとめ, 要約, 要点, 总结 or 總結) an ordered list is
   always `takeaways`. A list not starting at 1, or longer than takeaways allow, becomes bullets
   with its numbers in the text.
-- A paragraph of one line that is an **arrow chain** `A → B → C` (or `->`), with every step at
-  most 60 characters, becomes a `flow` of those steps; a short "label: " before the first step
-  becomes the flow's heading.
+- A paragraph of one line that is an **arrow chain** `A → B → C` (or `⟶`, `->`, `=>`) of 3 to
+  10 steps, each at most 60 characters, becomes a `diagram` drawn across (a Mermaid `flowchart
+  LR` of quoted labels) when every step is at most 30 characters, else a `flow` of those steps;
+  a short "label: " before the first step becomes the block's heading. A bullet that is only
+  such a chain of short steps (with no sub-list) becomes that diagram, in its place among the
+  items. An arrow inside code, a formula or a mark does not part steps; "A → B" stays text.
 - Other paragraphs become `text`. A soft line break is a space, as CommonMark reads it; a hard
   break (two spaces or a backslash at the end of a line) is a new line.
 - **Tables** become `table` (header and rows; alignment is left to texsheet). Cells beyond the
@@ -114,8 +117,8 @@ from markdown_it.tree import SyntaxTreeNode
 from texsheet.errors import ContentError, Problem
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source, Where, parse_source, read_text
-from texsheet.read.markdown_blocks import (KEPT_AS_BOLD, SHORT_STEP, BlockReader, arrow_steps, bold_heading, bold_text,
-                                           is_anchor_links, split_lines)
+from texsheet.read.markdown_blocks import KEPT_AS_BOLD, BlockReader, bold_heading, bold_text, is_anchor_links, split_lines
+from texsheet.read.markdown_chains import SHORT_STEP, arrow_steps
 from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, markdown_parser, parse_tree, split_icon
 from texsheet.read.panels import MAX_SHEET_PANELS, Section, build_panels, decide_rows, place_rows
 from texsheet.read.pieces import Heading, Note, Piece, Pos, SourceLines, check_text, fill_marks, sort_notes
@@ -284,8 +287,9 @@ class Converter:
         """Content after a thematic break needs a panel to go in."""
         pos = piece.marks[()]
         previous = self.section
-        title = previous.title + (" (계속)" if self.doc.korean else " (cont.)")
-        self.src.note(pos[0], f"content after a thematic break went into a panel '{markup.plain(title)}' in a new row")
+        title = previous.title and previous.title + (" (계속)" if self.doc.korean else " (cont.)")
+        named = f"'{markup.plain(title)}'" if title else "without a title"
+        self.src.note(pos[0], f"content after a thematic break went into a panel {named} in a new row")
         section = self.start_section(title, previous.heading, pos)
         section.icon, section.continues = previous.icon, previous
 
@@ -435,7 +439,8 @@ class TopReader:
 
     def place_intro(self, first: Pos | None) -> list[Piece]:
         """What comes before the first section: one short line is the subtitle; a text or two
-        (or a quote) open the first panel (returned); more, or a note with no section, get a panel."""
+        (or a quote) open the first panel (returned); more, or a note with no section, get a
+        panel without a title (a name such as "Overview" would be words the note never said)."""
         pieces, self.intro = self.intro, []
         line = pieces[0].marks[()][0]
         only = pieces[0].data if len(pieces) == 1 else None
@@ -447,9 +452,9 @@ class TopReader:
         if first is not None and len(pieces) <= 2 and all(p.data["kind"] in ("text", "callout") for p in pieces):
             self.src.note(line, "the text before the first section opens the first panel")
             return pieces
-        title = "개요" if self.doc.korean else "Overview"
-        self.src.note(line, f"content before the first section went into a panel '{title}'")
-        self.start_section(title, title, pieces[0].marks[()]).pieces.extend(pieces)
+        where = "the note has no sections: its content" if first is None else "content before the first section"
+        self.src.note(line, f"{where} went into a panel without a title")
+        self.start_section("", "", pieces[0].marks[()]).pieces.extend(pieces)
         return []
 
     def subtitle(self, node: SyntaxTreeNode) -> bool:
@@ -468,8 +473,8 @@ class TopReader:
 
     def quote_subtitle(self, node: SyntaxTreeNode) -> list[Piece] | None:
         """A quote right under the title (a tldr page's description): its first line, when
-        short, is the subtitle and the rest stays a callout (returned); None if the first line
-        is long."""
+        short, is the subtitle and the rest the text that opens the first panel (returned: it
+        goes on the introduction, not a sticky note); None if the first line is long."""
         first = node.children[0] if node.children else None
         if first is None or first.type != "paragraph":
             return None
@@ -486,8 +491,7 @@ class TopReader:
         rest = rest[len(text):].strip()
         if not rest:
             return []
-        callout.data["text"] = rest
-        return [callout]
+        return [Piece({"kind": "text", "text": rest}, callout.marks, callout.first, callout.last)]
 
 
 def is_korean(text: str) -> bool:

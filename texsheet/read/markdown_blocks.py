@@ -9,10 +9,11 @@ from typing import Any, Callable
 from markdown_it.tree import SyntaxTreeNode
 
 from texsheet.model.mermaid import parse_mermaid
-from texsheet.model.sheet import Bullets, Checklist, Flow, Takeaways, languages
+from texsheet.model.sheet import Bullets, Checklist, Takeaways, languages
 from texsheet.model.source import Where
 from texsheet.read.markdown_html import block_text
 from texsheet.read.markdown_inline import InlineReader, escape_text, is_clean, shorten, split_icon
+from texsheet.read.markdown_chains import MAX_STEPS, SHORT_STEP, chain_block
 from texsheet.read.markdown_tables import TableReader
 from texsheet.read.pieces import Heading, Piece, Pos, SourceLines, max_items
 from texsheet.text import markup
@@ -21,14 +22,11 @@ from texsheet.text.mathcheck import check_math
 
 MAX_BULLETS = max_items(Bullets, "items")
 MAX_CHECKS = max_items(Checklist, "items")
-MAX_STEPS = max_items(Flow, "steps")
 MAX_POINTS = max_items(Takeaways, "items")
 
-SHORT_STEP = 60  # characters: an ordered list of items this short is a flow
 # How two notes end, so that the prompt reader can take them back when it finds a better use.
 KEPT_AS_BOLD = "kept as bold text"
 BECAME_HEADING = "became the heading of the block under it"
-ARROWS = re.compile(r"\s*(?:→|->|⟶)\s*")
 UNDONE_BOXES = "□☐"
 DONE_BOXES = "☑☒✅✔"
 ALERT_COLOURS = {"note": "blue", "info": "blue", "tip": "green", "hint": "green", "success": "green",
@@ -93,7 +91,7 @@ class BlockReader:
         pos = self.src.pos(node.map[0]) if node.map else (1, 1)
         found = block_text(node.content)
         for what in dict.fromkeys(found.dropped):
-            self.src.note(pos[0], f"{what} in HTML was dropped (texsheet draws no images from notes)")
+            self.src.note(pos[0], f"{what} in HTML was dropped (texsheet draws no images from notes)", lost=what in found.lost)
         if not found.lines:
             if not found.dropped:
                 self.src.note(pos[0], "HTML with no words (spacing such as <br>) was dropped")
@@ -148,17 +146,10 @@ class BlockReader:
                 marks[("items", n)] = self.src.pos(group[n][2])
             self.src.note(pos[0], "lines starting with a box (□ ☑) became a checklist")
             return [Piece({"kind": "checklist", "items": items}, marks, self.src.line(first), self.src.line(last))]
-        if len(group) == 1:
-            steps = arrow_steps(texts[0])
-            if steps:
-                data: dict[str, Any] = {"kind": "flow"}
-                label, sep, rest = steps[0].partition(": ")
-                if sep and len(markup.plain(label)) <= 20 and is_clean(label) and is_clean(rest):
-                    data["heading"] = label.strip()
-                    steps[0] = rest.strip()
-                data["steps"] = steps
-                self.src.note(pos[0], "an arrow chain became a flow")
-                return [Piece(data, {(): pos}, self.src.line(first), self.src.line(last))]
+        chain = chain_block(texts[0]) if len(group) == 1 else None
+        if chain:
+            self.src.note(pos[0], f"an arrow chain became a {chain['kind']}")
+            return [Piece(chain, {(): pos}, self.src.line(first), self.src.line(last))]
         text = texts[0]
         for n in range(1, len(texts)):
             text += ("\n" if group[n - 1][1] == "hardbreak" else " ") + texts[n]
@@ -300,7 +291,13 @@ class ListReader:
             return []
         pieces: list[Piece] = []
         run: list[dict] = []
-        for event in self.list_events(node, 0):
+        events = self.list_events(node, 0)
+        for n, event in enumerate(events):
+            chain = self.chain_piece(event, events[n + 1 : n + 2]) if isinstance(event, dict) else None
+            if chain:
+                pieces.extend(self.run_pieces(run) + [chain])
+                run = []
+                continue
             if isinstance(event, dict):
                 run.append(event)
                 continue
@@ -310,6 +307,18 @@ class ListReader:
                           f"a {event.type.replace('_', ' ')} inside a list item stays in its place, between the items")
             pieces.extend(self.read_block(event))
         return pieces + self.run_pieces(run)
+
+    def chain_piece(self, entry: dict, after: list[dict | SyntaxTreeNode]) -> Piece | None:
+        """A diagram for a bullet that is only an arrow chain of short steps (and holds no
+        sub-list), drawn where the bullet stood; None for any other item."""
+        nested = bool(after) and isinstance(after[0], dict) and after[0]["depth"] > entry["depth"]
+        if entry["ordered"] or entry["done"] is not None or nested:
+            return None
+        chain = chain_block(entry["text"])
+        if chain is None or chain["kind"] != "diagram":
+            return None
+        self.src.note(entry["pos"][0], "a list item that is an arrow chain became a diagram, between the items")
+        return Piece(chain, {(): entry["pos"]}, entry["pos"][0], entry["line"])
 
     def list_events(self, node: SyntaxTreeNode, depth: int) -> list[dict | SyntaxTreeNode]:
         """A list as a flat sequence: an entry per item (with its depth), and the other blocks
@@ -480,18 +489,6 @@ def bold_text(heading: Heading) -> Piece:
 def is_language(name: str) -> bool:
     """Whether a code block may name this language (a Pygments lexer name of plain characters)."""
     return bool(re.fullmatch(r"[\w+#.-]+", name)) and name in languages()
-
-
-def arrow_steps(text: str) -> list[str] | None:
-    """The steps of a one-line arrow chain in markup (A → B → C), or None."""
-    if "\n" in text:
-        return None
-    steps = [s.strip() for s in ARROWS.split(text)]
-    if len(steps) < 2 or len(steps) > MAX_STEPS or not all(steps):
-        return None
-    if any(len(markup.plain(s)) > SHORT_STEP or not is_clean(s) for s in steps):
-        return None
-    return steps
 
 
 def _box(text: str) -> tuple[bool, str] | None:

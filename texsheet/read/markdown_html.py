@@ -107,12 +107,13 @@ class BlockText:
     lines: list[str]
     dropped: list[str]
     summaries: list[str] = field(default_factory=list)  # the lines that were a <summary>
+    lost: list[str] = field(default_factory=list)  # those of dropped whose words (an alt text) are not kept
 
 
 def block_text(text: str) -> BlockText:
     """The text of an HTML block, a line per <br> or block element; images, anchors without text
     and comments dropped (named in dropped)."""
-    lines, current, dropped, summaries = [], [], [], []
+    lines, current, dropped, summaries, lost = [], [], [], [], []
     for part in read_html(text):
         if isinstance(part, str):
             current.append(part)
@@ -126,9 +127,17 @@ def block_text(text: str) -> BlockText:
             dropped.append("an HTML comment")
         elif part.name in DROPPED_TAGS:
             dropped.append(describe(part))
+            if has_words(part):
+                lost.append(dropped[-1])
     lines.append("".join(current))
     cleaned = [" ".join(line.split()) for line in lines]
-    return BlockText([line for line in cleaned if line], dropped, summaries)
+    return BlockText([line for line in cleaned if line], dropped, summaries, lost)
+
+
+def has_words(tag: Tag) -> bool:
+    """Whether a dropped tag says something in words (an image's alt or title text), which a
+    reader of the note would miss on the page."""
+    return any(any(c.isalnum() for c in str(tag.attrs.get(key) or "")) for key in ("alt", "title"))
 
 
 def describe(tag: Tag) -> str:

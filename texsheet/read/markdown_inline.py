@@ -211,7 +211,8 @@ class InlineReader:
             if tag.kind == "comment":
                 self.src.note(line, "an HTML comment was dropped")
             elif tag.name in markdown_html.DROPPED_TAGS:
-                self.src.note(line, f"{markdown_html.describe(tag)} was dropped (texsheet draws no images from notes)")
+                self.src.note(line, f"{markdown_html.describe(tag)} was dropped (texsheet draws no images from notes)",
+                              lost=markdown_html.has_words(tag))
             elif tag.name == "a" and tag.kind == "open" and not tag.attrs.get("href"):
                 pass  # an anchor (<a name=...>), a place to link to: nothing to draw
             elif tag.name != "a":

@@ -65,7 +65,7 @@ def build_panels(sections: list[Section], notes: list[Note], korean: bool) -> li
         if len(chunks) > 1:
             notes.append(Note(section.pos[0], f"a section of {len(pieces)} blocks continues in {len(chunks) - 1} more panel(s) (a panel holds {MAX_BLOCKS})"))
         for n, chunk in enumerate(chunks):
-            title = section.title if n == 0 else section.title + (" (계속)" if korean else " (cont.)")
+            title = section.title if n == 0 or not section.title else section.title + (" (계속)" if korean else " (cont.)")
             panel: dict[str, Any] = {"title": title}
             if section.subtitle and n == 0:
                 panel["subtitle"] = section.subtitle

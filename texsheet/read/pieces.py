@@ -21,10 +21,12 @@ def max_items(cls: type, name: str) -> int:
 
 @dataclass(frozen=True)
 class Note:
-    """What the importer guessed, or could not map, at a line of the source file."""
+    """What the importer guessed, or could not map, at a line of the source file; lost when
+    words of the source do not reach the page (validate fails on those)."""
 
     line: int
     message: str
+    lost: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -55,8 +57,8 @@ class SourceLines:
             at = len(text) - len(text.lstrip())
         return self.line(index), at + 1
 
-    def note(self, line: int, message: str) -> None:
-        self.notes.append(Note(line, message))  # repeats are dropped by sort_notes
+    def note(self, line: int, message: str, lost: bool = False) -> None:
+        self.notes.append(Note(line, message, lost))  # repeats are dropped by sort_notes
 
 
 @dataclass

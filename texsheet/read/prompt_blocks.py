@@ -8,7 +8,8 @@ from typing import Any
 from texsheet.model.sheet import Pipeline, Stage
 from texsheet.model.source import Where
 from texsheet.read.diagram import Box
-from texsheet.read.markdown_blocks import ARROWS, BECAME_HEADING, KEPT_AS_BOLD, MAX_STEPS
+from texsheet.read.markdown_blocks import BECAME_HEADING, KEPT_AS_BOLD
+from texsheet.read.markdown_chains import ARROWS, MAX_STEPS
 from texsheet.read.markdown_inline import escape_text, split_icon
 from texsheet.read.panels import Section
 from texsheet.read.pieces import Piece, Pos, SourceLines, max_items

@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
 from texsheet.layout.blocks import Item, Placed, Rect
-from texsheet.layout.page import Layout, PanelLayout
+from texsheet.layout.page import Layout, PanelLayout, titled
 from texsheet.model.sheet import Sheet
 from texsheet.model.theme import PALETTES
 from texsheet.tex.templates import LOADER, SYNTAX, CompiledTemplates, template_source
@@ -388,6 +388,7 @@ def _panel_view(sheet: Sheet, panel: PanelLayout, source: Source, text: _Text) -
     return {
         "layout": panel,
         "element": element,
+        "titled": titled(panel.panel),
         "line": source.lines.get(panel.where, 0),
         "blocks": [NoEscape(_block_tex(sheet, placed, source.name, source.lines.get(placed.where, 0), text)) for placed in panel.blocks],
     }
