@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Callable
 
+from texsheet.layout.geometry import Geometry, Item, Point, Rect, shift
 from texsheet.layout.graph import Placement, Request, place
 from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Diagram, Flow, MathBlock, Pipeline, Table,
                                   Takeaways, TextBlock)
@@ -53,78 +54,6 @@ BODY = Style("body")
 BOLD = Style("body", bold=True)
 HAND = Style("hand")
 HAND_BOLD = Style("hand", bold=True)
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
-
-
-@dataclass(frozen=True)
-class Item:
-    """A line of a list: its marker (dot, icon, box, tick or a number) and its text."""
-
-    marker: str  # dot, icon, box, done, tick, number
-    x: float  # of the marker's left, mm
-    baseline: float  # of the text's first line, where the marker sits
-    text: TextBox
-    label: TextBox | None = None  # the icon or the number, as text
-    colour: str = "accent"
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """What a block draws, relative to its top left; texts lists every text box, items the
-    lists' markers, parts is the kind's own drawing (a dict the kind's template reads)."""
-
-    height: float
-    texts: tuple[TextBox, ...] = ()
-    items: tuple[Item, ...] = ()
-    parts: dict = field(default_factory=dict)
-
-    def below(self, dy: float) -> "Geometry":
-        """The same drawing moved dy further down, its height grown by as much."""
-        moved = _shift(self, 0.0, dy)
-        return replace(moved, height=self.height + dy)
-
-
-def _shift(value, dx: float, dy: float):
-    """A copy of a geometry (or any part of one) moved by (dx, dy)."""
-    if isinstance(value, TextBox):
-        return value.at(value.x + dx, value.y + dy)
-    if isinstance(value, Rect):
-        return Rect(value.x + dx, value.y + dy, value.w, value.h)
-    if isinstance(value, Item):
-        return replace(value, x=value.x + dx, baseline=value.baseline + dy, text=_shift(value.text, dx, dy),
-                       label=_shift(value.label, dx, dy))
-    if isinstance(value, Geometry):
-        return Geometry(value.height, _shift(value.texts, dx, dy), _shift(value.items, dx, dy), _shift(value.parts, dx, dy))
-    if isinstance(value, Point):
-        return Point(value.x + dx, value.y + dy)
-    if isinstance(value, tuple):
-        return tuple(_shift(v, dx, dy) for v in value)
-    if isinstance(value, list):
-        return [_shift(v, dx, dy) for v in value]
-    if isinstance(value, dict):
-        return {k: _shift(v, dx, dy) for k, v in value.items()}
-    return value
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
 
 
 @dataclass(frozen=True)
@@ -417,7 +346,7 @@ def layout_compare(block: Compare, ts: Typesetter, width: float, size: float, wh
         title = ts.text(side.title, column_w - 2 * pad, size * 1.2, HAND_BOLD, colour, "center", where + (key, "title")).at(x + pad, pad)
         entries = [("dot", item, None, where + (key, "items", i)) for i, item in enumerate(side.items)]
         listed, list_h = _items(entries, ts, column_w - 2 * pad, size, air, x=x + pad, colour=colour)
-        listed = [_shift(i, 0.0, title.y + title.height + 0.3 * em) for i in listed]
+        listed = [shift(i, 0.0, title.y + title.height + 0.3 * em) for i in listed]
         texts += [title, *(i.text for i in listed)]
         items += listed
         height = max(height, title.height + 0.3 * em + list_h + 2 * pad)
@@ -467,7 +396,7 @@ def layout_pipeline(block: Pipeline, ts: Typesetter, width: float, size: float, 
         if has_notes:
             rule_y = pad + header_h + PIPELINE_RULE * em * 0.8
             rules.append((Point(x + box_w * 0.2, rule_y), Point(x + box_w * 0.8, rule_y), stage.colour or "accent"))
-            listed = [_shift(item, x + pad, pad + header_h + PIPELINE_RULE * em * 1.6) for item in notes[i][0]]
+            listed = [shift(item, x + pad, pad + header_h + PIPELINE_RULE * em * 1.6) for item in notes[i][0]]
             items += listed
             texts += [item.text for item in listed]
         y = box_h + CHAIN_GAP * em * 0.7
