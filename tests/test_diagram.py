@@ -178,5 +178,5 @@ def test_mermaid_fences_in_notes_become_diagrams_and_other_kinds_stay_code(tmp_p
     assert blocks[3]["kind"] == "code" and blocks[3]["code"].startswith("pie")
     from texsheet.api import import_notes
 
-    assert "17: an icon of the mindmap was left out: the sheet's pens colour its branches" in import_notes(note)
+    assert "22: an icon of the mindmap was left out: the sheet's pens colour its branches" in import_notes(note)
     validate_sheet(source)
