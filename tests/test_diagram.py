@@ -9,7 +9,8 @@ import pytest
 from texsheet.errors import ContentError
 from texsheet.layout import blocks, page
 from texsheet.layout.blocks import layout_block
-from texsheet.model.mermaid import nearest_pen, parse_mermaid
+from texsheet.model.mermaid import nearest_pen
+from texsheet.model.mermaid_kinds import parse_mermaid
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import parse_source
 
@@ -61,7 +62,7 @@ def test_colours_go_to_the_nearest_pen():
 
 @pytest.mark.parametrize("text, at, message", [
     ("gantt\n  title x", "gantt", "Mermaid gantt diagrams are not supported yet; texsheet draws Mermaid flowchart"),
-    ("sequenceDiagram\n  A->>B: hi", "sequenceDiagram", "sequenceDiagram diagrams are not supported yet"),
+    ("classDiagram\n  A <|-- B", "classDiagram", "classDiagram diagrams are not supported yet; texsheet draws Mermaid flowchart (flowchart or graph, then TD, TB, BT, LR or RL), sequenceDiagram or mindmap"),
     ("flowchart XY\n  A", "XY", "unknown direction 'XY'"),
     ("graph TD\n  A -->", "-->", "a link needs a node after it"),
     ("graph TD\n  A[open --> B", "[open", "'[' has no closing ']'"),
@@ -166,10 +167,16 @@ def test_mermaid_fences_in_notes_become_diagrams_and_other_kinds_stay_code(tmp_p
     from texsheet.read.content import load_content
 
     note = tmp_path / "note.md"
-    note.write_text("# T\n\n## Flow\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n## Later\n\n```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n",
+    note.write_text("# T\n\n## Flow\n\n```mermaid\ngraph LR\n  A --> B\n```\n\n## Later\n\n```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n\n"
+                    "## Map\n\n```mermaid\nmindmap\n  root\n    ::icon(fa fa-book)\n    leaf\n```\n\n## Pie\n\n```mermaid\npie\n  \"a\": 1\n```\n",
                     encoding="utf-8")
     source = load_content(note)[0]
     blocks = [block for panel in source.data["panels"] for block in panel["blocks"]]
     assert blocks[0] == {"kind": "diagram", "mermaid": "graph LR\n  A --> B"}
-    assert blocks[1]["kind"] == "code" and blocks[1]["code"].startswith("sequenceDiagram")
+    assert blocks[1] == {"kind": "diagram", "mermaid": "sequenceDiagram\n  A->>B: hi"}
+    assert blocks[2]["kind"] == "diagram" and blocks[2]["mermaid"].startswith("mindmap")
+    assert blocks[3]["kind"] == "code" and blocks[3]["code"].startswith("pie")
+    from texsheet.api import import_notes
+
+    assert "22: an icon of the mindmap was left out: the sheet's pens colour its branches" in import_notes(note)
     validate_sheet(source)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from texsheet.errors import ContentError
-from texsheet.model.mermaid import parse_mermaid
+from texsheet.model.mermaid_kinds import parse_mermaid
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import Source, load_source, parse_source
 from texsheet.read.markdown import load_markdown, markdown_source

@@ -54,6 +54,12 @@ def test_block_matches_golden(sheet: Path, update_golden: bool):
     check_golden(f"{sheet.stem}.tex", block_tex(sheet), update_golden)
 
 
+@pytest.mark.parametrize("sheet", sorted((HERE / "sheets" / "mermaid").glob("*.yaml")), ids=lambda p: p.stem)
+def test_diagram_kind_matches_golden(sheet: Path, update_golden: bool):
+    """The diagram block's other Mermaid kinds (the flowchart is diagram.tex)."""
+    check_golden(f"diagram-{sheet.stem}.tex", block_tex(sheet), update_golden)
+
+
 def render_page(path: Path) -> str:
     source = load_source(path)
     sheet = validate_sheet(source)

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Callable
 
+from texsheet.layout.diagram_text import DIAGRAM_WIDTH_QUANTUM, MIN_DIAGRAM_SCALE, fitted_scale
+from texsheet.layout.diagram_text import measure as measure_text
+from texsheet.layout.geometry import Geometry, Item, Point, Rect, shift
 from texsheet.layout.graph import Placement, Request, place
+from texsheet.layout.mindmap import layout_mindmap, mindmap_width
+from texsheet.layout.sequence import layout_sequence, sequence_width
+from texsheet.model.mermaid_kinds import Mindmap, Sequence
 from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Diagram, Flow, MathBlock, Pipeline, Table,
                                   Takeaways, TextBlock)
 from texsheet.text.paragraphs import Style
@@ -56,78 +62,6 @@ BODY = Style("body")
 BOLD = Style("body", bold=True)
 HAND = Style("hand")
 HAND_BOLD = Style("hand", bold=True)
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
-
-
-@dataclass(frozen=True)
-class Item:
-    """A line of a list: its marker (dot, icon, box, tick or a number) and its text."""
-
-    marker: str  # dot, icon, box, done, tick, number
-    x: float  # of the marker's left, mm
-    baseline: float  # of the text's first line, where the marker sits
-    text: TextBox
-    label: TextBox | None = None  # the icon or the number, as text
-    colour: str = "accent"
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """What a block draws, relative to its top left; texts lists every text box, items the
-    lists' markers, parts is the kind's own drawing (a dict the kind's template reads)."""
-
-    height: float
-    texts: tuple[TextBox, ...] = ()
-    items: tuple[Item, ...] = ()
-    parts: dict = field(default_factory=dict)
-
-    def below(self, dy: float) -> "Geometry":
-        """The same drawing moved dy further down, its height grown by as much."""
-        moved = _shift(self, 0.0, dy)
-        return replace(moved, height=self.height + dy)
-
-
-def _shift(value, dx: float, dy: float):
-    """A copy of a geometry (or any part of one) moved by (dx, dy)."""
-    if isinstance(value, TextBox):
-        return value.at(value.x + dx, value.y + dy)
-    if isinstance(value, Rect):
-        return Rect(value.x + dx, value.y + dy, value.w, value.h)
-    if isinstance(value, Item):
-        return replace(value, x=value.x + dx, baseline=value.baseline + dy, text=_shift(value.text, dx, dy),
-                       label=_shift(value.label, dx, dy))
-    if isinstance(value, Geometry):
-        return Geometry(value.height, _shift(value.texts, dx, dy), _shift(value.items, dx, dy), _shift(value.parts, dx, dy))
-    if isinstance(value, Point):
-        return Point(value.x + dx, value.y + dy)
-    if isinstance(value, tuple):
-        return tuple(_shift(v, dx, dy) for v in value)
-    if isinstance(value, list):
-        return [_shift(v, dx, dy) for v in value]
-    if isinstance(value, dict):
-        return {k: _shift(v, dx, dy) for k, v in value.items()}
-    return value
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
 
 
 @dataclass(frozen=True)
@@ -454,7 +388,7 @@ def layout_compare(block: Compare, ts: Typesetter, width: float, size: float, wh
         title = ts.text(side.title, column_w - 2 * pad, size * 1.2, HAND_BOLD, colour, "center", where + (key, "title")).at(x + pad, pad)
         entries = [("dot", item, None, where + (key, "items", i)) for i, item in enumerate(side.items)]
         listed, list_h = _items(entries, ts, column_w - 2 * pad, size, air, x=x + pad, colour=colour)
-        listed = [_shift(i, 0.0, title.y + title.height + 0.3 * em) for i in listed]
+        listed = [shift(i, 0.0, title.y + title.height + 0.3 * em) for i in listed]
         texts += [title, *(i.text for i in listed)]
         items += listed
         height = max(height, title.height + 0.3 * em + list_h + 2 * pad)
@@ -504,7 +438,7 @@ def layout_pipeline(block: Pipeline, ts: Typesetter, width: float, size: float, 
         if has_notes:
             rule_y = pad + header_h + PIPELINE_RULE * em * 0.8
             rules.append((Point(x + box_w * 0.2, rule_y), Point(x + box_w * 0.8, rule_y), stage.colour or "accent"))
-            listed = [_shift(item, x + pad, pad + header_h + PIPELINE_RULE * em * 1.6) for item in notes[i][0]]
+            listed = [shift(item, x + pad, pad + header_h + PIPELINE_RULE * em * 1.6) for item in notes[i][0]]
             items += listed
             texts += [item.text for item in listed]
         y = box_h + CHAIN_GAP * em * 0.7
@@ -536,10 +470,7 @@ DIAGRAM_TEXT_WIDTH = 9.0  # em: a node's text breaks into lines at this width
 DIAGRAM_PAD = (0.6, 0.4)  # em around a node's text, across and down
 DIAGRAM_LINK_SCALE = 0.85  # a link's text, of the nodes'
 DIAGRAM_TITLE_SCALE = 0.95  # a subgraph's title, of the nodes'
-MIN_DIAGRAM_SCALE = 0.6  # a diagram wider than its column is drawn smaller, its text too; the page gives it room for this
 DIAGRAM_TURN = 1.1  # a left-to-right diagram too wide for its column is drawn top-down when that is this much larger
-DIAGRAM_WIDTH_QUANTUM = 0.2  # em: layout/page.py's WIDTH_QUANTUM (see _fitted_plan)
-DIAGRAM_MEASURE = 10.0  # pt at which the diagram's texts are set to size its nodes (in em, the same at every size)
 # dot's outline for each shape, so that links end at the drawn outline.
 DOT_SHAPES = {"lean_right": "box", "lean_left": "box", "trapezoid": "box", "trapezoid_alt": "box", "box": "box", "round": "box", "stadium": "box", "subroutine": "box", "flag": "box", "cylinder": "cylinder",
               "circle": "circle", "diamond": "diamond", "hexagon": "hexagon"}
@@ -559,30 +490,22 @@ class _DiagramPlan:
 
 
 def _diagram_plan(block: Diagram, ts: Typesetter, direction: str) -> _DiagramPlan:
-    graph = block.graph
-    em = DIAGRAM_MEASURE * PT
-
-    def measure(text: str, scale: float, style: Style, most: float) -> tuple[float, float]:
-        size = DIAGRAM_MEASURE * scale
-        natural = ts.natural_width(text, size, style) / em
-        width = round(max(ts.min_width(text, size, style) / em, min(natural, most)) + 0.01, 3)
-        return width, ts.text(text, width * em, size, style, align="center").height / em
-
+    graph = block.parsed
     ids = list(graph.nodes)
     text_widths, sizes = [], []
     for node in graph.nodes.values():
-        w, h = measure(node.label, 1.0, BODY, DIAGRAM_TEXT_WIDTH)
+        w, h = measure_text(ts, node.label, 1.0, BODY, DIAGRAM_TEXT_WIDTH)
         text_widths.append(w)
         sizes.append(_outline_size(node.shape, w, h))
     link_widths, links = [], []
     for link in graph.links:
-        size = measure(link.label, DIAGRAM_LINK_SCALE, BODY, DIAGRAM_TEXT_WIDTH * 0.8) if link.label else None
+        size = measure_text(ts, link.label, DIAGRAM_LINK_SCALE, BODY, DIAGRAM_TEXT_WIDTH * 0.8) if link.label else None
         link_widths.append(size[0] if size else None)
         links.append((ids.index(link.tail), ids.index(link.head), size))
     names = list(graph.subgraphs)
     title_widths, subgraphs = [], []
     for sub in graph.subgraphs.values():
-        w, h = measure(sub.title, DIAGRAM_TITLE_SCALE, HAND_BOLD, DIAGRAM_TEXT_WIDTH * 1.5)
+        w, h = measure_text(ts, sub.title, DIAGRAM_TITLE_SCALE, HAND_BOLD, DIAGRAM_TEXT_WIDTH * 1.5)
         title_widths.append(w)
         subgraphs.append((tuple(ids.index(n) for n in sub.nodes), tuple(names.index(c) for c in sub.children), (w + 0.3, h + 0.2)))
     request = Request(direction, tuple((round(w, 3), round(h, 3)) for w, h in sizes), tuple(links),
@@ -623,34 +546,43 @@ def _cylinder_cap(width: float) -> float:
 def _fitted_plan(block: Diagram, ts: Typesetter, width: float, size: float) -> tuple[_DiagramPlan, float]:
     """The diagram's plan in its direction, or top-down where a left-to-right one is too wide
     and top-down draws it larger; and the scale that fits it into width (at most 1)."""
-    # The page sizes blocks at widths rounded down to its quantum, taking a block to be no
-    # shorter there than wider; a diagram scaled to its width is shorter there. So it is scaled
-    # to the width rounded down alike, and is as tall at any width as at that rounded one.
-    room = math.floor(width / (size * PT) / DIAGRAM_WIDTH_QUANTUM + 1e-9) * DIAGRAM_WIDTH_QUANTUM
-    plan = _diagram_plan(block, ts, block.graph.direction)
-    scale = min(1.0, room / plan.placement.width)
+    plan = _diagram_plan(block, ts, block.parsed.direction)
+    scale = fitted_scale(plan.placement.width, width, size)
     if scale < 1.0 and plan.direction in ("LR", "RL"):
         turned = _diagram_plan(block, ts, "TB")
-        turned_scale = min(1.0, room / turned.placement.width)
+        turned_scale = fitted_scale(turned.placement.width, width, size)
         if turned_scale > scale * DIAGRAM_TURN:
             return turned, turned_scale
     return plan, scale
 
 
 def diagram_width(block: Diagram, ts: Typesetter, size: float) -> float:
-    """mm a diagram is wide at its full size (in its direction, or top-down if narrower)."""
+    """mm a diagram is wide at its full size (a flowchart in its direction, or top-down if narrower)."""
     em = size * PT
-    plans = [_diagram_plan(block, ts, block.graph.direction)]
-    if block.graph.direction in ("LR", "RL"):
+    if isinstance(block.parsed, Sequence):
+        return sequence_width(block.parsed, ts) * em
+    if isinstance(block.parsed, Mindmap):
+        return mindmap_width(block.parsed, ts) * em
+    plans = [_diagram_plan(block, ts, block.parsed.direction)]
+    if block.parsed.direction in ("LR", "RL"):
         plans.append(_diagram_plan(block, ts, "TB"))
     return min(p.placement.width for p in plans) * em
 
 
 @layout_of("diagram")
 def layout_diagram(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
-    """The flowchart as dot placed it, scaled to the column when wider: node outlines, links
-    (Bézier curves from outline to outline), their texts beside them, subgraph frames."""
-    graph = block.graph
+    """The diagram drawn by its kind's layout, scaled to the column when wider."""
+    if isinstance(block.parsed, Sequence):
+        return layout_sequence(block.parsed, ts, width, size, where)
+    if isinstance(block.parsed, Mindmap):
+        return layout_mindmap(block.parsed, ts, width, size, where)
+    return _layout_flowchart(block, ts, width, size, where)
+
+
+def _layout_flowchart(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple) -> Geometry:
+    """The flowchart as dot placed it: node outlines, links (Bézier curves from outline to
+    outline), their texts beside them, subgraph frames."""
+    graph = block.parsed
     plan, scale = _fitted_plan(block, ts, width, size)
     text_size = math.floor(size * scale * 100) / 100
     em = text_size * PT
@@ -685,7 +617,7 @@ def layout_diagram(block: Diagram, ts: Typesetter, width: float, size: float, wh
             text = text.at(centre.x - text_w / 2, centre.y - text.height / 2)
             texts.append(text)
             grounds.append(_ground(text, em))
-    return Geometry(placement.height * em, tuple(texts), parts={"nodes": nodes, "links": links, "frames": frames, "grounds": grounds, "em": em})
+    return Geometry(placement.height * em, tuple(texts), parts={"kind": "flowchart", "nodes": nodes, "links": links, "frames": frames, "grounds": grounds, "em": em})
 
 
 def _ground(text: TextBox, em: float) -> Rect:

@@ -23,10 +23,10 @@ MAX_NODES = 40
 MAX_LINKS = 80
 DIRECTIONS = {"TD": "TB", "TB": "TB", "BT": "BT", "LR": "LR", "RL": "RL"}
 # Other kinds of Mermaid diagram, named so that a sheet using one is told plainly.
-OTHER_KINDS = ("sequenceDiagram", "classDiagram", "stateDiagram", "stateDiagram-v2", "erDiagram", "gantt", "pie", "mindmap",
+OTHER_KINDS = ("classDiagram", "stateDiagram", "stateDiagram-v2", "erDiagram", "gantt", "pie",
                "journey", "gitGraph", "timeline", "quadrantChart", "requirementDiagram", "C4Context", "sankey-beta",
                "xychart-beta", "block-beta", "packet-beta", "architecture-beta", "kanban", "zenuml")
-SUPPORTED = "flowchart (flowchart or graph, then TD, TB, BT, LR or RL)"
+SUPPORTED = "flowchart (flowchart or graph, then TD, TB, BT, LR or RL), sequenceDiagram or mindmap"
 
 # Shapes: (opening, closing, shape), longest openings first.
 SHAPES = (("([", "])", "stadium"), ("[[", "]]", "subroutine"), ("[(", ")]", "cylinder"), ("((", "))", "circle"),
@@ -38,7 +38,7 @@ _KEYWORD = re.compile(r"(subgraph|end|classDef|class|style|linkStyle|click|direc
 # A whole link: heads, and the line between them (solid, thick or dotted).
 _LINK = re.compile(r"(<?)(-\.+-|-\.|-{2,}|={2,})(>?)")
 _TEXT_END = {"solid": re.compile(r"(-{2,})(>?)"), "thick": re.compile(r"(={2,})(>?)"), "dotted": re.compile(r"(\.-+)(>?)")}
-_BREAK = re.compile(r"<br\s*/?>", re.I)
+BREAK = re.compile(r"<br\s*/?>", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,13 +84,18 @@ class Graph:
     subgraphs: dict[str, Subgraph]
     top: list[str]  # the subgraphs not inside another
 
+    def texts(self) -> list[tuple[str, int]]:
+        """Every text the diagram shows, with its offset: each is text of the sheet."""
+        found = [(n.label, n.start) for n in self.nodes.values()] + [(link.label, link.start) for link in self.links if link.label]
+        return found + [(s.title, s.start) for s in self.subgraphs.values()]
+
 
 class _Fail(Exception):
     def __init__(self, offset: int, message: str):
         self.offset, self.message = offset, message
 
 
-def parse_mermaid(text: str) -> tuple[Graph | None, list[MermaidProblem]]:
+def parse_flowchart(text: str) -> tuple[Graph | None, list[MermaidProblem]]:
     """The flowchart text describes, or None and every problem found (a line each)."""
     return _Reader(text).read()
 
@@ -230,7 +235,7 @@ class _Reader:
             raise self.fail("a subgraph needs a name: subgraph ID [title]", at - 1)
         if ident in self.subgraphs or ident in self.nodes:
             raise self.fail(f"'{ident}' is already the name of a {'subgraph' if ident in self.subgraphs else 'node'}", at)
-        self.subgraphs[ident] = Subgraph(ident, _BREAK.sub("\n", title), self.base + title_at)
+        self.subgraphs[ident] = Subgraph(ident, BREAK.sub("\n", title), self.base + title_at)
         if self.open:
             self.subgraphs[self.open[-1][0]].children.append(ident)
         else:
@@ -382,7 +387,7 @@ class _Reader:
         self.pos += len(closing)
         if not text.strip():
             raise self.fail("a node's text is empty (leave out the brackets for a node named by its ID)", begin)
-        return _BREAK.sub("\n", text), self.base + text_at
+        return BREAK.sub("\n", text), self.base + text_at
 
     def link(self) -> tuple[str, tuple[bool, bool], tuple[str, int], int] | None:
         """(line, heads, (label, offset), offset in the line) of the link at pos, or None if
@@ -418,7 +423,7 @@ class _Reader:
                 text, text_at = text[1:-1], text_at + 1
             label = (text, text_at)
             self.pos = close + 1
-        return line, (bool(back), bool(forward)), (_BREAK.sub("\n", label[0]), self.base + label[1]), at
+        return line, (bool(back), bool(forward)), (BREAK.sub("\n", label[0]), self.base + label[1]), at
 
     # ------------------------------------------------------------------ scanning
 

@@ -20,8 +20,8 @@ from typing import Any, ClassVar, NewType
 import pyphen
 
 from texsheet.errors import ContentError, Problem
-from texsheet.model.mermaid import SUPPORTED as MERMAID_SUPPORTED
-from texsheet.model.mermaid import Graph, parse_mermaid
+from texsheet.model.mermaid_kinds import SUPPORTED as MERMAID_SUPPORTED
+from texsheet.model.mermaid_kinds import Graph, Mindmap, Sequence, parse_mermaid
 from texsheet.model.source import Source, Where
 from texsheet.model.syntax import escape_advice, quoted
 from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
@@ -282,17 +282,18 @@ class TextBlock(Block):
 @block_kind("diagram")
 @dataclass(kw_only=True)
 class Diagram(Block):
-    """A Mermaid flowchart, drawn by hand: nodes placed by Graphviz, sized by their text."""
+    """A Mermaid flowchart, sequence diagram or mindmap, drawn by hand: a flowchart's nodes placed
+    by Graphviz, the others by texsheet, everything sized by its text."""
 
-    mermaid: Mermaid = fld(doc=f"the diagram in Mermaid's syntax, a {MERMAID_SUPPORTED} (a YAML block: mermaid: |); the README's Diagrams section lists the subset")
+    mermaid: Mermaid = fld(doc=f"the diagram in Mermaid's syntax: {MERMAID_SUPPORTED} (a YAML block: mermaid: |); the README's Diagrams section lists the subset")
 
     @functools.cached_property
-    def graph(self) -> Graph:
-        """The flowchart (validation has refused a text that does not read as one)."""
-        graph, problems = parse_mermaid(self.mermaid)
-        if graph is None:
-            raise ValueError(f"not a flowchart texsheet draws: {problems[0].message}")
-        return graph
+    def parsed(self) -> Graph | Sequence | Mindmap:
+        """The diagram read (validation has refused a text that does not read as one)."""
+        parsed, problems = parse_mermaid(self.mermaid)
+        if parsed is None:
+            raise ValueError(f"not a diagram texsheet draws: {problems[0].message}")
+        return parsed
 
 
 # ----------------------------------------------------------------------------- sheet
@@ -530,13 +531,11 @@ def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Ma
         if tp is Text:
             text(where, value)
         elif tp is Mermaid:
-            graph, mermaid_problems = parse_mermaid(value)
+            parsed, mermaid_problems = parse_mermaid(value)
             for problem in mermaid_problems:
                 found.add(where, f"{_name(where)}: {problem.message}", problem.offset)
-            if graph is not None:  # every label is text of the sheet, with its markup
-                labels = [(n.label, n.start) for n in graph.nodes.values()] + [(l.label, l.start) for l in graph.links if l.label]
-                labels += [(s.title, s.start) for s in graph.subgraphs.values()]
-                for label, start in labels:
+            if parsed is not None:  # every label is text of the sheet, with its markup
+                for label, start in parsed.texts():
                     text(where, label, start)
         elif tp is Code:
             glyphs(where, value, chains["code"], 0)

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from markdown_it.tree import SyntaxTreeNode
 
-from texsheet.model.mermaid import parse_mermaid
+from texsheet.model.mermaid_kinds import parse_mermaid
 from texsheet.model.sheet import Bullets, Checklist, Takeaways, languages
 from texsheet.model.source import Where
 from texsheet.read.markdown_html import block_text
@@ -188,8 +188,10 @@ class BlockReader:
 
     def mermaid_piece(self, code: str, pos, last: int) -> Piece:
         """A ```mermaid fence: a diagram block if texsheet draws it, else its code, noted."""
-        graph, problems = parse_mermaid(code)
-        if graph is not None:
+        parsed, problems = parse_mermaid(code)
+        if parsed is not None:
+            for offset, what in getattr(parsed, "ignored", ()):  # a mindmap's icons and classes
+                self.src.note(pos[0] + 1 + code.count("\n", 0, offset), f"{what} of the mindmap was left out: the sheet's pens colour its branches")
             return Piece({"kind": "diagram", "mermaid": code}, {(): pos}, pos[0], last)
         self.src.note(pos[0], f"the Mermaid diagram is kept as code: {problems[0].message}")
         return Piece({"kind": "code", "code": code}, {(): pos}, pos[0], last)

@@ -17,6 +17,7 @@ from texsheet.layout.blocks import Item, Placed, Rect
 from texsheet.layout.page import Layout, PanelLayout, titled
 from texsheet.model.sheet import Sheet
 from texsheet.model.theme import PALETTES
+from texsheet.tex import diagram_paths
 from texsheet.tex.templates import LOADER, SYNTAX, CompiledTemplates, template_source
 from texsheet.text import markup
 from texsheet.text.escape import escape_chars
@@ -219,6 +220,7 @@ class _Pen:
     def stroke(self, style: str, points, part: str) -> NoEscape:
         """The options of a hand-drawn path of several strokes (a tick): its style, turning at
         least once a stroke, and its seed."""
+        points = [(p.x, p.y) if hasattr(p, "x") else p for p in points]
         return self._options(style, min(math.dist(a, b) for a, b in zip(points, points[1:])), part)
 
     def _options(self, style: str, shortest: float, part: str) -> NoEscape:
@@ -238,7 +240,7 @@ class _Pen:
     def outline(self, node: dict, part: str) -> NoEscape:
         """The options of a diagram node's outline: straight sides turn once a side at least,
         curved ones often."""
-        if node["shape"] in ("round", "stadium", "circle", "cylinder"):
+        if node["shape"] in ("round", "stadium", "circle", "cylinder", "cloud"):
             return self.curve(part)
         corners = node.get("corners")
         if corners:
@@ -330,7 +332,7 @@ def _diagram_link_style(link: dict, em: float) -> NoEscape:
 
 
 _ENV.globals.update(diagram_outline=_diagram_outline, diagram_inner=_diagram_inner, diagram_curve=_diagram_curve,
-                    diagram_link_style=_diagram_link_style, straight=_straight)
+                    diagram_link_style=_diagram_link_style, straight=_straight, **diagram_paths.GLOBALS)
 
 
 def _marker_tex(item: Item, pen: _Pen, n: int, text: _Text) -> str:
