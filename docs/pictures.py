@@ -23,7 +23,7 @@ TEXSHEET = [sys.executable, "-m", "texsheet"]
 PICTURES = [
     ("llm-grand-summary", "content/llm-grand-summary.yaml", 120, None),
     ("llm-math-and-code", "content/llm-math-and-code.yaml", 120, None),
-    ("diagrams", "content/diagrams.yaml", 110, None),
+    ("llm-post-training", "content/llm-post-training.yaml", 110, None),
     ("markdown-note", "tests/notes/binary-search.md", 60, None),
     ("layout-after", "tests/sheets/untuned/tokenization-sparse.yaml", 60, None),
     *((f"theme-{name}", "starter", 60, name) for name in ("graph", "dots", "lines", "plain")),
