@@ -133,6 +133,8 @@ def test_compile_svg_writes_an_svg_that_chromium_draws_like_the_png(tmp_path, te
     result = texsheet.compile(HERE / "sheets" / "callout.yaml", tmp_path, dpi=100, svg=True)
     svg = result.svg.read_text(encoding="utf-8")
     assert "<text" in svg and "@font-face" in svg  # text kept, fonts embedded
+    again = texsheet.compile(HERE / "sheets" / "callout.yaml", tmp_path / "again", dpi=100, svg=True, force=True)
+    assert again.svg.read_text(encoding="utf-8") == svg  # byte for byte: the fonts' dates are the build's fixed date
     # The panel's title, after its icon, keeps its pen (the accent, blue), as in the PDF; the
     # banner's title and subtitle hold the word too, in ink and grey.
     assert _fills_of(svg, "callout") == ["#1f2a44", "#6b7280", "#2f6fd0"]

@@ -1,7 +1,9 @@
 """Running TeX and the PNG step: the only module that starts processes."""
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import math
 import os
 import re
@@ -245,7 +247,27 @@ def run_svg(tex: Path, icons: list[Path], timeout: float = 60.0) -> Path:
     xdv = variant.with_suffix(".xdv")
     if _run([*DVISVGM, "-o", svg.name, xdv.name], svg.with_suffix(".svg-output"), deadline.left()) != 0 or not svg.exists():
         raise BuildError(f"dvisvgm could not turn the sheet into SVG:\n{_tail(svg.with_suffix('.svg-output'), 1500).strip()}")
+    svg.write_text(_EMBEDDED_FONT.sub(_dated_font, svg.read_text(encoding="utf-8")), encoding="utf-8", newline="\n")
     return svg
+
+
+# A font dvisvgm embeds in the SVG, as WOFF2 in a data URL.
+_EMBEDDED_FONT = re.compile(r"(data:application/x-font-woff2;base64,)([A-Za-z0-9+/=]+)")
+_FONT_EPOCH = 2082844800  # seconds from 1904-01-01, the epoch of a font's dates, to 1970-01-01
+
+
+def _dated_font(found: re.Match) -> str:
+    """An embedded font with the build's fixed date (SOURCE_DATE_EPOCH) where dvisvgm wrote the
+    time of the run: its head table's created and modified, so that the same .tex gives the same
+    SVG byte for byte. fontTools reads and writes the WOFF2 (dvisvgm has no option for it)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(base64.b64decode(found.group(2))), recalcTimestamp=False)
+    font["head"].created = font["head"].modified = int(os.environ.get("SOURCE_DATE_EPOCH", FIXED_DATE)) + _FONT_EPOCH
+    out = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(out, reorderTables=False)
+    return found.group(1) + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _write_bounding_box(pdf: Path) -> None:
