@@ -43,6 +43,8 @@ case "$task" in
   test)
     install_system
     install_python
+    # Python's compiled files go to the cache, not beside the sources: the tests leave the checkout as it was.
+    export PYTHONPYCACHEPREFIX="${XDG_CACHE_HOME:-$HOME/.cache}/texsheet/pycache"
     exec .venv/bin/python -m pytest -q "$@"
     ;;
   *)

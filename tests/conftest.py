@@ -1,15 +1,22 @@
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The tests leave nothing behind: no example database in the checkout.
+# The tests leave nothing behind in the checkout: no example database, and Hypothesis keeps what
+# else it stores (its table of Unicode characters) in a folder of its own, removed at the end.
 settings.register_profile("texsheet", database=None)
 settings.load_profile("texsheet")
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="texsheet-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
 def pytest_addoption(parser):
