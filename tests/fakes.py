@@ -26,7 +26,7 @@ class _AllEmoji(dict):
 
 
 def fake_size(tex: str) -> tuple[float, float, float]:
-    if tex.startswith("\\tsemoji"):
+    if tex.lstrip("{").startswith("\\tsemoji"):  # a segment is measured in its braces
         return (1.1, 0.78, 0.12)
     if "\\tswrapmark" in tex:
         return (0.9, 0.7, 0.0)

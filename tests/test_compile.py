@@ -462,3 +462,25 @@ def test_a_fallback_sign_right_after_hangul_is_drawn_in_the_fallback(tmp_path, t
     tex.write_text(built.tex.read_text(encoding="utf-8"), encoding="utf-8")
     build.run_latexmk(tex, LATEXMKRC, timeout=120)
     assert "Missing character" not in tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_an_emoji_twemoji_lacks_builds_drawn_in_a_font_or_a_box_and_is_warned_of_at_its_place(tmp_path, tex_available):
+    sheet = tmp_path / "hats.yaml"
+    sheet.write_text("title: Hats\npanels:\n  - title: Dinosaurs\n    blocks:\n      - kind: bullets\n        items:\n"
+                     "          - 'a T. rex in a hat: \U0001f996\u200d\U0001f3a9'\n"
+                     "          - {text: 'a shaking face', icon: \U0001fae8}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(sheet), "-o", str(tmp_path / "out"), "--dpi", "30"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    warned = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert warned == [f"{sheet}:7:33: warning: panels.0.blocks.0.items.0.text: emoji \U0001f996\u200d\U0001f3a9 (U+1F996-200D-1F3A9) "
+                      "has no Twemoji icon; drawn in Symbola instead",
+                      f"{sheet}:8:44: warning: panels.0.blocks.0.items.1.icon: emoji \U0001fae8 (U+1FAE8) has no Twemoji icon; "
+                      "drawn as a box with a question mark (no installed font draws it)"]
+    checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(sheet)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout.splitlines() == [*warned, f"{sheet}: ok"]
+    page = squash(subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "out" / "hats.pdf"), "-"],
+                                 capture_output=True, text=True, check=True).stdout)
+    assert "hat:\U0001f996\U0001f3a9" in page and "?ashakingface" in page  # the parts in Symbola; the box's question mark
+    tex = (tmp_path / "out" / "hats.tex").read_text(encoding="utf-8")
+    assert "\\tsbodySymbola{\U0001f996\U0001f3a9}" in tex and "\\tsnoicon{1fae8}" in tex

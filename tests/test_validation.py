@@ -461,11 +461,33 @@ def test_icon_must_be_one_emoji(tmp_path, icon):
     assert problem.line == line_of(text, "icon:")
 
 
-def test_icon_without_twemoji_is_refused(tmp_path):
-    text = sheet_with(top="icon: \U0001fae8\n")  # 🫨 (Unicode 15), newer than TeX Live's Twemoji
-    problem = only_problem(write(tmp_path, text))
-    assert "has no Twemoji icon" in problem.message
-    assert problem.line == line_of(text, "icon:")
+def test_icon_without_twemoji_is_a_warning_at_its_place(tmp_path):
+    text = sheet_with(top="icon: \U0001fae8\n")  # 🫨 (Unicode 15), newer than TeX Live's Twemoji and Symbola
+    source = load_source(write(tmp_path, text))
+    sheet = validate_sheet(source, this_machine())
+    assert sheet.icon == "\U0001fae8"
+    (warning,) = source.warnings
+    assert (warning.line, warning.column) == (line_of(text, "icon:"), 7)
+    assert warning.message == "icon: emoji \U0001fae8 (U+1FAE8) has no Twemoji icon; drawn as a box with a question mark " \
+                              "(no installed font draws it)"
+
+
+def test_a_zwj_sequence_twemoji_lacks_is_drawn_in_a_font_with_a_warning_at_the_emoji(tmp_path):
+    text = sheet_with("          - kind: text\n            text: 'a T. rex in a hat: \U0001f996\u200d\U0001f3a9, and \U0001f9c0'\n")
+    source = load_source(write(tmp_path, text))
+    validate_sheet(source, this_machine())
+    (warning,) = source.warnings  # the cheese has its icon
+    assert (warning.line, warning.column) == (line_of(text, "a T. rex"), text.splitlines()[line_of(text, "a T. rex") - 1].index("\U0001f996") + 1)
+    assert warning.message.endswith("emoji \U0001f996\u200d\U0001f3a9 (U+1F996-200D-1F3A9) has no Twemoji icon; drawn in Symbola instead")
+
+
+def test_a_refused_sheet_keeps_its_warnings_apart_from_its_problems(tmp_path):
+    source = load_source(write(tmp_path, sheet_with(top="icon: \U0001fae8\ncolour: mauve\n")))
+    with pytest.raises(ContentError) as refused:
+        validate_sheet(source, this_machine())
+    assert [p.message for p in refused.value.problems if "Twemoji" in p.message] == []
+    assert any("mauve" in p.message for p in refused.value.problems)
+    assert len(source.warnings) == 1
 
 
 def test_one_emoji_icon_is_accepted(tmp_path):

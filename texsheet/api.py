@@ -41,6 +41,7 @@ class Result:
     svg: Path | None = None  # <name>.svg, when asked for
     notes: tuple[str, ...] = ()  # what reading a Markdown note or a prompt guessed, "line: note" each (see import_notes)
     more_pngs: tuple[Path, ...] = ()  # <name>-2.png and on, the pages after the first of a sheet of several
+    warnings: tuple[Problem, ...] = ()  # what built, but not as written, at its place (see warnings)
 
     def _repr_png_(self) -> bytes:
         return self.png.read_bytes()
@@ -61,7 +62,7 @@ def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dp
     folder = Path(out_dir) if out_dir is not None else _cache_folder(name, loaded.text)
     outputs = pipeline.build_sheet(loaded, sheet, name, folder, dpi=dpi, timeout=timeout, force=force, fragment=fragment, svg=svg)
     return Result(outputs.tex, outputs.pdf, outputs.png, outputs.fragment, outputs.style, outputs.cached, outputs.svg,
-                  tuple(_note_lines(notes)), outputs.more_pngs)
+                  tuple(_note_lines(notes)), outputs.more_pngs, tuple(loaded.warnings))
 
 
 def book(sheets: list[str | os.PathLike] | str | os.PathLike, target: str | os.PathLike, *, title: str | None = None,
@@ -120,6 +121,18 @@ def skipped_checks(source: SheetSource) -> list[str]:
     if not _can_lay_out(sheet, machine):
         notes.append("the page's layout not checked (whether the text fits): that needs TeX and the fonts")
     return notes
+
+
+def warnings(source: SheetSource) -> list[Problem]:
+    """What validate(source) lets pass, as it builds, but not as written (an emoji Twemoji has
+    no icon for, drawn in a font or as a box instead), each at its place; [] for content that
+    validate refuses (it says why)."""
+    try:
+        loaded, _, _ = _load(source)
+        pipeline.check_sheet(loaded, None, pipeline.this_machine(), require_fonts=False)
+    except ContentError:
+        return []
+    return list(loaded.warnings)
 
 
 def import_notes(source: SheetSource) -> list[str]:

@@ -17,7 +17,7 @@ import click
 from texsheet import api
 from texsheet.build import engine, pipeline
 from texsheet.build.faults import describe
-from texsheet.errors import Interrupted, TexsheetError
+from texsheet.errors import Interrupted, Problem, TexsheetError
 from texsheet.model.sheet import MAX_PAGES
 from texsheet.model.theme import THEMES
 from texsheet.read.content import CONTENT_SUFFIXES, MARKDOWN_SUFFIXES, load_content
@@ -73,7 +73,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
             kept = (output_dir / f"{path.stem}.pdf").exists()
             note = f"\n{path}: not built; {output_dir}/{path.stem}.* are from the last good build" if kept else ""
             return path, f"{error}{note}", False
-        guessed = _import_notes(path, outputs.notes)
+        guessed = _warnings(outputs.warnings) + _import_notes(path, outputs.notes)
         pngs = ", ".join(png.name for png in (outputs.png, *outputs.more_pngs))
         if outputs.cached:
             return path, f"{path}: up to date ({outputs.pdf}, {pngs}){guessed}", True
@@ -149,6 +149,15 @@ def book_command(files: tuple[Path, ...], target: Path, title: str | None, subti
 SHOWN_NOTES = 3  # import notes a build prints; texsheet validate prints them all
 
 
+def _warning_line(warning: Problem) -> str:
+    return f"{warning.path}:{warning.line}:{warning.column}: warning: {warning.message}"
+
+
+def _warnings(warnings: tuple[Problem, ...]) -> str:
+    """What built but not as written, for a build's line: every warning, with its place."""
+    return "".join(f"\n  {_warning_line(w)}" for w in warnings)
+
+
 def _import_notes(path: Path, notes: tuple[str, ...]) -> str:
     """What reading a note guessed or dropped, for a build's line: the first few, with their places."""
     if not notes:
@@ -204,6 +213,8 @@ def validate_command(files: tuple[Path, ...]) -> None:
         problems = api.validate(path)
         for note in api.skipped_checks(path):
             click.echo(f"{path}: note: {note}")
+        for warning in api.warnings(path):
+            click.echo(_warning_line(warning))
         for note in api.import_notes(path):
             click.echo(f"{path}:{note}")
         lost = api.lost_words(path)

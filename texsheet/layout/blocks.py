@@ -30,6 +30,7 @@ BLOCK_GAP = 0.55  # em between blocks of a column
 HEADING_SCALE = 1.15
 HEADING_GAP = 0.15
 MARKER = 1.25  # em: the column of bullets, boxes and ticks before an item's text
+LABEL_GAP = 0.15  # em: after a label, as after an icon in the marker's column
 TAKEAWAY_GAP = 0.2
 TAKEAWAY_COLUMN_GAP = 1.6
 TEXT_SCALES = {"small": 0.85, "normal": 1.0, "large": 1.2}
@@ -130,18 +131,25 @@ def _heading(block: Block, ts: Typesetter, width: float, size: float, where: tup
 def _items(entries: list[tuple[str, str, TextBox | None, tuple]], ts: Typesetter, width: float, size: float,
            gap: float = 0.0, x: float = 0.0, colour: str = "accent", top: float = 0.0) -> tuple[list[Item], float]:
     """Items stacked down from top, from (marker, text, label, where) each, or (..., depth) for a
-    sub-item indented a marker's width per level; returns them and their height."""
+    sub-item indented a marker's width per level; returns them and their height. A label wider
+    than the marker's column (an emoji drawn as characters, not as an icon) moves its text over."""
     em = size * PT
     items, y = [], top
     for marker, text, label, where, *depth in entries:
         left = x + (depth[0] if depth else 0) * MARKER * em
-        box = ts.text(text, width - (left - x) - MARKER * em, size, BODY, where=where).at(left + MARKER * em, y)
+        column = MARKER * em if label is None else max(MARKER * em, _natural_width(label) + LABEL_GAP * em)
+        box = ts.text(text, width - (left - x) - column, size, BODY, where=where).at(left + column, y)
         baseline = y + box.first_baseline
         if label is not None:
             label = label.at(left, baseline - label.first_baseline)
         items.append(Item(marker, left, baseline, box, label, colour))
         y += box.height + gap * em
     return items, max(0.0, y - top - gap * em)
+
+
+def _natural_width(box: TextBox) -> float:
+    """mm of the widest line of a text box."""
+    return max((line.width for _, _, line in box.lines), default=0.0) * box.em
 
 
 def _label(ts: Typesetter, text: str, size: float, style: Style, colour: str, where: tuple) -> TextBox:

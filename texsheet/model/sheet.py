@@ -28,7 +28,7 @@ from texsheet.model.theme import PAGE_SIZES, PALETTES, PEN_COLOURS, THEMES
 from texsheet.text import markup
 from texsheet.text.emoji import emoji_code, twemoji_name
 from texsheet.text.escape import INVISIBLE, find_forbidden
-from texsheet.text.fonts import KNOWN_FAMILIES, FontSet, package_hint, sheet_chains
+from texsheet.text.fonts import KNOWN_FAMILIES, FontSet, emoji_stand_in, package_hint, sheet_chains
 from texsheet.text.machine import Machine
 from texsheet.text.mathcheck import COMMANDS, PROGRAMMING, check_math, text_characters
 
@@ -356,16 +356,22 @@ class Sheet:
 class _Found:
     """The problems found so far, and the places they are about. Each check runs on what the
     data holds, however many problems came before; a rule between keys skips a key whose value
-    was refused, so that one mistake is one problem."""
+    was refused, so that one mistake is one problem. Warnings are what builds, but not as
+    written: said at their place, refusing nothing."""
 
     source: Source
     problems: list[Problem] = dataclasses.field(default_factory=list)
     refused: set[Where] = dataclasses.field(default_factory=set)
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
 
     def add(self, where: Where, message: str, offset: int | None = None, *, about: Where | None = None) -> None:
         """A problem at where (at offset of its text); about is the place refused, if not where."""
         self.problems.append(self.source.problem(where, message, offset))
         self.refused.add(where if about is None else about)
+
+    def warn(self, where: Where, message: str, offset: int | None = None) -> None:
+        """A warning at where (at offset of its text)."""
+        self.warnings.append(self.source.problem(where, message, offset))
 
     def usable(self, *wheres: Where) -> bool:
         """Whether the value at each of wheres is as typed, not refused and stood in for."""
@@ -380,13 +386,15 @@ def validate_sheet(source: Source, machine: Machine | None = None, require_fonts
     is also checked against its fonts and every emoji against its icons, so that what passes
     here also builds. A theme font that is not installed is a problem when its name looks
     misspelt; else, without require_fonts, it only skips the glyph checks (missing_fonts says
-    which), as on a machine without the theme's fonts.
+    which), as on a machine without the theme's fonts. What builds but not as written (an emoji
+    without its icon) is left in source.warnings.
     """
     found = _Found(source, list(source.problems))
     sheet = _convert(Sheet, source.data, (), found)
     _check_across_fields(sheet, found)
     fonts = _check_fonts(sheet.theme, found, machine, require_fonts)
     _check_texts(sheet, found, fonts, machine)
+    source.warnings = sorted(found.warnings, key=lambda w: (w.line, w.column))
     if found.problems:
         raise ContentError(found.problems)
     return sheet
@@ -499,7 +507,11 @@ def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Ma
 
     def emoji_icon(where: Where, cluster: str, at: int) -> None:
         if machine is not None and machine.twemoji is not None and twemoji_name(cluster, machine.twemoji) is None:
-            found.add(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon", at)
+            stand_in = emoji_stand_in(cluster, fonts, prose)
+            drawn = f"drawn in {stand_in} instead" if stand_in else (
+                "drawn as a box with a question mark (no installed font draws it)" if fonts is not None
+                else "drawn in a font that has it, else as a box with a question mark")
+            found.warn(where, f"{_name(where)}: emoji {cluster} (U+{emoji_code(cluster).upper()}) has no Twemoji icon; {drawn}", at)
 
     def formula(where: Where, text: str, display: bool, start: int) -> None:
         for problem in check_math(text, display=display):

@@ -29,6 +29,8 @@ class Source:
     # What reading found wrong without losing the rest (a duplicate key: the first one is kept),
     # for validation to report with its own problems.
     problems: list[Problem] = field(default_factory=list)
+    # What validation let pass but says, each at its place (an emoji drawn without its icon).
+    warnings: list[Problem] = field(default_factory=list)
 
     def position(self, where: Where, offset: int | None = None) -> tuple[int, int]:
         """(line, column) of the part at where, or of its nearest enclosing part; with offset,

@@ -428,6 +428,7 @@ def render_preamble(sheet: Sheet, faces: Faces, text: str) -> str:
         steps=STEPS,
         math=math,
         emoji="\\tsemoji{" in text,
+        no_icon="\\tsnoicon" in text,
         diagrams=any(block.kind == "diagram" for _, panel in sheet.placed_panels() for block in panel.blocks),
         emoji_text=faces.emoji_text,
         icons=NoEscape(ICONS),

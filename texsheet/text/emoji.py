@@ -9,6 +9,7 @@ import regex
 
 ZWJ = "\u200d"
 VS16 = "\ufe0f"
+VS15 = "\ufe0e"
 # An emoji starts where Unicode presents a character as one (Emoji_Presentation), or where a
 # pictograph or another non-ASCII sign asks to be one with U+FE0F; the arrows and check marks
 # the handwriting fonts carry stay text unless they ask. Unicode's properties come from regex.
@@ -29,6 +30,12 @@ def take_cluster(text: str, index: int) -> int:
 def emoji_code(cluster: str) -> str:
     """A cluster's code points in hex, joined by '-', without U+FE0F: the name of its icon file."""
     return "-".join(f"{ord(c):x}" for c in cluster if c != VS16)
+
+
+def drawn_characters(cluster: str) -> str:
+    """The characters of a cluster a font draws: without its joiners and variation selectors,
+    which only say how to combine or present the others."""
+    return "".join(c for c in cluster if c not in (ZWJ, VS16, VS15))
 
 
 def twemoji_name(cluster: str, known: Mapping[str, int]) -> str | None:

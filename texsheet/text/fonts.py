@@ -14,6 +14,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from texsheet.text import emoji
+
 
 @dataclass(frozen=True)
 class Face:
@@ -284,6 +286,11 @@ class Faces:
             return chain[0]
         return self.fonts.face_for(text, chain) or chain[0]
 
+    def has_icon(self, cluster: str) -> bool:
+        """Whether Twemoji draws the emoji cluster; without the icons' list (twemojis missing),
+        every emoji counts as drawn, as nothing can be told."""
+        return not self.emoji_pages or emoji.twemoji_name(cluster, self.emoji_pages) is not None
+
     def face(self, role: str, family: str, ideographs: bool) -> Declared:
         return self.declared.get((role, family, ideographs)) or self.declared[(role, family, False)]
 
@@ -321,6 +328,14 @@ def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None,
                                                               _options(face.cjk_scale * base[role], bold), face.cjk_rise * base[role])
     emoji_text = EMOJI_TEXT_FONT if fonts is not None and fonts.installed(EMOJI_TEXT_FONT) else None
     return Faces(fonts, chains, declared, emoji_text, dict(emoji_pages or {}))
+
+
+def emoji_stand_in(cluster: str, fonts: FontSet | None, chain: Iterable[str]) -> str | None:
+    """The font of chain that draws an emoji Twemoji has no icon for, as characters (Symbola's
+    monochrome emoji: a ZWJ sequence as its parts side by side), or None: then a box with a
+    question mark stands in."""
+    drawn = emoji.drawn_characters(cluster)
+    return fonts.face_for(drawn, chain) if fonts is not None and drawn else None
 
 
 def _macro(role: str, family: str) -> str:

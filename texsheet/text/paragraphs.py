@@ -22,7 +22,7 @@ from icu4py.breakers import LineBreaker
 from texsheet.text import emoji
 from texsheet.text import markup
 from texsheet.text.escape import INVISIBLE, ZERO_WIDTH_SPACE, escape_chars, is_other_space
-from texsheet.text.fonts import ROLE_SWITCHES, Faces
+from texsheet.text.fonts import ROLE_SWITCHES, Faces, emoji_stand_in
 
 LONG_WORD = 18  # characters; a longer word gets places where it may part if it must
 MIN_PIECE = 3  # characters: no part of a parted word is shorter
@@ -403,10 +403,13 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
     """Runs of one font and style, as TeX."""
     runs: list[tuple[tuple, str]] = []  # (key, text)
     for char in chars:
+        char_role = _role(char, role)
+        if char.kind == "emoji" and not faces.has_icon(char.text):
+            runs.append(_stand_in_run(char, char_role, faces))
+            continue
         if char.kind in ("emoji", "math", "display"):
             runs.append(((char.kind, char.bold, char.pen, char.mark, None, None, char.level), char.text))
             continue
-        char_role = _role(char, role)
         for cluster in _clusters(char.text):
             face = families.get(char_role)
             if face is None or (faces.fonts is not None and not faces.fonts.draws(face, cluster)):
@@ -419,6 +422,15 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
     return [_segment(key, text, faces) for key, text in runs]
 
 
+def _stand_in_run(char: _Char, role: str, faces: Faces) -> tuple[tuple, str]:
+    """The run of an emoji Twemoji has no icon for (validation warns of it): its characters in
+    the first font of the role's chain that draws them, else a box with a question mark."""
+    face = emoji_stand_in(char.text, faces.fonts, faces.chains[role])
+    if face is None:
+        return ("no icon", char.bold, char.pen, char.mark, None, None, char.level), char.text
+    return ("text", char.bold, char.pen, char.mark, face, role, char.level), emoji.drawn_characters(char.text)
+
+
 def _segment(key: tuple, text: str, faces: Faces) -> Segment:
     kind, bold, pen, mark = key[:4]
     level = key[6]
@@ -427,6 +439,8 @@ def _segment(key: tuple, text: str, faces: Faces) -> Segment:
         # escape_chars drops the joiners and variation selectors, which draw nothing.
         hidden = "".join(c for c in text if faces.emoji_text and faces.fonts and faces.fonts.draws(faces.emoji_text, c))
         return Segment.make(f"\\tsemoji{{{code}}}{{{faces.emoji_pages.get(code, 0)}}}{{{escape_chars(hidden)}}}", mark=mark, level=level)
+    if kind == "no icon":
+        return Segment.make(f"\\tsnoicon{{{emoji.emoji_code(text)}}}", mark=mark, level=level)
     if kind in ("math", "display"):
         command = "\\tsmath" if kind == "math" else "\\tsdisplaymath"
         return Segment.make(f"{command}{{{text.strip()}}}", pen=pen, mark=mark, level=level)
