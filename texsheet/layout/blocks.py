@@ -58,6 +58,9 @@ MIN_MATH_SCALE = 0.8  # a displayed formula may be set this much smaller than it
 # may take (the theme's min_font_size), and stay at or above it.
 FLOORED = ("code", "math", "text", "diagram")
 CODE_PAD = 0.55
+# The kinds that are figures: a panel of nothing else is centred in its frame, however much room
+# is left, as a picture is on a page (other content stays near its title).
+CENTRED = ("diagram",)
 
 BODY = Style("body")
 BOLD = Style("body", bold=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from texsheet.errors import ContentError, Problem
+from texsheet.layout.blocks import BLOCK_GAP, CENTRED, FLOORED, Placed, Rect, block_height, code_breaks, layout_block, unbroken_width
 from texsheet.layout.diagram_text import DiagramTooWide
-from texsheet.layout.blocks import BLOCK_GAP, FLOORED, Placed, Rect, block_height, code_breaks, layout_block, unbroken_width
 from texsheet.model.sheet import Panel, Sheet
 from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
@@ -634,8 +634,10 @@ class _Planner:
                 y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
             x += w + COLUMN_GAP
         # What room the content leaves, it leaves above and below it in equal parts, up to
-        # MAX_LIFT lines above it: far below its title, content looks lost.
-        top = frame.y + zone + min(max(0.0, content_h - bottom) / 2, MAX_LIFT * em)
+        # MAX_LIFT lines above it: far below its title, content looks lost; a figure alone is
+        # centred in its frame.
+        lift = max(0.0, content_h - bottom) / 2
+        top = frame.y + zone + (lift if all(block.kind in CENTRED for block in panel.blocks) else min(lift, MAX_LIFT * em))
         placed = [dataclasses.replace(block, y=top + block.y) for block in placed]
         return PanelLayout(panel, where, frame, title, subtitle, underline, size, tuple(placed))
 
