@@ -366,7 +366,8 @@ class _Panels:
         (or a row of its own), else fewer columns, shorter texts or a larger page."""
         panel = self.panel_at[where]
         n = panel.columns or 1
-        need = n * column + COLUMN_GAP * (n - 1) + 2 * PANEL_PADDING
+        # 2 mm more: blocks are measured at widths rounded down to a fifth of the body's em (1.7 mm at 24 pt).
+        need = n * (column + 2.0) + COLUMN_GAP * (n - 1) + 2 * PANEL_PADDING
         free = self.inner - self.gap * (len(row.places) - 1)
         others = sum(self.panel_at[w].width or 1.0 for w in row.places if w != where)
         if len(row.places) > 1 and need < free:
