@@ -13,12 +13,13 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from texsheet.layout.diagram_text import DIAGRAM_WIDTH_QUANTUM, MIN_DIAGRAM_SCALE, fitted_scale
+from texsheet.layout.diagram_text import DIAGRAM_WIDTH_QUANTUM, MIN_DIAGRAM_SCALE, DiagramTooWide, fitted_scale, smallest_size
+from texsheet.layout.diagram_text import text_size as diagram_size
 from texsheet.layout.diagram_text import measure as measure_text
 from texsheet.layout.geometry import Geometry, Item, Point, Rect, shift
 from texsheet.layout.graph import Placement, Request, place
-from texsheet.layout.mindmap import layout_mindmap, mindmap_width
-from texsheet.layout.sequence import layout_sequence, sequence_width
+from texsheet.layout.mindmap import layout_mindmap, mindmap_smallest, mindmap_width
+from texsheet.layout.sequence import layout_sequence, sequence_smallest, sequence_width
 from texsheet.model.mermaid_kinds import Mindmap, Sequence
 from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Diagram, Flow, MathBlock, Pipeline, Table,
                                   Takeaways, TextBlock)
@@ -56,8 +57,11 @@ MIN_CODE_SCALE = 0.75  # code too wide for its column is set this much smaller t
 MIN_MATH_SCALE = 0.8  # a displayed formula may be set this much smaller than its text, to fit
 # The kinds that may set text smaller than their body's; they are told the smallest size any text
 # may take (the theme's min_font_size), and stay at or above it.
-FLOORED = ("code", "math", "text")
+FLOORED = ("code", "math", "text", "diagram")
 CODE_PAD = 0.55
+# The kinds that are figures: a panel of nothing else is centred in its frame, however much room
+# is left, as a picture is on a page (other content stays near its title).
+CENTRED = ("diagram",)
 
 BODY = Style("body")
 BOLD = Style("body", bold=True)
@@ -273,9 +277,9 @@ def _code_sizes(size: float, least: float) -> tuple[float, float]:
 def unbroken_width(block: Block, ts: Typesetter, size: float, least: float = 0.0) -> float:
     """mm a block needs so that none of its lines must break: code at its smallest size; other
     kinds break their lines where they must (0), a diagram is drawn smaller to fit (down to
-    MIN_DIAGRAM_SCALE)."""
+    MIN_DIAGRAM_SCALE, and never with a text below least)."""
     if isinstance(block, Diagram):
-        return diagram_width(block, ts, size) * MIN_DIAGRAM_SCALE
+        return diagram_width(block, ts, size) * max(MIN_DIAGRAM_SCALE, smallest_size(least, diagram_smallest(block, ts)) / size)
     if not isinstance(block, CodeBlock):
         return 0.0
     smallest = _at_least(_code_sizes(size, least)[0], least)
@@ -551,17 +555,33 @@ def _cylinder_cap(width: float) -> float:
     return min(0.14 * width, 0.45)
 
 
-def _fitted_plan(block: Diagram, ts: Typesetter, width: float, size: float) -> tuple[_DiagramPlan, float]:
+def _fitted_plan(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float,
+                 least: float) -> tuple[_DiagramPlan, float]:
     """The diagram's plan in its direction, or top-down where a left-to-right one is too wide
-    and top-down draws it larger; and the scale that fits it into width (at most 1)."""
+    and top-down draws it larger (or at all, its smallest text at least least pt); and the size
+    of its text in width (DiagramTooWide when neither fits)."""
     plan = _diagram_plan(block, ts, block.parsed.direction)
-    scale = fitted_scale(plan.placement.width, width, size)
-    if scale < 1.0 and plan.direction in ("LR", "RL"):
-        turned = _diagram_plan(block, ts, "TB")
-        turned_scale = fitted_scale(turned.placement.width, width, size)
-        if turned_scale > scale * DIAGRAM_TURN:
-            return turned, turned_scale
-    return plan, scale
+    smallest = diagram_smallest(block, ts)
+    if plan.direction not in ("LR", "RL") or fitted_scale(plan.placement.width, width, size) >= 1.0:
+        return plan, diagram_size(plan.placement.width, width, size, where, air, least, smallest)
+    turned = _diagram_plan(block, ts, "TB")
+    try:
+        found = diagram_size(plan.placement.width, width, size, where, air, least, smallest)
+    except DiagramTooWide:
+        return turned, diagram_size(turned.placement.width, width, size, where, air, least, smallest)
+    turned_size = math.floor(size * fitted_scale(turned.placement.width, width, size, air) * 100 + 1e-6) / 100
+    return (turned, turned_size) if turned_size > found * DIAGRAM_TURN else (plan, found)
+
+
+def diagram_smallest(block: Diagram, ts: Typesetter) -> float:
+    """The smallest of a diagram's texts, as a share of its nodes' (or participants') text."""
+    if isinstance(block.parsed, Sequence):
+        return sequence_smallest(block.parsed, ts)
+    if isinstance(block.parsed, Mindmap):
+        return mindmap_smallest(block.parsed)
+    graph = block.parsed
+    scales = [1.0] + [DIAGRAM_LINK_SCALE for link in graph.links if link.label] + [DIAGRAM_TITLE_SCALE for _ in graph.subgraphs]
+    return min(scales)
 
 
 def diagram_width(block: Diagram, ts: Typesetter, size: float) -> float:
@@ -578,21 +598,23 @@ def diagram_width(block: Diagram, ts: Typesetter, size: float) -> float:
 
 
 @layout_of("diagram")
-def layout_diagram(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
-    """The diagram drawn by its kind's layout, scaled to the column when wider."""
+def layout_diagram(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                   least: float = 0.0) -> Geometry:
+    """The diagram drawn by its kind's layout: scaled to the column when wider (its smallest
+    text never below least pt), grown with air (room to spare)."""
     if isinstance(block.parsed, Sequence):
-        return layout_sequence(block.parsed, ts, width, size, where)
+        return layout_sequence(block.parsed, ts, width, size, where, air, least)
     if isinstance(block.parsed, Mindmap):
-        return layout_mindmap(block.parsed, ts, width, size, where)
-    return _layout_flowchart(block, ts, width, size, where)
+        return layout_mindmap(block.parsed, ts, width, size, where, air, least)
+    return _layout_flowchart(block, ts, width, size, where, air, least)
 
 
-def _layout_flowchart(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple) -> Geometry:
+def _layout_flowchart(block: Diagram, ts: Typesetter, width: float, size: float, where: tuple, air: float,
+                      least: float) -> Geometry:
     """The flowchart as dot placed it: node outlines, links (Bézier curves from outline to
     outline), their texts beside them, subgraph frames."""
     graph = block.parsed
-    plan, scale = _fitted_plan(block, ts, width, size)
-    text_size = math.floor(size * scale * 100) / 100
+    plan, text_size = _fitted_plan(block, ts, width, size, where, air, least)
     em = text_size * PT
     placement = plan.placement
     left = max(0.0, (width - placement.width * em) / 2)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from texsheet.layout.diagram_text import fitted_scale, measure
+from texsheet.layout.diagram_text import measure
+from texsheet.layout.diagram_text import text_size as diagram_size
 from texsheet.layout.geometry import Geometry, Point, Rect
 from texsheet.model.mermaid_mindmap import MindNode, Mindmap
 from texsheet.text.paragraphs import Style
@@ -175,12 +176,24 @@ def mindmap_width(mindmap: Mindmap, ts: Typesetter) -> float:
     return plan_mindmap(mindmap, ts).width
 
 
-def layout_mindmap(mindmap: Mindmap, ts: Typesetter, width: float, size: float, where: tuple) -> Geometry:
-    """The mindmap scaled to fit width mm (at most to its full size), centred in it: node
-    outlines (or a plain node's underline), curved connectors, texts."""
+def mindmap_smallest(mindmap: Mindmap) -> float:
+    """The smallest of the mindmap's texts, as a share of its leaves' text."""
+    return min(_text_style(depth)[0] for depth in _depths(mindmap.root, 0))
+
+
+def _depths(node: MindNode, depth: int):
+    yield depth
+    for child in node.children:
+        yield from _depths(child, depth + 1)
+
+
+def layout_mindmap(mindmap: Mindmap, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                   least: float = 0.0) -> Geometry:
+    """The mindmap scaled to fit width mm (to its full size, more with air; its smallest text
+    never below least pt), centred in it: node outlines (or a plain node's underline), curved
+    connectors, texts."""
     plan = plan_mindmap(mindmap, ts)
-    scale = fitted_scale(plan.width, width, size)
-    text_size = int(size * scale * 100) / 100
+    text_size = diagram_size(plan.width, width, size, where, air, least, mindmap_smallest(mindmap))
     em = text_size * PT
     left = max(0.0, (width - plan.width * em) / 2)
     texts, nodes, links = [], [], []

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from texsheet.errors import ContentError, Problem
-from texsheet.layout.blocks import BLOCK_GAP, FLOORED, Placed, Rect, block_height, code_breaks, layout_block, unbroken_width
+from texsheet.layout.blocks import BLOCK_GAP, CENTRED, FLOORED, Placed, Rect, block_height, code_breaks, layout_block, unbroken_width
+from texsheet.layout.diagram_text import DiagramTooWide
 from texsheet.model.sheet import Panel, Sheet
 from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
@@ -261,7 +262,7 @@ class _Panels:
         block = self.panel_at[where[:-2]].blocks[where[-1]]
         try:
             return block_height(block, self.ts, width * PT * 10, 10.0, where, least=floor * 10.0) / (PT * 10)
-        except TextTooWide:
+        except (TextTooWide, DiagramTooWide):
             return float("inf")
 
     def floor(self, where: tuple, size: float) -> float:
@@ -354,7 +355,32 @@ class _Panels:
                         problems.append(self.source.problem(error.where, f"the word '{error.word.text}' is wider than its column "
                                                             f"({error.needs_mm:.1f} mm at {size:g} pt, the column has {error.has_mm:.1f} mm); "
                                                             "shorten it, or give its panel more width", error.word.offset))
+                    except DiagramTooWide as error:
+                        problems.append(self.source.problem(error.where, f"the diagram is too wide for its column: it needs {_mm(error.needs_mm)} mm "
+                                                            f"with its text at {error.size:g} pt (its smallest at min_font_size, {error.least:g} pt), "
+                                                            f"its column has {_mm(error.has_mm)} mm; " + self.wider(row, where, error.needs_mm)))
         return problems
+
+    def wider(self, row: _Row, where: tuple, column: float) -> str:
+        """What would give a panel of row a column column mm wide: a width: share in its row
+        (or a row of its own), else fewer columns, shorter texts or a larger page."""
+        panel = self.panel_at[where]
+        n = panel.columns or 1
+        # 2 mm more: blocks are measured at widths rounded down to a fifth of the body's em (1.7 mm at 24 pt).
+        need = n * (column + 2.0) + COLUMN_GAP * (n - 1) + 2 * PANEL_PADDING
+        free = self.inner - self.gap * (len(row.places) - 1)
+        others = sum(self.panel_at[w].width or 1.0 for w in row.places if w != where)
+        if len(row.places) > 1 and need < free:
+            share = max(math.ceil(need * others / (free - need) * 20) / 20, (panel.width or 1.0) + 0.05)
+            return f"give its panel more width (width: {share:g}) or a row of its own"
+        found = ["fewer columns in its panel"] if n > 1 else []
+        if len(row.places) > 1 and column + 2 * PANEL_PADDING < self.inner:
+            found.append("a row of its own")
+        found.append("shorter texts in its nodes")
+        larger = LARGER_PAGE.get(self.sheet.page.size)
+        if larger:
+            found.append(f"a larger page (page: size: {larger})")
+        return "give it " + (", ".join(found[:-1]) + ", or " + found[-1] if len(found) > 1 else found[0])
 
     def refuse_title(self, panel: Panel, where: tuple, width: float) -> None:
         need = self.ts.natural_width(_title_text(panel), MIN_TITLE_SIZE, TITLE_STYLE)
@@ -609,8 +635,10 @@ class _Planner:
                 y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
             x += w + COLUMN_GAP
         # What room the content leaves, it leaves above and below it in equal parts, up to
-        # MAX_LIFT lines above it: far below its title, content looks lost.
-        top = frame.y + zone + min(max(0.0, content_h - bottom) / 2, MAX_LIFT * em)
+        # MAX_LIFT lines above it: far below its title, content looks lost; a figure alone is
+        # centred in its frame.
+        lift = max(0.0, content_h - bottom) / 2
+        top = frame.y + zone + (lift if all(block.kind in CENTRED for block in panel.blocks) else min(lift, MAX_LIFT * em))
         placed = [dataclasses.replace(block, y=top + block.y) for block in placed]
         return PanelLayout(panel, where, frame, title, subtitle, underline, size, tuple(placed))
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from texsheet.layout.diagram_text import fitted_scale, measure
+from texsheet.layout.diagram_text import measure
+from texsheet.layout.diagram_text import text_size as diagram_size
 from texsheet.layout.geometry import Geometry, Point, Rect
 from texsheet.model.mermaid_sequence import Mark, Message, Note, Sequence
 from texsheet.text.paragraphs import Style
@@ -285,11 +286,22 @@ def sequence_width(seq: Sequence, ts: Typesetter) -> float:
     return plan_sequence(seq, ts).width
 
 
-def layout_sequence(seq: Sequence, ts: Typesetter, width: float, size: float, where: tuple) -> Geometry:
-    """The diagram scaled to fit width mm (at most to its full size), centred in it."""
+def sequence_smallest(seq: Sequence, ts: Typesetter) -> float:
+    """The smallest of the diagram's texts (its numbers, its boxes' labels), as a share of the
+    participants' text."""
+    return _smallest(plan_sequence(seq, ts))
+
+
+def _smallest(plan: SequencePlan) -> float:
+    return min((t.scale for t in plan.texts), default=1.0)
+
+
+def layout_sequence(seq: Sequence, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
+                    least: float = 0.0) -> Geometry:
+    """The diagram scaled to fit width mm (to its full size, more with air; its smallest text
+    never below least pt), centred in it."""
     plan = plan_sequence(seq, ts)
-    scale = fitted_scale(plan.width, width, size)
-    text_size = int(size * scale * 100) / 100
+    text_size = diagram_size(plan.width, width, size, where, air, least, _smallest(plan))
     em = text_size * PT
     left = max(0.0, (width - plan.width * em) / 2) - plan.left * em
 
