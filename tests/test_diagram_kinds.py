@@ -199,3 +199,12 @@ def test_compiles_with_every_text_in_the_pdf(tmp_path, tex_available):
         assert word in text, word
     tex = outputs.tex.read_text(encoding="utf-8")
     assert "Straight Barb" in tex and "dash pattern=on 3pt off 2.5pt" in tex and ".. controls" in tex
+
+
+@pytest.mark.parametrize("sheet", sorted((Path(__file__).parent / "sheets" / "mermaid").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_mermaid_test_sheets_build(tmp_path, tex_available, sheet):
+    """Larger drawings than the test above: a cloud's scallops at a title's size once overflowed
+    pgf (Dimension too large) under random steps."""
+    from texsheet.build.pipeline import compile_sheet
+
+    assert compile_sheet(sheet, tmp_path, dpi=40).pdf.exists()
