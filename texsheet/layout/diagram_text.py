@@ -13,7 +13,7 @@ from texsheet.text.typeset import Typesetter
 from texsheet.text.units import PT
 
 DIAGRAM_MEASURE = 10.0  # pt at which the diagram's texts are set to size its shapes (in em, the same at every size)
-DIAGRAM_WIDTH_QUANTUM = 0.2  # em: layout/page.py's WIDTH_QUANTUM (see fitted_scale)
+DIAGRAM_WIDTH_QUANTUM = 0.2  # em: layout/panels.py's WIDTH_QUANTUM (see fitted_scale)
 MIN_DIAGRAM_SCALE = 0.6  # a diagram wider than its column is drawn smaller, its text too; the page gives it room for this
 
 
