@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout import blocks, page
+from texsheet.layout import blocks, panels
 from texsheet.layout.blocks import layout_block
 from texsheet.model.mermaid import nearest_pen
 from texsheet.model.mermaid_kinds import parse_mermaid
@@ -103,7 +103,7 @@ def test_labels_are_text_of_the_sheet_with_its_markup_checks():
 
 
 def test_quantum_is_the_pages():
-    assert blocks.DIAGRAM_WIDTH_QUANTUM == page.WIDTH_QUANTUM
+    assert blocks.DIAGRAM_WIDTH_QUANTUM == panels.WIDTH_QUANTUM
 
 
 def layout(mermaid: str, width: float, size: float = 10.0):

@@ -8,6 +8,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "texsheet"
 # The steps in order; a module may import its own step's modules and any earlier step's.
 LAYERS = ["errors", "text", "model", "read", "layout", "tex", "build", "api", "cli", "__main__"]
+# A class does one job, and one job rarely takes more lines than this; one that does says why in
+# its docstring, in words that contain LONG_BECAUSE (a reader of one grammar, say).
+MOST_CLASS_LINES = 260
+LONG_BECAUSE = "long because"
 
 
 def module_name(path: Path) -> str:
@@ -66,3 +70,13 @@ def test_no_module_imports_itself_through_others():
 
 def test_the_layers_are_the_packages_folders():
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()} == set(LAYERS[1:7])
+
+
+def test_a_long_class_says_why():
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MOST_CLASS_LINES:
+                if LONG_BECAUSE not in (ast.get_docstring(node) or "").lower():
+                    long.append(f"{module_name(path)}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert not long, long

@@ -9,7 +9,9 @@ import pytest
 
 from texsheet.errors import ContentError
 from texsheet.layout.blocks import MIN_CODE_SCALE
-from texsheet.layout.page import GROW, PANEL_PADDING, ask_texts, empty_share, flaws, layout_sheet
+from texsheet.layout.page import GROW, ask_texts, layout_sheet
+from texsheet.layout.panels import PANEL_PADDING
+from texsheet.layout.quality import empty_share, flaws
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import load_source
 

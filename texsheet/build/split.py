@@ -15,7 +15,9 @@ from texsheet.build import measure
 from texsheet.build.drawing import Drawing
 from texsheet.build.pipeline import MEASURING, _from_format, _preloaded_format, this_machine
 from texsheet.errors import ContentError, TexsheetError
-from texsheet.layout.page import ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE, _banner_text, layout_sheet
+from texsheet.layout.banner import BANNER_TITLE_SIZE, banner_text
+from texsheet.layout.page import ASK_WIDTH, layout_sheet
+from texsheet.layout.panels import TITLE_STYLE
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source
 from texsheet.tex.render import REFERENCE_SIZE, render_measuring
@@ -31,7 +33,7 @@ def split_note(source: Source, sheet: Sheet, timeout: float = 60.0) -> list[Sour
     drawing = Drawing(source, sheet, this_machine())
     titled = [dataclasses.replace(sheet, title=_numbered(sheet.title, k, n)) for n in range(1, MOST_SHEETS + 1) for k in range(1, n + 1)]
     for each in titled:
-        drawing.typesetter.text(_banner_text(each), ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE)
+        drawing.typesetter.text(banner_text(each), ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE)
     ts = drawing.typesetter.measured(_metrics(drawing, timeout))
     theme = sheet.theme
     low = theme.font_size or theme.min_font_size

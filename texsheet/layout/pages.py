@@ -13,10 +13,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from texsheet.errors import ContentError, Problem
-from texsheet.layout.blocks import Rect
-from texsheet.layout.page import (ASK_WIDTH, MIN_PANEL_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE, Layout, _Panels, _Planner,
-                                  _Refused, _Row, _title_text, layout_sheet, page_size)
+from texsheet.layout.banner import Banner, NoBanner
+from texsheet.layout.page import ASK_WIDTH, Sizer, layout_sheet, page_size, page_units, plan_page
+from texsheet.layout.panels import MIN_PANEL_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE, Panels, Row, title_text
 from texsheet.layout.parts import CONTINUED, split_tall
+from texsheet.layout.placement import Layout
+from texsheet.layout.refusals import Refused
 from texsheet.model.sheet import MAX_PAGES, Sheet
 from texsheet.model.source import Source
 from texsheet.text.paragraphs import Style
@@ -42,7 +44,7 @@ def ask_page_texts(sheet: Sheet, ts: Typesetter) -> None:
     continued panels and the page numbers. A one-page sheet that does not fit is laid out on
     more pages to say how many it needs."""
     for _, panel in sheet.placed_panels():
-        ts.text(_title_text(panel) + CONTINUED, ASK_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE)
+        ts.text(title_text(panel) + CONTINUED, ASK_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE)
     for n in range(2, MAX_PAGES + 1):
         for k in range(1, n + 1):
             ts.text(_number(k, n), ASK_WIDTH, NUMBER_SIZE, NUMBER_STYLE)
@@ -90,33 +92,6 @@ def _number(k: int, n: int) -> str:
     return f"{k}/{n}"
 
 
-class _PagePlanner(_Planner):
-    """The one-page planner on a page's share of the panels (or rows): the banner only on the
-    first page; on the others the panels start at the top margin. Every page asks the same
-    panels (what each needs at a width and size), so they share their answers."""
-
-    def __init__(self, sheet: Sheet, ts: Typesetter, source: Source, units: tuple, first: bool, panels: _Panels):
-        super().__init__(sheet, ts, source)
-        self.units, self.first = units, first
-        self.panels, self.panel_at = panels, panels.panel_at
-
-    def places(self) -> list[tuple]:
-        return list(self.units)
-
-    def plan(self) -> Layout:
-        if self.sheet.rows is not None:
-            return self.plan_rows(list(self.units))
-        return self.arrange()
-
-    def banner_text(self, body: float):
-        return super().banner_text(body) if self.first else (None, None, 0.0)
-
-    def place_banner(self, height: float, title, subtitle):
-        if self.first:
-            return super().place_banner(height, title, subtitle)
-        return Rect(self.margin, self.margin - self.gap, self.inner, 0.0), None, None
-
-
 class _Paginator:
     """The cuts between pages, and the pages laid out at one body size."""
 
@@ -126,19 +101,15 @@ class _Paginator:
         self.sheet, self.source = split_tall(sheet, ts, source, self.low)
         self.ts = ts
         self.width, self.height = page_size(sheet)
-        if self.sheet.rows is not None:
-            self.units = [_Row(row.height, tuple(("rows", r, "panels", p) for p in range(len(row.panels))))
-                          for r, row in enumerate(self.sheet.rows)]
-        else:
-            self.units = [where for where, _ in self.sheet.placed_panels()]
+        self.units = page_units(self.sheet)
         self.count = min(sheet.pages, len(self.units))
-        self.planned: dict[tuple, Layout | _Refused] = {}
-        self.panels = _Panels(self.sheet, ts, self.source, self.width - 2 * sheet.page.margin, sheet.page.gap)
+        self.planned: dict[tuple, Layout | Refused] = {}
+        self.panels = Panels(self.sheet, ts, self.width - 2 * sheet.page.margin, sheet.page.gap)
 
     def document(self) -> Document:
         cuts = self.improve(self.balanced())
         pages = [self.page(cuts, k) for k in range(self.count)]
-        refused = [(k, page) for k, page in enumerate(pages) if isinstance(page, _Refused)]
+        refused = [(k, page) for k, page in enumerate(pages) if isinstance(page, Refused)]
         if refused:
             raise ContentError(self.refusal(*refused[0]))
         if not self.sheet.theme.font_size:  # every page at the size of the fullest
@@ -146,7 +117,7 @@ class _Paginator:
             pages = [self.page(cuts, k, size) for k in range(self.count)]
         return Document(self.sheet, self.source, tuple(self.numbered(page, k) for k, page in enumerate(pages)))
 
-    def page(self, cuts: tuple[int, ...], k: int, most: float | None = None) -> Layout | _Refused:
+    def page(self, cuts: tuple[int, ...], k: int, most: float | None = None) -> Layout | Refused:
         """Page k of the cuts (where each page starts, and the end), its text at most most pt."""
         units = tuple(self.units[cuts[k]:cuts[k + 1]])
         key = (units, k == 0, most)
@@ -155,15 +126,16 @@ class _Paginator:
             if most is not None:
                 sheet = dataclasses.replace(sheet, theme=dataclasses.replace(sheet.theme, max_font_size=most))
             try:
-                self.planned[key] = _PagePlanner(sheet, self.ts, self.source, units, k == 0, self.panels).plan()
-            except _Refused as refused:
+                banner = (Banner if k == 0 else NoBanner)(sheet, self.ts, self.source, self.panels.inner)
+                self.planned[key] = plan_page(Sizer(sheet, self.ts, self.source, self.panels, banner), list(units))
+            except Refused as refused:
                 self.planned[key] = refused
         return self.planned[key]
 
     def size(self, cuts: tuple[int, ...]) -> float:
         """The body size all pages of the cuts can take: the smallest page's (0: one does not fit)."""
         pages = [self.page(cuts, k) for k in range(self.count)]
-        return min((0.0 if isinstance(page, _Refused) else page.size) for page in pages)
+        return min((0.0 if isinstance(page, Refused) else page.size) for page in pages)
 
     def balanced(self) -> tuple[int, ...]:
         """Cuts that share the panels' area at the smallest size among the pages in proportion to
@@ -172,7 +144,7 @@ class _Paginator:
         inner = panels.inner
         areas = []
         for unit in self.units:
-            if isinstance(unit, _Row):
+            if isinstance(unit, Row):
                 areas.append(panels.row_need(unit, panels.row_widths(unit, self.low), self.low) * inner)
                 continue
             width = max(MIN_PANEL_WIDTH, (inner - self.sheet.page.gap) / 2)
@@ -193,7 +165,7 @@ class _Paginator:
         return best[(self.count, n)][1]
 
     def banner_height(self) -> float:
-        return _Planner(self.sheet, self.ts, self.source).banner_text(self.low)[2] + self.sheet.page.gap
+        return Banner(self.sheet, self.ts, self.source, self.panels.inner).text(self.low)[2] + self.sheet.page.gap
 
     def improve(self, cuts: tuple[int, ...]) -> tuple[int, ...]:
         """The cuts after moving one at a time, by one panel (or row), while that lets the
@@ -223,7 +195,7 @@ class _Paginator:
             return dataclasses.replace(page, number=number)
         return dataclasses.replace(page, banner=None, title=None, subtitle=None, number=number)
 
-    def refusal(self, k: int, refused: _Refused) -> list[Problem]:
+    def refusal(self, k: int, refused: Refused) -> list[Problem]:
         """What the page that does not fit says, as a page of the sheet, and how many pages would do."""
         where = f"does not fit on page {k + 1} of {self.count}"
         problems = [dataclasses.replace(p, message=p.message.replace(ONE_PAGE, where)) for p in refused.problems]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 
 from texsheet.errors import ContentError
-from texsheet.layout.page import PANEL_PADDING, _Panels, page_size
+from texsheet.layout.page import page_size
+from texsheet.layout.panels import PANEL_PADDING, Panels
 from texsheet.model.sheet import Panel, Sheet
 from texsheet.model.source import Source
 from texsheet.text import markup
@@ -75,7 +76,7 @@ def _ranges(sheet: Sheet, ts: Typesetter, source: Source, panel: Panel, width: f
     def measure(a: int, b: int, k: int) -> tuple[float, float]:
         """(mm the part of blocks a to b needs, lines of its text) at size."""
         alone = dataclasses.replace(sheet, rows=None, panels=[_part(panel, k, a, b)])
-        panels = _Panels(alone, ts, source, width, sheet.page.gap)
+        panels = Panels(alone, ts, width, sheet.page.gap)
         height = panels.panel_height(("panels", 0), round(width, 2), size)
         content = height - panels.title_zone(("panels", 0), round(width, 2), size) - PANEL_PADDING
         return height, content / (LEADING * size * PT)

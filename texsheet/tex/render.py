@@ -14,7 +14,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from pylatex.utils import NoEscape
 
 from texsheet.layout.blocks import Item, Placed, Rect
-from texsheet.layout.page import Layout, PanelLayout, titled
+from texsheet.layout.panels import titled
+from texsheet.layout.placement import Layout, PanelLayout
 from texsheet.model.sheet import Sheet
 from texsheet.model.theme import PALETTES
 from texsheet.tex import diagram_paths

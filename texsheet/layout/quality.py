@@ -1,0 +1,102 @@
+"""How a laid-out page reads, in numbers a choice between layouts can compare: how much of it
+is empty, its largest blank area, and how many lines were broken to fit.
+"""
+from __future__ import annotations
+
+import math
+
+from texsheet.layout.placement import Layout
+
+MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
+# The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
+EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
+
+
+def empty_share(layout: Layout) -> float:
+    """The share of the page, inside its margin, that is farther than EMPTY_REACH from any line
+    of text: how empty a reader finds the page."""
+    near, _ = _near_cells(layout)
+    return 1.0 - sum(near) / max(1, len(near))
+
+
+def largest_hole(layout: Layout) -> float:
+    """The largest connected part of the page's empty share, as a share of the page: one blank
+    area reads worse than the same blank spread in small gaps."""
+    near, columns = _near_cells(layout)
+    seen, largest = bytearray(near), 0
+    for start in range(len(near)):
+        if seen[start]:
+            continue
+        seen[start], stack, size = 1, [start], 0
+        while stack:
+            cell = stack.pop()
+            size += 1
+            r, c = divmod(cell, columns)
+            for n, inside in ((cell - columns, r > 0), (cell + columns, cell + columns < len(near)), (cell - 1, c > 0),
+                              (cell + 1, c < columns - 1)):
+                if inside and not seen[n]:
+                    seen[n] = 1
+                    stack.append(n)
+        largest = max(largest, size)
+    return largest / max(1, len(near))
+
+
+def _near_cells(layout: Layout) -> tuple[bytearray, int]:
+    """The page inside its margin in EMPTY_CELL cells, row by row, 1 where a cell's centre is
+    within EMPTY_REACH of a line of text; and how many cells make a row."""
+    cell, reach, margin = EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN
+    columns = math.ceil((layout.width - 2 * margin) / cell)
+    rows = math.ceil((layout.height - 2 * margin) / cell)
+    near = bytearray(columns * rows)
+    for left, top, right, bottom in _ink(layout):
+        first = max(0, math.floor((top - reach - margin) / cell))
+        last = min(rows - 1, math.floor((bottom + reach - margin) / cell))
+        for r in range(first, last + 1):
+            centre = margin + (r + 0.5) * cell
+            dy = max(top - centre, 0.0, centre - bottom)
+            if dy > reach:
+                continue
+            dx = math.sqrt(reach * reach - dy * dy)
+            low = max(0, math.ceil((left - dx - margin) / cell - 0.5))
+            high = min(columns - 1, math.floor((right + dx - margin) / cell - 0.5))
+            if low <= high:
+                near[r * columns + low:r * columns + high + 1] = b"\1" * (high - low + 1)
+    return near, columns
+
+
+def flaws(layout: Layout) -> tuple[int, int, int]:
+    """(broken, cramped, all) lines of the page: lines of code broken and words parted to fit;
+    lines broken in boxes narrower than MIN_MEASURE; every line."""
+    broken = cramped = lines = 0
+    for _, _, box in _boxes(layout):
+        broken += box.set_lines.flaws
+        lines += len(box.set_lines.entries)
+        if box.width < MIN_MEASURE * box.em:
+            cramped += max(0, len(box.set_lines.entries) - 1)
+    return broken, cramped, lines
+
+
+def _boxes(layout: Layout):
+    """(dx, dy, box) of every text box on the page: it stands at dx + box.x, dy + box.y."""
+    if layout.title is not None:
+        yield 0.0, 0.0, layout.title
+    if layout.subtitle is not None:
+        yield 0.0, 0.0, layout.subtitle
+    for panel in layout.panels:
+        yield 0.0, 0.0, panel.title
+        if panel.subtitle is not None:
+            yield 0.0, 0.0, panel.subtitle
+        for placed in panel.blocks:
+            for box in (placed.heading, *placed.geometry.texts):
+                if box is not None:
+                    yield placed.x, placed.y, box
+
+
+def _ink(layout: Layout):
+    """(left, top, right, bottom) in mm of every line of text on the page."""
+    for dx, dy, box in _boxes(layout):
+        em = box.em
+        for _, baseline, line in box.lines:
+            if line.items:
+                yield (dx + box.x + line.items[0][0] * em, dy + box.y + baseline - line.height * em,
+                       dx + box.x + line.right * em, dy + box.y + baseline + line.depth * em)
