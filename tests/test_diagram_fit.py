@@ -99,3 +99,28 @@ def test_a_grown_diagram_compiles_with_its_text_larger_than_the_body(tmp_path, t
     assert max(sizes) > body * 1.1 and min(sizes) >= 6.5
     text = re.sub(r"\s+", "", __import__("subprocess").run(["pdftotext", str(outputs.pdf), "-"], capture_output=True, text=True).stdout)
     assert all(word in text for word in ("start", "middle", "then", "end"))
+
+
+def test_a_flowchart_turned_top_down_is_said(tmp_path, tex_available):
+    import texsheet
+
+    sheet = tmp_path / "turn.yaml"
+    sheet.write_text("""title: A narrow flowchart
+rows:
+  - panels:
+      - title: Steps
+        width: 0.3
+        blocks:
+          - kind: diagram
+            mermaid: |
+              flowchart LR
+                A[토큰화] --> B[임베딩] --> C[Attention] --> D[출력]
+      - title: Notes
+        blocks:
+          - kind: bullets
+            items: [one, two]
+""", encoding="utf-8")
+    result = texsheet.compile(sheet, tmp_path / "out")
+    (warning,) = result.warnings
+    assert (warning.line, warning.column) == (8, 13)
+    assert warning.message.startswith("the LR flowchart is drawn top-down: its column is too narrow for it across")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from texsheet.build import measure
 from texsheet.layout.page import ask_texts
-from texsheet.layout.pages import ask_page_texts, layout_document
+from texsheet.errors import Problem
+from texsheet.layout.pages import Document, ask_page_texts, layout_document
 from texsheet.model.sheet import Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
@@ -46,6 +47,9 @@ class Drawing:
     def document(self, metrics) -> str:
         """The sheet's .tex, laid out from metrics: a picture for each page."""
         laid = layout_document(self.sheet, self.typesetter.measured(metrics), self.source)
+        for warning in turned_diagrams(laid):
+            if warning not in self.source.warnings:
+                self.source.warnings.append(warning)
         widths = {tex: size[0] for tex, size in metrics.items()}
         source = RenderSource(self.source.path.name, _element_lines(laid.source))
         pictures = [render_picture(laid.sheet, page, widths, source) for page in laid.pages]
@@ -62,3 +66,19 @@ def render_tex(source: Source, sheet: Sheet, machine: Machine, cache: Path) -> s
 def _element_lines(source: Source) -> dict:
     """The content line of every element the .tex names in a comment."""
     return {where: line for where, (line, _) in source.marks.items()}
+
+
+def turned_diagrams(laid: Document) -> list[Problem]:
+    """A warning for each left-to-right flowchart the layout drew top-down, its column being too
+    narrow for it across: the page shows it otherwise than written."""
+    found = []
+    for page in laid.pages:
+        for panel in page.panels:
+            for placed in panel.blocks:
+                drawn = placed.geometry.parts.get("direction")
+                written = getattr(placed.block, "parsed", None)
+                if drawn and getattr(written, "direction", drawn) in ("LR", "RL") and drawn not in ("LR", "RL"):
+                    found.append(laid.source.problem(placed.where + ("mermaid",), f"the {written.direction} flowchart is drawn "
+                                                     "top-down: its column is too narrow for it across (give its panel more width, "
+                                                     "or a row of its own, to keep it across)"))
+    return found

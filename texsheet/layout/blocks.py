@@ -647,7 +647,8 @@ def _layout_flowchart(block: Diagram, ts: Typesetter, width: float, size: float,
             text = text.at(centre.x - text_w / 2, centre.y - text.height / 2)
             texts.append(text)
             grounds.append(_ground(text, em))
-    return Geometry(placement.height * em, tuple(texts), parts={"kind": "flowchart", "nodes": nodes, "links": links, "frames": frames, "grounds": grounds, "em": em})
+    return Geometry(placement.height * em, tuple(texts), parts={"kind": "flowchart", "nodes": nodes, "links": links, "frames": frames, "grounds": grounds, "em": em,
+                                                                      "direction": plan.direction})
 
 
 def _ground(text: TextBox, em: float) -> Rect:
