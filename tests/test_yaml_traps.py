@@ -97,6 +97,16 @@ def test_a_known_command_is_refused_outside_dollars_too(tmp_path):
     assert message.startswith(f"{place(text, chr(92))}: rows.0.panels.0.blocks.0.items.1.text: \\theta in double quotes")
 
 
+@pytest.mark.parametrize("typed, command, reading", [
+    (r"say \emph{x}", r"\emph", 'YAML reads \\e as an escape character (U+001B), leaving "mph"'),  # a control character, then letters
+    (r"\bfseries bold", r"\bfseries", 'YAML reads \\b as a backspace (U+0008), leaving "fseries"'),
+    (r"a \textbf{b}", r"\textbf", 'YAML reads \\t as a tab, leaving "extbf"'),  # a text command typed from habit
+])
+def test_a_text_command_typed_in_double_quotes_is_named_with_the_fix(tmp_path, typed, command, reading):
+    text = sheet(text_block(f'"{typed}"'))
+    assert shown(tmp_path, text) == [f"{place(text, chr(92))}: rows.0.panels.0.blocks.0.text: {command} in double quotes: {reading}; {FIX}\\{command}"]
+
+
 def test_escapes_on_a_later_line_of_a_string_are_placed_on_it(tmp_path):
     text = sheet('          - kind: table\n            header: [a, b]\n            rows:\n              - [x, "one\n                 $\\frac{1}{2}$"]\n')
     [message] = shown(tmp_path, text)

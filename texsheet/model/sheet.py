@@ -563,9 +563,12 @@ def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Ma
             found.add(where, f"{_name(where)}: unknown language '{value}' (a Pygments lexer name such as python, bash, yaml){_suggest(value, languages())}")
 
 
-# Every name a backslash starts in LaTeX that texsheet knows: a YAML escape that swallowed the
-# backslash of one of these was surely meant for LaTeX.
-LATEX_NAMES = frozenset(COMMANDS) | PROGRAMMING | {"\\begin", "\\end"}
+# Every name a backslash starts in LaTeX that texsheet knows, and the text commands people type
+# from habit (\textbf, \newline): a YAML escape that swallowed the backslash of one of these was
+# surely meant for LaTeX.
+LATEX_NAMES = frozenset(COMMANDS) | PROGRAMMING | {"\\begin", "\\end"} | frozenset(
+    "\\" + name for name in ("textbf textit texttt textsc textrm textsf textnormal today newline newpage noindent"
+                             " footnote footnotesize normalsize tiny verb vspace bigskip bfseries ref eqref fbox").split())
 
 
 def _swallowed_backslashes(tp: Any, where: Where, found: _Found) -> bool:
@@ -586,13 +589,20 @@ def _swallowed_backslashes(tp: Any, where: Where, found: _Found) -> bool:
     if tp is Text:
         formulas = [(span.start, span.start + len(span.text)) for span in markup.walk(markup.parse(raw)[0]) if span.kind in ("math", "display")]
     swallowed = [escape for escape in escapes
-                 if tp is Formula or escape.name in LATEX_NAMES or any(start <= escape.offset < end for start, end in formulas)]
+                 if tp is Formula or escape.name in LATEX_NAMES or _control_then_letters(escape.name)
+                 or any(start <= escape.offset < end for start, end in formulas)]
     for escape in swallowed:
         line, column = escape.place
         found.problems.append(Problem(found.source.path, line, column, f"{_name(where)}: {escape_advice(escape.name)}"))
     if swallowed:
         found.refused.add(where)
     return bool(swallowed)
+
+
+def _control_then_letters(name: str) -> bool:
+    """Whether an escape gives a control character no sheet holds (\\a, \\b, \\e, \\f, \\v) and
+    letters follow it: \\emph or \\bfseries typed in double quotes, a LaTeX command surely."""
+    return name[1:2] in ("a", "b", "e", "f", "v") and name[2:3].isalpha()
 
 
 def missing_fonts(sheet: Sheet, machine: Machine) -> list[str]:
