@@ -240,3 +240,17 @@ def test_a_long_word_parts_only_where_its_languages_hyphenation_allows(language,
         allowed = {len("".join(parts[:n])) for n in range(1, len(parts))}
         cuts = [len("".join(ends[:n])) for n in range(1, len(ends))]
         assert set(cuts) <= allowed, (width, lines)
+
+
+@pytest.mark.parametrize("text, together", [
+    ("a budget of 200 kB here", "200 kB"),
+    ("latency under 100 ms, always", "100 ms,"),
+    ("대화 데이터 100만 개 수집", "100만 개"),
+])
+def test_a_number_and_its_unit_stay_on_one_line(text, together):
+    for width in (4.0, 5.0, 6.0, 7.0, 8.0, 9.0):
+        try:
+            lines = lines_of(text, width)
+        except TooWide:
+            continue
+        assert any(together in line for line in lines), (width, lines)

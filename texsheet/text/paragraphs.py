@@ -299,14 +299,30 @@ def _unicode_breaks(chars: list[_Char], words: list[list[_Char]]) -> list[bool]:
 
 
 def _kinsoku(glues: list[Glue], words: list[Word], allowed: list[bool]) -> list[Glue]:
-    """Breaks where UAX #14 allows them, and, as the house's own rule, never before a word of
-    punctuation alone ("–", "%": a line does not start with it)."""
+    """Breaks where UAX #14 allows them, and, as the house's own rules, never before a word of
+    punctuation alone ("–", "%": a line does not start with it), nor between a number and its
+    unit ("200 kB", "3 개")."""
     kept = []
     for n, glue in enumerate(glues):
-        if glue.breakable and (not allowed[n] or _is_punctuation(words[n + 1].text)):
+        if glue.breakable and (not allowed[n] or _is_punctuation(words[n + 1].text) or _is_unit(words[n].text, words[n + 1].text)):
             glue = Glue(glue.space, glue.count, breakable=False)
         kept.append(glue)
     return kept
+
+
+# Units and Korean counters that stay on the line of the number before them.
+UNITS = frozenset(
+    "% ‰ °C °F K B kB KB MB GB TB KiB MiB GiB TiB b kb Mb Gb bit bits byte bytes ns µs us ms s sec min h hr hrs"
+    " Hz kHz MHz GHz px pt em rem mm cm m km in ft mi mg g kg t mL ml L l mol mmol V mV kV W kW MW Wh kWh A mA Ω kΩ"
+    " dB fps bps kbps Mbps Gbps rpm x × 개 명 번 회 년 월 일 시 시간 분 초 원 배 층 살 장 권 쪽 개월 주".split())
+
+
+def _is_unit(before: str, after: str) -> bool:
+    """Whether after is a unit (or a Korean counter) and before the number it counts."""
+    return _COUNTED.search(before) is not None and after.rstrip(".,;:!?)]}") in UNITS
+
+
+_COUNTED = re.compile(r"\d[만천억백조]*\+?$")  # a number: 200, 100만, 100만+
 
 
 def _is_punctuation(text: str) -> bool:
