@@ -92,6 +92,7 @@ def test_reads_a_mindmap_tree_and_its_shapes():
     ("sequenceDiagram\n  loop x\n  A->>B: y", "loop", "'loop' has no end"),
     ("sequenceDiagram\n  A=>>B: x", "A=>>B", "a message reads A->>B: text, with one of the arrows -->>, ->>"),
     ("sequenceDiagram\n  A->>B: x\n  box Purple", "box", "'box' is not part of the Mermaid texsheet draws; a sequence diagram's lines are participant"),
+    ("sequenceDiagram\n  A->>B: x\n  loop x\n    B->>A: y\n  ennd", "ennd", "'ennd' is not part of the Mermaid texsheet draws; did you mean 'end'?"),
     ("sequenceDiagram\n  else x", "else", "'else' begins another section of a alt box"),
     ("sequenceDiagram\n  Note over A B: x", "Note", "a note reads: Note left of A: text"),
     ("sequenceDiagram\n  Note left of A,B: x", "A,B", "a note left of a participant names one"),

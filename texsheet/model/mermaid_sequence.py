@@ -10,6 +10,7 @@ Everything else is a MermaidProblem at its offset in the text.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,9 @@ _ID = r"[^\W]\w*"
 _MESSAGE = re.compile(rf"({_ID})\s*(" + "|".join(re.escape(a) for a, _ in ARROWS) + rf")\s*[+-]?\s*({_ID})\s*(?::(.*))?")
 _NOTE = re.compile(rf"note\s+(?:(left|right)\s+of|(over))\s+({_ID}(?:\s*,\s*{_ID})?)\s*:(.*)", re.I)
 _KEYWORDS = ("participant", "actor", "note", "autonumber", "activate", "deactivate", "end", *FRAGMENTS, *SECTIONS)
+# The words a sequence diagram's lines start with, for "did you mean" (participant IDs aside).
+KEYWORDS = ("participant", "actor", "note", "loop", "alt", "else", "opt", "par", "and", "critical", "option", "break",
+            "end", "autonumber", "activate", "deactivate")
 WHAT_READS = ("participant, actor, a message (A->>B: text, with ->>, -->>, ->, -->, -x, --x, -), --)), Note left of/right of/over, "
               "loop, alt/else, opt, par/and, critical/option, break ... end, autonumber")
 
@@ -162,7 +166,10 @@ class _Reader:
         elif re.match(rf"{_ID}\s*[-=<>~.]", body):
             raise _Fail(at, f"a message reads A->>B: text, with one of the arrows {', '.join(a for a, _ in ARROWS)}")
         else:
-            raise _Fail(at, f"'{body.split()[0]}' is not part of the Mermaid texsheet draws; a sequence diagram's lines are {WHAT_READS}")
+            first = body.split()[0]
+            close = difflib.get_close_matches(first.lower(), KEYWORDS, n=1, cutoff=0.75)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise _Fail(at, f"'{first}' is not part of the Mermaid texsheet draws; {hint}a sequence diagram's lines are {WHAT_READS}")
 
     def participant(self, rest: str, at: int, actor: bool, line_at: int) -> None:
         match = re.fullmatch(rf"({_ID})(?:\s+as\s+(.+))?", rest)
