@@ -93,9 +93,13 @@ def test_too_much_content_is_refused_at_each_row_that_must_give_way(tmp_path):
         plan(tmp_path, sheet(*[panel(f"P{n}", bullets(20, 30)) for n in range(6)]))
     problems = error.value.problems
     assert [p.message.split("panel '")[1].split("'")[0] for p in problems] == [f"P{n}" for n in range(6)]
-    for problem in problems:
-        assert re.search(r"does not fit on one page, \d+ mm over even at 6.5 pt", problem.message)
-        assert "use a larger page (page: size: a3), or split the sheet into two" in problem.message
+    # The sheet's headline and its page-wide fixes once, then each cut, numbered.
+    assert re.search(r"^the sheet does not fit on one page, \d+ mm over even at 6.5 pt \(its rows need \d+ mm, the page has \d+ mm\); "
+                     r"use a larger page \(page: size: a3\), or split the sheet into two, or make these 6 cuts together: "
+                     r"cut 1 of 6, panel 'P0' \(\d+ mm tall\): shorten it by about \d+ lines at 6.5 pt", problems[0].message), problems[0].message
+    for n, problem in enumerate(problems[1:], 2):
+        assert problem.message.startswith(f"cut {n} of 6 to fit the page, panel 'P{n - 1}'")
+        assert "does not fit on one page" not in problem.message and "larger page" not in problem.message
 
 
 def test_a_sheet_just_over_the_page_names_the_panel_with_the_most_text(tmp_path):

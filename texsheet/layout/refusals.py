@@ -129,11 +129,13 @@ class Refusals:
         if len(row.places) > 1 and any(self.panel_at[where].width is not None for where in row.places):
             found.append("give it more width: in its row")
         if page:
-            larger = LARGER_PAGE.get(self.sheet.page.size)
-            if larger:
-                found.append(f"use a larger page (page: size: {larger})")
-            found.append("split the sheet into two")
-        return ", ".join(found[:-1]) + ", or " + found[-1] if len(found) > 1 else found[0]
+            found += self.page_fixes()
+        return _either(found)
+
+    def page_fixes(self) -> list[str]:
+        """What gives the whole sheet room: a larger page, two sheets."""
+        larger = LARGER_PAGE.get(self.sheet.page.size)
+        return ([f"use a larger page (page: size: {larger})"] if larger else []) + ["split the sheet into two"]
 
     def overflows(self, rows: list[Row], low: float, room: float, banner_need: float, heights: list[float],
                   widths: list[list[float]]) -> list[Problem]:
@@ -161,7 +163,9 @@ class Refusals:
             if left > 0.01:
                 cuts = {r: over * need / sum(row_needs) for r, need in enumerate(row_needs)}
             line = LEADING * low * PT
-            for r, cut in sorted(cuts.items()):
+            headline = (f"the sheet does not fit on one page, {mm(over)} mm over even at {low:g} pt (its {key} need "
+                        f"{mm(sum(row_needs))} mm, the page has {mm(room - banner_need)} mm)")
+            for k, (r, cut) in enumerate(sorted(cuts.items()), 1):
                 row = rows[r]
                 # The panel with the most text: where the row's panels share its width by their
                 # content, a line less in one lowers the row by that panel's share of the width.
@@ -171,10 +175,15 @@ class Refusals:
                 if len(row.places) > 1 and not any(self.panel_at[w].width is not None for w in row.places):
                     lines *= sum(widths[r]) / widths[r][p]
                 held = f"the most text of its row, {mm(row_needs[r])} mm tall" if len(row.places) > 1 else f"{mm(row_needs[r])} mm tall"
-                problems.append(self.source.problem(where, (
-                    f"the sheet does not fit on one page, {mm(over)} mm over even at {low:g} pt (its {key} need "
-                    f"{mm(sum(row_needs))} mm, the page has {mm(room - banner_need)} mm): panel "
-                    f"'{markup.plain(self.panel_at[where].title)}' ({held}); " + self.fixes(row, lines, low, page=True))))
+                panel = f"panel '{markup.plain(self.panel_at[where].title)}' ({held})"
+                if len(cuts) == 1:
+                    message = f"{headline}: {panel}; " + self.fixes(row, lines, low, page=True)
+                elif k == 1:  # the headline and the page's own fixes once, then each cut
+                    message = (f"{headline}; {_either(self.page_fixes())}, or make these {len(cuts)} cuts together: "
+                               f"cut 1 of {len(cuts)}, {panel}: " + self.fixes(row, lines, low, page=False))
+                else:
+                    message = f"cut {k} of {len(cuts)} to fit the page, {panel}: " + self.fixes(row, lines, low, page=False)
+                problems.append(self.source.problem(where, message))
             return problems
         for row, row_needs_r, height in zip(rows, needs, heights):
             for where, need in zip(row.places, row_needs_r):
@@ -187,3 +196,8 @@ class Refusals:
 def mm(length: float) -> str:
     """A length in mm as a message shows it: whole millimetres, tenths below 10."""
     return f"{length:.0f}" if abs(length) >= 10 else f"{length:.1f}"
+
+
+def _either(choices: list[str]) -> str:
+    """a, b, or c."""
+    return ", ".join(choices[:-1]) + ", or " + choices[-1] if len(choices) > 1 else choices[0]
