@@ -75,8 +75,13 @@ def test_colours_go_to_the_nearest_pen():
     ("graph TD\n" + "\n".join(f"  N{i} --> N{i + 1}" for i in range(41)), "N40", "the flowchart has 42 nodes; at most 40"),
 ])
 def test_bad_mermaid_is_refused_at_its_place(text, at, message):
-    graph, problems = parse_mermaid(text)
-    assert graph is None and problems
+    refused_at(text, at, message)
+
+
+def refused_at(text: str, at: str, message: str) -> None:
+    """text, Mermaid, is refused: its first problem says message, at the place where at starts."""
+    parsed, problems = parse_mermaid(text)
+    assert parsed is None and problems
     assert message in problems[0].message
     assert text[problems[0].offset:].startswith(at)
 

@@ -14,7 +14,7 @@ from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import parse_source
 
 from fakes import typesetter
-from test_diagram import overlaps, sheet_with
+from test_diagram import overlaps, refused_at, sheet_with
 
 SEQUENCE = """sequenceDiagram
   %% a comment
@@ -107,10 +107,7 @@ def test_reads_a_mindmap_tree_and_its_shapes():
     ("mindmap\n  r\n" + "\n".join(f"    n{i}" for i in range(40)), "n39", "the mindmap has more than 40 nodes"),
 ])
 def test_bad_input_is_refused_at_its_place(text, at, message):
-    parsed, problems = parse_mermaid(text)
-    assert parsed is None and problems
-    assert message in problems[0].message
-    assert text[problems[0].offset:].startswith(at)
+    refused_at(text, at, message)
 
 
 def test_validation_names_file_line_and_column_and_checks_the_texts():
