@@ -12,11 +12,11 @@ import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from texsheet.build import pipeline
-from texsheet.build.series import BookOutputs, build_book
 from texsheet.errors import ContentError, Problem
 from texsheet.model.sheet import Sheet, missing_fonts
 from texsheet.model.source import Source, parse_source
@@ -24,6 +24,9 @@ from texsheet.read.book import Book, is_book_file, load_book
 from texsheet.read.content import CONTENT_SUFFIXES, load_content
 from texsheet.read.pieces import Note
 from texsheet.text.machine import Machine, user_cache
+
+if TYPE_CHECKING:  # book() imports the series' code itself: pypdf and the gallery are not every build's
+    from texsheet.build.series import BookOutputs
 
 SheetSource = str | os.PathLike | dict
 
@@ -79,6 +82,8 @@ def book(sheets: list[str | os.PathLike] | str | os.PathLike, target: str | os.P
         names = [sheets] if isinstance(sheets, (str, os.PathLike)) else sheets
         listed = Book(target.stem.replace("-", " ").replace("_", " ").capitalize(), sheets=tuple(Path(s) for s in names))
     chosen = {key: value for key, value in (("title", title), ("subtitle", subtitle), ("author", author)) if value is not None}
+    from texsheet.build.series import build_book
+
     return build_book(replace(listed, **chosen), target, Path(html) if html is not None else None, dpi=dpi, timeout=timeout,
                       force=force, svg=svg)
 
