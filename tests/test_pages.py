@@ -137,3 +137,16 @@ def test_validate_tells_what_compile_would_refuse_with_its_numbers():
     assert result.exit_code == 1
     assert re.search(r"devhints-vim-long\.md:\d+:\d+: the sheet does not fit on one page, \d+ mm over even at 6\.5 pt", result.stderr)
     assert "it fits on 2 pages: pages: 2 (or texsheet compile --pages 2)" in result.stderr
+
+
+def test_pages_auto_takes_the_fewest_pages_that_hold_the_sheet(tmp_path):
+    long = CliRunner().invoke(main, ["compile", str(NOTE), "-o", str(tmp_path / "long"), "--pages", "auto"])
+    assert long.exit_code == 0, long.output
+    assert len(page_texts(tmp_path / "long" / "devhints-vim-long.pdf")) == 2  # it does not fit one, it fits two
+    short = tmp_path / "short.yaml"
+    short.write_text("title: Short\npages: auto\npanels:\n  - title: One\n    blocks:\n      - kind: text\n        text: fits\n",
+                     encoding="utf-8")
+    built = api.compile(short, tmp_path / "short")
+    assert len(page_texts(built.pdf)) == 1 and not built.more_pngs
+    with pytest.raises(TexsheetError, match="a sheet of 2 pages cannot be placed in a paper"):
+        api.compile(NOTE, tmp_path / "paper", pages="auto", fragment=True)

@@ -52,7 +52,7 @@ class Result:
 
 def compile(source: SheetSource, out_dir: str | os.PathLike | None = None, *, dpi: int = 200, theme: str | None = None,
             fragment: bool = False, force: bool = False, timeout: float = 60.0, svg: bool = False,
-            pages: int | None = None) -> Result:
+            pages: int | str | None = None) -> Result:
     """Build a sheet to <out_dir>/<name>.tex, .pdf and .png and return their paths.
 
     source is a content file (a path, as str or Path: YAML, a Markdown note or an image-model

@@ -53,9 +53,10 @@ def main() -> None:
 @click.option("--paper", "paper_dir", default=Path("."), type=click.Path(file_okay=False, path_type=Path), show_default="the current folder", help="the paper's folder, where --fragment writes texsheet.sty")
 @click.option("--timeout", default=60.0, type=click.FloatRange(1, 3600), show_default=True, help="seconds TeX may take per sheet")
 @click.option("--svg", is_flag=True, help="also write <name>.svg (dvisvgm), for the web")
-@click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="lay each sheet out on this many pages (its pages: key otherwise)")
+@click.option("--pages", type=click.Choice(["auto", *(str(n) for n in range(1, MAX_PAGES + 1))]),
+              help="lay each sheet out on this many pages, or on the fewest that hold it (auto); its pages: key otherwise")
 def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: str | None, jobs: int, force: bool, fragment: bool,
-                    paper_dir: Path, timeout: float, svg: bool, pages: int | None) -> None:
+                    paper_dir: Path, timeout: float, svg: bool, pages: str | None) -> None:
     """Build each content FILE to OUTPUT/<name>.tex, .pdf and .png.
 
     Sheets whose outputs are current are skipped. One failing sheet does not stop the
@@ -66,7 +67,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
         started = time.monotonic()
         try:
             outputs = api.compile(path, output_dir, dpi=dpi, timeout=timeout, theme=theme, force=force, fragment=fragment, svg=svg,
-                                  pages=pages)
+                                  pages=int(pages) if pages and pages.isdigit() else pages)
         except Interrupted:
             return path, f"{path}: stopped before it was built; {output_dir}/{path.stem}.* are as they were", False
         except TexsheetError as error:

@@ -26,6 +26,7 @@ class Drawing:
 
     def __init__(self, source: Source, sheet: Sheet, machine: Machine):
         self.source, self.sheet = source, sheet
+        self.pages = sheet.pages  # as laid out, once document() has run (pages: auto chooses them)
         self.faces = make_faces(sheet.theme.font, sheet.theme.hand_font, sheet.theme.code_font, machine.fonts, machine.twemoji,
                                 hangul_fonts(sheet.theme))
         self.typesetter = Typesetter(self.faces, language=sheet.language)
@@ -47,6 +48,7 @@ class Drawing:
     def document(self, metrics) -> str:
         """The sheet's .tex, laid out from metrics: a picture for each page."""
         laid = layout_document(self.sheet, self.typesetter.measured(metrics), self.source)
+        self.pages = len(laid.pages)
         for warning in turned_diagrams(laid):
             if warning not in self.source.warnings:
                 self.source.warnings.append(warning)

@@ -52,14 +52,14 @@ class Outputs:
                 if p is not None]
 
 
-def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None, pages: int | None = None) -> tuple[Source, Sheet]:
+def load_sheet(path: Path, theme: str | None = None, machine: Machine | None = None, pages: int | str | None = None) -> tuple[Source, Sheet]:
     """Read and validate a content file (YAML, Markdown or a prompt); theme, if given,
     replaces the theme's name, and pages the sheet's pages."""
     return check_sheet(load_content(path)[0], theme, machine, pages=pages)
 
 
 def check_sheet(source: Source, theme: str | None = None, machine: Machine | None = None,
-                require_fonts: bool = True, pages: int | None = None) -> tuple[Source, Sheet]:
+                require_fonts: bool = True, pages: int | str | None = None) -> tuple[Source, Sheet]:
     """Validate loaded content; theme, if given, replaces the theme's name, and pages the
     sheet's pages."""
     if theme is not None:
@@ -85,7 +85,7 @@ def compile_sheet(
     force: bool = False,
     fragment: bool = False,
     svg: bool = False,
-    pages: int | None = None,
+    pages: int | str | None = None,
 ) -> Outputs:
     """Build one sheet; outputs replace the earlier ones only when the whole build succeeded.
 
@@ -108,13 +108,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     timeout bounds the whole build, every process in it. A fault of the machine (no space, no
     permission, a folder where a file belongs) is a BuildError naming the path.
     """
-    if svg and sheet.pages > 1:
-        raise ContentError([source.problem(("pages",), f"--svg writes a sheet of one page; this one has {sheet.pages} pages: "
-                                           "its PNGs and PDF hold them all")])
-    if fragment and sheet.pages > 1:
-        raise ContentError([source.problem(("pages",), f"a sheet of {sheet.pages} pages cannot be placed in a paper as one "
-                                           "picture (--fragment); build it on one page, or as one sheet per page "
-                                           "(texsheet import --split, for a note)")])
+    _one_page_only(source, sheet.pages, svg, fragment)
     machine = this_machine()
     cache = output_dir / f".{stem}.measure.json"
     early = _early_key(source, sheet, machine, cache, dpi, fragment, svg)
@@ -135,6 +129,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         metrics, sizes = _measured(drawing, kept, work, fmt, deadline)
         with graph.time_left(deadline.left):
             texts[f"{stem}.tex"] = drawing.document(metrics)
+        _one_page_only(source, drawing.pages, svg, fragment)  # pages: auto is known only now
         if fragment:
             texts[f"{stem}-tikz.tex"] = render_tikz(stem, texts[f"{stem}.tex"])
         key = _cache_key(texts, dpi, drawing.fonts_key, svg)
@@ -169,6 +164,17 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
     return Outputs(output_dir / tex.name, output_dir / pdf.name, output_dir / png.name, **paper,
                    icons=tuple(output_dir / ICONS / icon.name for icon in icons), svg=output_dir / vector.name if vector else None,
                    more_pngs=tuple(output_dir / path.name for path in more_pngs))
+
+
+def _one_page_only(source: Source, pages: int, svg: bool, fragment: bool) -> None:
+    """An SVG and a paper's fragment hold one page: a sheet of more is refused for them."""
+    if svg and pages > 1:
+        raise ContentError([source.problem(("pages",), f"--svg writes a sheet of one page; this one has {pages} pages: "
+                                           "its PNGs and PDF hold them all")])
+    if fragment and pages > 1:
+        raise ContentError([source.problem(("pages",), f"a sheet of {pages} pages cannot be placed in a paper as one "
+                                           "picture (--fragment); build it on one page, or as one sheet per page "
+                                           "(texsheet import --split, for a note)")])
 
 
 def check_layout(source: Source, sheet: Sheet, timeout: float = 60.0) -> None:

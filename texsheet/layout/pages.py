@@ -19,7 +19,7 @@ from texsheet.layout.panels import MIN_PANEL_WIDTH, PANEL_TITLE_SIZE, TITLE_STYL
 from texsheet.layout.parts import CONTINUED, split_tall
 from texsheet.layout.placement import Layout
 from texsheet.layout.refusals import Refused
-from texsheet.model.sheet import MAX_PAGES, Sheet
+from texsheet.model.sheet import AUTO_PAGES, MAX_PAGES, Sheet
 from texsheet.model.source import Source
 from texsheet.text.paragraphs import Style
 from texsheet.text.typeset import TextBox, Typesetter
@@ -51,8 +51,10 @@ def ask_page_texts(sheet: Sheet, ts: Typesetter) -> None:
 
 
 def layout_document(sheet: Sheet, ts: Typesetter, source: Source) -> Document:
-    """The sheet on its pages; a ContentError names what cannot fit, and for a sheet too long for
-    one page, how many pages it fits on."""
+    """The sheet on its pages (with pages: auto, the fewest that hold it); a ContentError names
+    what cannot fit, and for a sheet too long for one page, how many pages it fits on."""
+    if sheet.pages == AUTO_PAGES:
+        return _fewest_pages(sheet, ts, source)
     if sheet.pages > 1:
         return _Paginator(sheet, ts, source).document()
     try:
@@ -64,6 +66,23 @@ def layout_document(sheet: Sheet, ts: Typesetter, source: Source) -> Document:
 
 
 ONE_PAGE = "does not fit on one page"  # what the one-page planner says of a sheet too long for it
+
+
+def _fewest_pages(sheet: Sheet, ts: Typesetter, source: Source) -> Document:
+    """The sheet on one page if it fits, else on the fewest pages that hold it; refused as on
+    MAX_PAGES pages when none do."""
+    try:
+        one = dataclasses.replace(sheet, pages=1)
+        return Document(one, source, (layout_sheet(one, ts, source),))
+    except ContentError as error:
+        if not any(ONE_PAGE in p.message for p in error.problems):
+            raise
+    for n in range(2, MAX_PAGES):
+        try:
+            return _Paginator(dataclasses.replace(sheet, pages=n), ts, source).document()
+        except ContentError:
+            continue
+    return _Paginator(dataclasses.replace(sheet, pages=MAX_PAGES), ts, source).document()
 
 
 def _more_pages(sheet: Sheet, ts: Typesetter, source: Source) -> str:

@@ -111,7 +111,7 @@ def _type(tp: Any, meta: typing.Mapping[str, Any], default: Any, defs: dict[str,
         # Finite numbers only: every comparison with NaN (YAML's .nan) is false, so NaN, and
         # only NaN or -inf, passes this 'maximum' and is refused by the 'not'.
         schema["not"] = {"type": "number", "maximum": -1e308}
-        return schema
+        return {"anyOf": [schema, {"const": "auto"}]} if meta.get("auto") else schema
     return _string(tp, meta, default)
 
 
@@ -267,6 +267,8 @@ def _limits(meta: typing.Mapping[str, Any]) -> str:
         parts.append(f"{_show(meta['minimum'])} to {_show(meta['maximum'])}")
     elif "minimum" in meta:
         parts.append(f"at least {_show(meta['minimum'])}")
+    if "auto" in meta:
+        parts.append("or auto")
     if "max_items" in meta:
         parts.append(f"at most {meta['max_items']} items")
     return f" ({'; '.join(parts)})" if parts else ""

@@ -42,6 +42,7 @@ Icon = NewType("Icon", str)  # one emoji, typed as itself
 FontName = NewType("FontName", str)  # a font family installed on the machine
 FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"  # what a FontName may look like before fc-list is asked
 MAX_PAGES = 6  # pages a sheet may take: more is a booklet, better written as several sheets
+AUTO_PAGES = 0  # pages: auto, the fewest pages that hold the sheet
 
 
 @functools.cache
@@ -334,7 +335,8 @@ class Sheet:
     colour: Colour = fld("blue", doc="the banner's colour")
     language: str = fld("en", doc="the language whose rules hyphenate a long word of letters that must part at a line's end (en, de, fr, es, ...; pyphen's dictionaries)", pattern=r"[a-z]{2,3}(_[A-Z]{2})?")
     title_height: float = fld(0.0, doc="height share of the title banner, like a row's; 0 makes it just tall enough for its text", minimum=0, maximum=100)
-    pages: int = fld(1, doc="how many pages the sheet may take; its panels are shared among them in reading order, the title on the first", minimum=1, maximum=MAX_PAGES)
+    pages: int = fld(1, doc="how many pages the sheet may take; its panels are shared among them in reading order, the title on "
+                            "the first; auto: the fewest pages that hold it", minimum=1, maximum=MAX_PAGES, auto=True)
     page: Page = fld(Page(), doc="the paper")
     theme: Theme = fld(Theme(), doc="paper, pens and fonts")
     rows: list[Row] | None = fld(None, doc="the bands of the page, top to bottom, each with its panels; or panels: instead", min_items=1, max_items=12)
@@ -680,6 +682,8 @@ def _convert(tp: Any, value: Any, where: Where, found: _Found, meta=None) -> Any
     if isinstance(value, (list, dict)):
         bad(f"{name}: expected a single value, not a {'list' if isinstance(value, list) else 'mapping'}")
         return None
+    if meta.get("auto") and value == "auto":
+        return AUTO_PAGES
     if tp in (int, float):
         return _convert_number(tp, value, name, meta, bad)
     if tp is bool:
