@@ -547,7 +547,7 @@ def test_block_column_within_the_panel_columns_is_fine(tmp_path):
 @pytest.mark.parametrize(
     "escaped, code, what",
     [
-        ("\\a", "U+0007", "control character"),
+        ("\\a ", "U+0007", "control character"),  # a bell, then a space: no LaTeX command ate it
         ("\\x1b", "U+001B", "control character"),
         ("\\u202E", "U+202E", "bidirectional control"),
         ("\\u2066", "U+2066", "bidirectional control"),
