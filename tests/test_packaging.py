@@ -47,6 +47,8 @@ def test_the_checkout_finds_its_templates_without_the_editable_install(tmp_path)
     script = ("import texsheet, sys; r = texsheet.compile('tests/sheets/text.yaml', sys.argv[1]); "
               "print(texsheet.__file__, r.pdf.exists(), r.png.exists())")
     done = subprocess.run([sys.executable, "-S", "-c", script, str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": site}, timeout=300)
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": site,
+                               "PYTHONDONTWRITEBYTECODE": "1"},  # the checkout stays without compiled files
+                          timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [str(ROOT / "texsheet" / "__init__.py"), "True", "True"]
