@@ -81,7 +81,7 @@ def compile_command(files: tuple[Path, ...], output_dir: Path, dpi: int, theme: 
         return path, f"{path} -> {outputs.pdf}, {pngs} ({time.monotonic() - started:.1f} s){guessed}", True
 
     files = tuple(dict.fromkeys(files))
-    clashes = same_outputs(files)
+    clashes = pipeline.same_outputs(files)
     if clashes:
         click.echo("\n".join(f"{first} and {second} would both write {output_dir}/{first.stem}.*: build them with "
                              "different -o folders, or rename one" for first, second in clashes), err=True)
@@ -168,18 +168,6 @@ def _import_notes(path: Path, notes: tuple[str, ...]) -> str:
     return shown + (f"\n  ... and {more} more (texsheet validate {path} lists them all)" if more > 0 else "")
 
 
-def same_outputs(files: tuple[Path, ...]) -> list[tuple[Path, Path]]:
-    """Pairs of different files that would write the same outputs (their names differ only in
-    folder or suffix: notes.yaml beside notes.md)."""
-    first: dict[str, Path] = {}
-    clashes = []
-    for path in files:
-        seen = first.setdefault(path.stem, path)
-        if seen != path:
-            clashes.append((seen, path))
-    return clashes
-
-
 @contextlib.contextmanager
 def _stopped_by_signals():
     """Ctrl-C (SIGINT) and SIGTERM stop every build at once: their processes are killed, each
@@ -250,7 +238,7 @@ def watch_command(target: Path, output_dir: Path, dpi: int) -> None:
         return sorted(p for p in target.iterdir() if p.suffix in CONTENT_SUFFIXES) if target.is_dir() else [target]
 
     def rebuild(paths: list[Path]) -> None:
-        clashing = {path for pair in same_outputs(tuple(sheets())) for path in pair}
+        clashing = {path for pair in pipeline.same_outputs(sheets()) for path in pair}
         for path in paths:
             stamp = time.strftime('%H:%M:%S')
             if path in clashing:

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +21,6 @@ from texsheet.build import faults, measure
 from texsheet.build.drawing import Drawing
 from texsheet.errors import BuildError, ContentError
 from texsheet.layout import graph
-from texsheet.layout.page import page_size
 from texsheet.model.sheet import Sheet, validate_sheet
 from texsheet.model.source import Source
 from texsheet.read.content import load_content
@@ -157,7 +156,7 @@ def build_sheet(source: Source, sheet: Sheet, stem: str, output_dir: Path, dpi: 
         # Two builds of one sheet at once: each publishes its files as a set.
         with faults.described(output_dir), filelock.FileLock(output_dir / f".{stem}.lock"):
             build.check_running()
-            earlier = _page_pngs(stem, _stamped_files(output_dir, stem))
+            earlier = _page_pngs(stem, _read_stamp(output_dir, stem).get("files", {}))
             faults.publish(made)
             for name in earlier - {path.name for path in more_pngs}:  # the pages a longer sheet had
                 (output_dir / name).unlink(missing_ok=True)
@@ -181,13 +180,18 @@ def check_layout(source: Source, sheet: Sheet, timeout: float = 60.0) -> None:
     """Lay the sheet out as compile would, TeX measuring what no build has measured yet: a
     ContentError, with its place and numbers, when the page cannot hold it."""
     _check_tex()
-    machine = this_machine()
     deadline = build.Deadline(timeout)
-    drawing = Drawing(source, sheet, machine)
-    with faults.described(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="texsheet-validate-") as folder:
-        metrics, _ = _measured(drawing, {}, Path(folder), _preloaded_format(machine, deadline), deadline)
-        with graph.time_left(deadline.left):
-            drawing.document(metrics)
+    drawing = Drawing(source, sheet, this_machine())
+    metrics = measured_apart(drawing, deadline)
+    with graph.time_left(deadline.left):
+        drawing.document(metrics)
+
+
+def measured_apart(drawing: Drawing, deadline: build.Deadline):
+    """The metrics of the drawing's text (its segments), TeX measuring in a folder of its own
+    what no build has measured yet; for laying a sheet out without building it."""
+    with faults.described(Path(tempfile.gettempdir())), tempfile.TemporaryDirectory(prefix="texsheet-measure-") as folder:
+        return _measured(drawing, {}, Path(folder), _preloaded_format(this_machine(), deadline), deadline)[0]
 
 
 def _measured(drawing: Drawing, kept: dict, work: Path, fmt: Path | None, deadline: build.Deadline):
@@ -212,6 +216,18 @@ def _check_tex() -> None:
     if absent:
         raise BuildError(f"TeX is not installed here ({', '.join(absent)} not found on PATH): the README's first command "
                          "(./tasks.sh sheet) installs it with what else texsheet needs")
+
+
+def same_outputs(files: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Pairs of different files that would write the same outputs (their names differ only in
+    folder or suffix: notes.yaml beside notes.md)."""
+    first: dict[str, Path] = {}
+    clashes = []
+    for path in files:
+        seen = first.setdefault(path.stem, path)
+        if seen != path:
+            clashes.append((seen, path))
+    return clashes
 
 
 def write_style(folder: Path) -> Path | None:
@@ -320,12 +336,13 @@ def _write_stamp(stamp: Path, keys: dict[str, str], files: dict[str, Path]) -> N
     stamp.write_text(json.dumps({**keys, "files": digests}, indent=1), encoding="utf-8")
 
 
-def _stamped_files(output_dir: Path, stem: str) -> list[str]:
-    """The names of the files the last build of stem wrote, as its stamp lists them."""
+def _read_stamp(output_dir: Path, stem: str) -> dict:
+    """The stamp the last build of stem wrote (see _write_stamp); {} when there is none that reads."""
     try:
-        return list(json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+        stamp = json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) and isinstance(stamp.get("files"), dict) else {}
 
 
 def _page_pngs(stem: str, names) -> set[str]:
@@ -336,11 +353,13 @@ def _page_pngs(stem: str, names) -> set[str]:
 def _current_outputs(output_dir: Path, stem: str, key: str, kind: str = "key") -> Outputs | None:
     """The outputs of an earlier build with the same key (of kind "key", from the generated
     files, or "early", see _early_key), if none of them has changed since."""
+    stamp = _read_stamp(output_dir, stem)
+    if not stamp or stamp.get(kind) != key:
+        return None
     try:
-        stamp = json.loads(_stamp(output_dir, stem).read_text(encoding="utf-8"))
-        if stamp.get(kind) != key or any(_file_digest(output_dir / name) != digest for name, digest in stamp["files"].items()):
+        if any(_file_digest(output_dir / name) != digest for name, digest in stamp["files"].items()):
             return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, TypeError):
         return None
     paths = [output_dir / f"{stem}{suffix}" for suffix in (".tex", ".pdf", ".png")]
     paper = {field: output_dir / name for field, name in _paper_files(stem) if name in stamp["files"]}

@@ -32,7 +32,10 @@ def build_book(book: Book, target: Path, html: Path | None = None, dpi: int = 20
     them) and, with html, the gallery into that folder (index.html, the thumbnails, and a copy
     of each page, PDF and the booklet). Every sheet is checked before any is built."""
     folder = target.parent
-    _refuse_same_names(book)
+    clashes = pipeline.same_outputs(book.sheets)
+    if clashes:
+        seen, path = clashes[0]
+        raise TexsheetError(f"{seen} and {path} would both write {path.stem}.*: rename one")
     loaded = _load_all(book)
     entries = [Entry(path.stem, sheet.title, sheet.subtitle, sheet.icon, n + 1) for n, (path, (_, sheet)) in enumerate(zip(book.sheets, loaded))]
     built = tuple(pipeline.build_sheet(source, sheet, path.stem, folder, dpi, timeout, force, svg=svg)
@@ -48,13 +51,6 @@ def build_book(book: Book, target: Path, html: Path | None = None, dpi: int = 20
         with faults.described(folder):
             faults.publish(made)
     return BookOutputs(target, built, html / "index.html" if html is not None else None)
-
-
-def _refuse_same_names(book: Book) -> None:
-    seen: dict[str, Path] = {}
-    for path in book.sheets:
-        if seen.setdefault(path.stem, path) != path:
-            raise TexsheetError(f"{seen[path.stem]} and {path} would both write {path.stem}.*: rename one")
 
 
 def _load_all(book: Book) -> list:

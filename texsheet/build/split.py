@@ -7,20 +7,16 @@ text (measured once, for every run, in one measuring run), so each sheet written
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from pathlib import Path
 
-from texsheet.build import engine as build
-from texsheet.build import measure
 from texsheet.build.drawing import Drawing
-from texsheet.build.pipeline import MEASURING, _from_format, _preloaded_format, this_machine
+from texsheet.build.engine import Deadline
+from texsheet.build.pipeline import measured_apart, this_machine
 from texsheet.errors import ContentError, TexsheetError
 from texsheet.layout.banner import BANNER_TITLE_SIZE, banner_text
 from texsheet.layout.page import ASK_WIDTH, layout_sheet
 from texsheet.layout.panels import TITLE_STYLE
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source
-from texsheet.tex.render import REFERENCE_SIZE, render_measuring
 
 MOST_SHEETS = 24  # a note gives at most as many sheets as a sheet may have panels
 
@@ -34,7 +30,8 @@ def split_note(source: Source, sheet: Sheet, timeout: float = 60.0) -> list[Sour
     titled = [dataclasses.replace(sheet, title=_numbered(sheet.title, k, n)) for n in range(1, MOST_SHEETS + 1) for k in range(1, n + 1)]
     for each in titled:
         drawing.typesetter.text(banner_text(each), ASK_WIDTH, BANNER_TITLE_SIZE, TITLE_STYLE)
-    ts = drawing.typesetter.measured(_metrics(drawing, timeout))
+    drawing.segments = drawing.typesetter.segments()  # the numbered titles are measured with the rest
+    ts = drawing.typesetter.measured(measured_apart(drawing, Deadline(timeout)))
     theme = sheet.theme
     low = theme.font_size or theme.min_font_size
     runs = _runs(sheet, key, units, ts, source, low)
@@ -61,7 +58,7 @@ def _runs(sheet: Sheet, key: str, units: list, ts, source: Source, size: float) 
         end = start + 1
         while end < len(units) and _fits(sheet, key, units[start:end + 1], len(runs) + 1, ts, source):
             end += 1
-        if not _fits(sheet, key, units[start:end], len(runs) + 1, ts, source):
+        if end == start + 1 and not _fits(sheet, key, units[start:end], len(runs) + 1, ts, source):  # a longer run was seen to fit
             return None
         runs.append((start, end))
         start = end
@@ -81,24 +78,6 @@ def _fits(sheet: Sheet, key: str, units: list, k: int, ts, source: Source) -> bo
     except ContentError:
         return False
     return True
-
-
-def _metrics(drawing: Drawing, timeout: float):
-    """The size of every segment the drawing's typesetter was asked, measured where not known."""
-    segments = drawing.typesetter.segments()
-    known = measure.recall(drawing.fonts_key)
-    missing = measure.unmeasured(segments, known)
-    if missing:
-        deadline = build.Deadline(timeout)
-        with tempfile.TemporaryDirectory(prefix="texsheet-split-") as folder:
-            measuring = Path(folder) / MEASURING
-            measuring.write_text(render_measuring(drawing.preamble, missing), encoding="utf-8", newline="\n")
-            fmt = _preloaded_format(this_machine(), deadline)
-            records = _from_format(fmt, lambda fmt: build.run_measuring(measuring, deadline.left(), fmt))
-        fresh = measure.with_records(known, missing, records, REFERENCE_SIZE)
-        measure.remember(drawing.fonts_key, known, {key: fresh[key] for key in map(measure.segment_key, missing)})
-        known = fresh
-    return measure.metrics_of(segments, known)[0]
 
 
 def _part(source: Source, key: str, a: int, b: int, k: int, n: int) -> Source:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from texsheet.layout.panels import MIN_PANEL_WIDTH, SIZE_STEP, Panels, Row
 from texsheet.layout.placement import Layout
-from texsheet.layout.quality import empty_share, flaws, largest_hole
+from texsheet.layout.quality import blank, flaws
 from texsheet.layout.refusals import Refused
 from texsheet.model.sheet import Sheet
 
@@ -49,8 +49,7 @@ class Arranger:
                 refused = refused or error
                 continue
             broken, cramped, lines = flaws(layout)
-            blank = empty_share(layout) + largest_hole(layout)
-            found.append((min(p.size for p in layout.panels), (broken, blank + FLAW_COST * cramped / max(1, lines)), layout))
+            found.append((min(p.size for p in layout.panels), (broken, blank(layout) + FLAW_COST * cramped / max(1, lines)), layout))
         if not found:
             raise refused  # groupings() proposes at least one, and each either fits or is refused
         enough = min(max(size for size, _, _ in found) * SIZE_TOLERANCE, COMFORTABLE_SIZE)

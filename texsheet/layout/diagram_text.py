@@ -16,7 +16,7 @@ from texsheet.text.typeset import Typesetter
 from texsheet.text.units import PT
 
 DIAGRAM_MEASURE = 10.0  # pt at which the diagram's texts are set to size its shapes (in em, the same at every size)
-DIAGRAM_WIDTH_QUANTUM = 0.2  # em: layout/panels.py's WIDTH_QUANTUM (see fitted_scale)
+DIAGRAM_WIDTH_QUANTUM = 0.2  # em: the page measures blocks at widths rounded down to this (room), so searches reuse them
 MIN_DIAGRAM_SCALE = 0.6  # a diagram wider than its column is drawn smaller, its text too; the page gives it room for this
 # With room to spare a diagram grows, up to DIAGRAM_GROW times its panel's text at FULL_AIR em of
 # air (layout/page.py's MAX_AIR); a panel's text grows up to 1.25 times the page's (page.py's

@@ -5,12 +5,12 @@ built from these answers; millimetres, sizes in pt.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 from texsheet.layout.blocks import BLOCK_GAP, FLOORED, block_height, code_breaks, unbroken_width
-from texsheet.layout.diagram_text import DiagramTooWide
+from texsheet.layout.diagram_text import DIAGRAM_WIDTH_QUANTUM as WIDTH_QUANTUM  # noqa: F401 (the width the page sizes blocks at, by name)
+from texsheet.layout.diagram_text import DiagramTooWide, room
 from texsheet.model.sheet import Panel, Sheet
 from texsheet.text.paragraphs import Style
 from texsheet.text.typeset import TextBox, TextTooWide, Typesetter, fit_size
@@ -31,7 +31,6 @@ SIZE_STEP = 0.25  # pt
 WIDTH_STEPS = 24  # rounds of moving width between the panels of a row
 MIN_PANEL_WIDTH = 55.0  # mm: the narrowest a panel is planned (how many share a row; what code may take of a row)
 TITLE_STYLE = Style("hand", bold=True)
-WIDTH_QUANTUM = 0.2  # em: blocks are measured at widths rounded down to this, so searches reuse them
 
 
 def titled(panel: Panel) -> bool:
@@ -205,7 +204,7 @@ class Panels:
                     heights, broken = [], 0
                     for w, group in zip(widths, groups):
                         em = size * PT
-                        total = sum(self.block_height(where + ("blocks", b), _quantized(w / em), self.floor(where + ("blocks", b), size))
+                        total = sum(self.block_height(where + ("blocks", b), room(w, size), self.floor(where + ("blocks", b), size))
                                     for b in group) * em
                         heights.append(total + BLOCK_GAP * em * max(0, len(group) - 1))
                         broken += sum(self.code_breaks(where + ("blocks", b), round(w, 1), size) for b in group)
@@ -244,11 +243,5 @@ def _at_least(widths: list[float], least: list[float]) -> list[float]:
     over = sum(raised) - sum(widths)
     spare = [r - low for r, low in zip(raised, least)]
     if over > 0:
-        raised = [r - over * room / sum(spare) for r, room in zip(raised, spare)]
+        raised = [r - over * free / sum(spare) for r, free in zip(raised, spare)]
     return raised
-
-
-def _quantized(width: float) -> float:
-    """A width rounded down to WIDTH_QUANTUM: a block set there needs at least the height it
-    needs at the width itself, so a layout decided on it never overflows."""
-    return math.floor(width / WIDTH_QUANTUM + 1e-9) * WIDTH_QUANTUM

@@ -16,13 +16,22 @@ def empty_share(layout: Layout) -> float:
     """The share of the page, inside its margin, that is farther than EMPTY_REACH from any line
     of text: how empty a reader finds the page."""
     near, _ = _near_cells(layout)
+    return _empty(near)
+
+
+def blank(layout: Layout) -> float:
+    """The page's empty share plus its largest blank area (both shares of the page), from one
+    look at its cells: one blank area reads worse than the same blank spread in small gaps."""
+    near, columns = _near_cells(layout)
+    return _empty(near) + _largest_hole(near, columns)
+
+
+def _empty(near: bytearray) -> float:
     return 1.0 - sum(near) / max(1, len(near))
 
 
-def largest_hole(layout: Layout) -> float:
-    """The largest connected part of the page's empty share, as a share of the page: one blank
-    area reads worse than the same blank spread in small gaps."""
-    near, columns = _near_cells(layout)
+def _largest_hole(near: bytearray, columns: int) -> float:
+    """The largest connected run of empty cells, as a share of the page."""
     seen, largest = bytearray(near), 0
     for start in range(len(near)):
         if seen[start]:

@@ -81,7 +81,7 @@ class Refusals:
         larger = LARGER_PAGE.get(self.sheet.page.size)
         if larger:
             found.append(f"a larger page (page: size: {larger})")
-        return "give it " + (", ".join(found[:-1]) + ", or " + found[-1] if len(found) > 1 else found[0])
+        return "give it " + _either(found)
 
     def refuse_titles(self, rows: list[Row], low: float) -> None:
         """Refuse the first panel title that does not fit its panel at the smallest size."""

@@ -90,7 +90,9 @@ class Graph:
         return found + [(s.title, s.start) for s in self.subgraphs.values()]
 
 
-class _Fail(Exception):
+class Fail(Exception):
+    """A line of Mermaid that cannot be read, at its offset: the reader stops at the first."""
+
     def __init__(self, offset: int, message: str):
         self.offset, self.message = offset, message
 
@@ -137,7 +139,7 @@ class _Reader:
                 continue
             try:
                 self.line(raw, start)
-            except _Fail as fail:
+            except Fail as fail:
                 self.problems.append(MermaidProblem(fail.offset, fail.message))
         if direction is None:
             return None, [MermaidProblem(0, f"the diagram is empty; texsheet draws Mermaid {SUPPORTED}")]
@@ -201,7 +203,7 @@ class _Reader:
             name = keyword.group(1)
             rest_at = keyword.end()
             rest = self.src[rest_at:].split("%%")[0].rstrip().rstrip(";").rstrip()
-            self.pos = rest_at + len(self.src[rest_at:].split("%%")[0].rstrip().rstrip(";").rstrip())
+            self.pos = rest_at + len(rest)
             getattr(self, "keyword_" + name.lower(), self.keyword_ignored)(rest.strip(), rest_at + len(rest) - len(rest.lstrip()))
             return
         groups = [self.node_group()]
@@ -431,9 +433,9 @@ class _Reader:
         while self.pos < self.end and self.src[self.pos] in " \t":
             self.pos += 1
 
-    def fail(self, message: str, at: int | None = None) -> _Fail:
+    def fail(self, message: str, at: int | None = None) -> Fail:
         """A problem at an offset of the line (at pos, unless at is given)."""
-        return _Fail(self.base + (self.pos if at is None else at), message)
+        return Fail(self.base + (self.pos if at is None else at), message)
 
 
 # ----------------------------------------------------------------------------- colours

@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from texsheet.model.mermaid import BREAK, MermaidProblem
+from texsheet.model.mermaid import BREAK, MermaidProblem, Fail
 
 MAX_PARTICIPANTS = 10
 MAX_STEPS = 60  # messages and notes
@@ -28,9 +28,6 @@ _ID = r"[^\W]\w*"
 _MESSAGE = re.compile(rf"({_ID})\s*(" + "|".join(re.escape(a) for a, _ in ARROWS) + rf")\s*[+-]?\s*({_ID})\s*(?::(.*))?")
 _NOTE = re.compile(rf"note\s+(?:(left|right)\s+of|(over))\s+({_ID}(?:\s*,\s*{_ID})?)\s*:(.*)", re.I)
 _KEYWORDS = ("participant", "actor", "note", "autonumber", "activate", "deactivate", "end", *FRAGMENTS, *SECTIONS)
-# The words a sequence diagram's lines start with, for "did you mean" (participant IDs aside).
-KEYWORDS = ("participant", "actor", "note", "loop", "alt", "else", "opt", "par", "and", "critical", "option", "break",
-            "end", "autonumber", "activate", "deactivate")
 WHAT_READS = ("participant, actor, a message (A->>B: text, with ->>, -->>, ->, -->, -x, --x, -), --)), Note left of/right of/over, "
               "loop, alt/else, opt, par/and, critical/option, break ... end, autonumber")
 
@@ -90,11 +87,6 @@ class Sequence:
         return found + [(label, at) for f in self.fragments for label, at in f.sections if label]
 
 
-class _Fail(Exception):
-    def __init__(self, offset: int, message: str):
-        self.offset, self.message = offset, message
-
-
 def parse_sequence(text: str) -> tuple[Sequence | None, list[MermaidProblem]]:
     """The sequence diagram the text describes (after its `sequenceDiagram` line), or None and
     every problem found."""
@@ -125,7 +117,7 @@ class _Reader:
                 continue
             try:
                 self.statement(body, at)
-            except _Fail as fail:
+            except Fail as fail:
                 self.problems.append(MermaidProblem(fail.offset, fail.message))
         for fragment, at in self.open:
             self.problems.append(MermaidProblem(at, f"'{self.fragments[fragment].kind}' has no end"))
@@ -161,25 +153,25 @@ class _Reader:
             self.section(keyword, rest, rest_at, at)
         elif body == "end":
             if not self.open:
-                raise _Fail(at, "'end' without a loop, alt, opt, par, critical or break to close")
+                raise Fail(at, "'end' without a loop, alt, opt, par, critical or break to close")
             self.steps.append(Mark("close", self.open.pop()[0]))
         elif re.match(rf"{_ID}\s*[-=<>~.]", body):
-            raise _Fail(at, f"a message reads A->>B: text, with one of the arrows {', '.join(a for a, _ in ARROWS)}")
+            raise Fail(at, f"a message reads A->>B: text, with one of the arrows {', '.join(a for a, _ in ARROWS)}")
         else:
             first = body.split()[0]
-            close = difflib.get_close_matches(first.lower(), KEYWORDS, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(first.lower(), _KEYWORDS, n=1, cutoff=0.75)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise _Fail(at, f"'{first}' is not part of the Mermaid texsheet draws; {hint}a sequence diagram's lines are {WHAT_READS}")
+            raise Fail(at, f"'{first}' is not part of the Mermaid texsheet draws; {hint}a sequence diagram's lines are {WHAT_READS}")
 
     def participant(self, rest: str, at: int, actor: bool, line_at: int) -> None:
         match = re.fullmatch(rf"({_ID})(?:\s+as\s+(.+))?", rest)
         if not match:
-            raise _Fail(line_at, "a participant reads: participant ID, or participant ID as its label")
+            raise Fail(line_at, "a participant reads: participant ID, or participant ID as its label")
         ident = match.group(1)
         if ident in self.participants and any(isinstance(s, (Message, Note)) for s in self.steps):
-            raise _Fail(at, f"'{ident}' is declared after its first message; declare participants before the messages")
+            raise Fail(at, f"'{ident}' is declared after its first message; declare participants before the messages")
         if ident in self.participants:
-            raise _Fail(at, f"participant '{ident}' is declared twice")
+            raise Fail(at, f"participant '{ident}' is declared twice")
         self.add(ident, at)
         if match.group(2):
             self.participants[ident].label = BREAK.sub("\n", match.group(2).strip())
@@ -190,9 +182,9 @@ class _Reader:
         if ident in self.participants:
             return
         if ident in _KEYWORDS:
-            raise _Fail(at, f"'{ident}' is a keyword of sequence diagrams; it cannot name a participant")
+            raise Fail(at, f"'{ident}' is a keyword of sequence diagrams; it cannot name a participant")
         if len(self.participants) == MAX_PARTICIPANTS:
-            raise _Fail(at, f"more than {MAX_PARTICIPANTS} participants do not fit a sheet (split the diagram)")
+            raise Fail(at, f"more than {MAX_PARTICIPANTS} participants do not fit a sheet (split the diagram)")
         self.participants[ident] = Participant(ident, ident, False, at)
 
     def message(self, match: re.Match, at: int) -> None:
@@ -208,11 +200,11 @@ class _Reader:
     def note(self, body: str, at: int) -> None:
         match = _NOTE.fullmatch(body)
         if not match:
-            raise _Fail(at, "a note reads: Note left of A: text, Note right of A: text, Note over A: text or Note over A,B: text")
+            raise Fail(at, "a note reads: Note left of A: text, Note right of A: text, Note over A: text or Note over A,B: text")
         side = (match.group(1) or match.group(2)).lower()
         over = tuple(name.strip() for name in match.group(3).split(","))
         if side != "over" and len(over) > 1:
-            raise _Fail(at + match.start(3), f"a note {side} of a participant names one; Note over A,B spans two")
+            raise Fail(at + match.start(3), f"a note {side} of a participant names one; Note over A,B spans two")
         for name in over:
             self.add(name, at + match.start(3) + match.group(3).index(name))
         text = match.group(4)
@@ -226,7 +218,7 @@ class _Reader:
     def section(self, word: str, label: str, label_at: int, at: int) -> None:
         kind = SECTIONS[word]
         if not self.open or self.fragments[self.open[-1][0]].kind != kind:
-            raise _Fail(at, f"'{word}' begins another section of a {kind} box: it stands between '{kind}' and its 'end'")
+            raise Fail(at, f"'{word}' begins another section of a {kind} box: it stands between '{kind}' and its 'end'")
         fragment = self.open[-1][0]
         self.fragments[fragment].sections.append((BREAK.sub("\n", label), label_at))
         self.steps.append(Mark("section", fragment))

@@ -487,7 +487,6 @@ def _check_texts(sheet: Sheet, found: _Found, fonts: FontSet | None, machine: Ma
     """Markup, formulas, code languages, emoji and glyphs of every text field, each problem at
     the character it is about. fonts: what to check glyphs against (None: not checked); kotex
     sets Hangul in each role's Hangul font, so those count as drawing it."""
-    source = found.source
     theme = sheet.theme or Theme()
     chains = sheet_chains(theme.font, theme.hand_font, theme.code_font, hangul_fonts(theme))
     if fonts is not None:
@@ -612,8 +611,7 @@ def missing_fonts(sheet: Sheet, machine: Machine) -> list[str]:
     theme = sheet.theme
     if machine.fonts is None:
         return []
-    return [family for family in dict.fromkeys((theme.font, theme.hangul_font, theme.hand_font, theme.hand_hangul_font, theme.code_font))
-            if not machine.fonts.installed(family)]
+    return [family for family in dict.fromkeys(getattr(theme, key) for key in FONT_KEYS) if not machine.fonts.installed(family)]
 
 
 def hangul_fonts(theme: Theme) -> dict[str, str]:

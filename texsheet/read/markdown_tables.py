@@ -63,7 +63,7 @@ class TableReader:
             header, header_marks, _ = read_row(header_index)
         rows: list[list[str]] = []
         row_marks: list[tuple[Pos, list[Pos]]] = []
-        width = len(header) if header else max(len(read_row(i)[0]) for i in body)
+        width = len(header) if header else max(len(split_row(self.src.lines[i])) for i in body)
         for index in body:
             cells, marks, row_pos = read_row(index)
             if len(cells) > width:

@@ -152,11 +152,12 @@ class FontSet:
     hangul: the Hangul fonts kotex pairs a family with in a sheet (see with_hangul)."""
 
     def __init__(self, listing: dict[str, list[str]], files: dict[str, list[str]] | None = None,
-                 hangul: Mapping[str, tuple[str, ...]] | None = None):
+                 hangul: Mapping[str, tuple[str, ...]] | None = None, own: dict[str, Charset] | None = None):
         self._listing = listing
         self._files = files or {}
         self._hangul = dict(hangul or {})
         self._charsets: dict[str, Charset | PairedCharset] = {}
+        self._own: dict[str, Charset] = own if own is not None else {}  # each family's own glyphs, shared with its with_hangul sets
 
     def with_hangul(self, pairs: Iterable[tuple[str, str]]) -> FontSet:
         """The same fonts, where each (family, Hangul font) pair draws its Hangul in the Hangul
@@ -165,7 +166,7 @@ class FontSet:
         for family, hangul_family in pairs:
             if hangul_family != family:
                 hangul[family] = tuple(dict.fromkeys((*hangul.get(family, ()), hangul_family)))
-        return FontSet(self._listing, self._files, hangul) if hangul else self
+        return FontSet(self._listing, self._files, hangul, self._own) if hangul else self
 
     @functools.cached_property
     def digest(self) -> str:
@@ -187,20 +188,27 @@ class FontSet:
         return "\n".join(lines)
 
     def charset(self, family: str) -> Charset | PairedCharset | None:
+        if family not in self._listing:
+            return None
         if family not in self._charsets:
-            if family not in self._listing:
-                return None
             if family in self._hangul:
-                hangul = [FontSet(self._listing).charset(h) for h in self._hangul[family]]
-                self._charsets[family] = PairedCharset(FontSet(self._listing).charset(family), [h or Charset([]) for h in hangul])
-                return self._charsets[family]
+                hangul = [self._own_charset(h) if h in self._listing else Charset([]) for h in self._hangul[family]]
+                self._charsets[family] = PairedCharset(self._own_charset(family), hangul)
+            else:
+                self._charsets[family] = self._own_charset(family)
+        return self._charsets[family]
+
+    def _own_charset(self, family: str) -> Charset:
+        """What the family's own fonts draw, from the listing's ranges, parsed once for every
+        FontSet of this machine's fonts."""
+        if family not in self._own:
             ranges = []
             for text in self._listing[family]:
                 for part in text.split():
                     low, _, high = part.partition("-")
                     ranges.append((int(low, 16), int(high or low, 16)))
-            self._charsets[family] = Charset(ranges, WRONG_GLYPHS.get(family, ()))
-        return self._charsets[family]
+            self._own[family] = Charset(ranges, WRONG_GLYPHS.get(family, ()))
+        return self._own[family]
 
     def installed(self, family: str) -> bool:
         return family in self._listing
