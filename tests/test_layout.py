@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from texsheet.errors import ContentError
-from texsheet.layout.blocks import MIN_CODE_SCALE
-from texsheet.layout.page import GROW, ask_texts, layout_sheet
+from texsheet.layout.blocks import BLOCK_GAP, MIN_CODE_SCALE
+from texsheet.layout.page import GROW, MAX_AIR, MAX_SPREAD, ask_texts, layout_sheet
 from texsheet.layout.panels import PANEL_PADDING
 from texsheet.layout.quality import empty_share, flaws
 from texsheet.model.sheet import validate_sheet
 from texsheet.model.source import load_source
+from texsheet.text.units import PT
 
 from fakes import typesetter
 
@@ -318,3 +319,19 @@ def test_a_display_formula_stands_in_the_middle_of_its_column(tmp_path):
     right = math_block.x + box.x + line.right * box.em
     assert right - left < math_block.width / 2  # a short formula, well inside its column
     assert (left - math_block.x) == pytest.approx(math_block.x + math_block.width - right, abs=0.5)
+
+
+def test_a_column_shorter_than_its_neighbour_parts_its_blocks_rather_than_end_half_way(tmp_path):
+    """Two columns: a long list beside two short ones. The short column's second list moves
+    down, by at most MAX_SPREAD lines, so that the column does not end in a blank half way."""
+    blocks = "".join(f"          - kind: bullets\n{column}            items:\n{bullets(n, 4)}\n"
+                     for n, column in ((16, ""), (2, "            column: 2\n"), (2, "")))
+    text = sheet(f"      - title: Columns\n        columns: 2\n        blocks:\n{blocks}" + panel("Other", bullets(20, 16)))
+    layout = plan(tmp_path, text)
+    (columns,) = [p for p in layout.panels if p.panel.title == "Columns"]
+    tall, first, second = columns.blocks
+    em = columns.size * PT
+    gap = second.y - (first.y + first.geometry.height)
+    assert first.x == second.x > tall.x
+    assert BLOCK_GAP * em + 1.0 < gap <= (BLOCK_GAP + 2 * MAX_AIR + MAX_SPREAD) * em + 0.01
+    assert_nothing_spills(layout)

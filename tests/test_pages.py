@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from texsheet import api
 from texsheet.cli import main
 from texsheet.errors import ContentError, TexsheetError
+from texsheet.layout.page import GROW
 from texsheet.read.content import load_content
 from texsheet.text import markup
 
@@ -62,6 +63,18 @@ def test_every_page_shows_its_number_and_has_its_png(two_pages):
     assert two_pages.png.name == "devhints-vim-long.png"
     assert [p.name for p in two_pages.more_pngs] == ["devhints-vim-long-2.png"]
     assert all(p.stat().st_size > 50_000 for p in (two_pages.png, *two_pages.more_pngs))
+
+
+def test_a_page_with_room_grows_its_text_rather_than_leave_a_blank(two_pages):
+    """The first page holds six panels, the second seventeen: the first page's text grows past
+    the fuller page's size (by GROW at most) instead of leaving a blank under its short panels
+    (it was held at the second page's 6.5 pt, a blank of 11.7 % of the page)."""
+    from pages import largest_hole
+
+    assert largest_hole(two_pages.pdf) < 0.08
+    sizes = [{float(s) for s in re.findall(r"\\tstext\{\\tsbody\}\{([\d.]+)\}", picture)}
+             for picture in two_pages.tex.read_text(encoding="utf-8").split("\\begin{tikzpicture}[x=1mm,y=1mm]")[1:]]
+    assert min(sizes[0]) > min(sizes[1]) and max(sizes[0]) <= min(sizes[1]) * GROW ** 2 + 1e-6
 
 
 def long_panel(blocks: int) -> str:

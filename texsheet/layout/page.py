@@ -34,6 +34,7 @@ UNDERLINE_DROP = 0.2  # em of the title: how far below its baseline a panel titl
 GROW = 1.25  # a panel with room to spare sets its text up to this much larger than the page's
 MAX_AIR = 1.2  # em of room to spare a panel may put between the lines of its lists
 MAX_LIFT = 3.0  # em: room left over goes above the content, as far as this, and below it
+MAX_SPREAD = 4.0  # em: a column shorter than its panel's tallest parts its blocks by at most this much more
 AIR_STEP = 0.1
 AIR_BETWEEN_BLOCKS = 2.0  # blocks part by this many times the air between lines
 ASK_WIDTH = 1e6  # mm: wider than any word a content file can hold (MAX_FILE_BYTES)
@@ -155,8 +156,8 @@ class Sizer:
             return banner, [n if share is None else left * share / given for n, share in zip(needs, shares)], widths
         if not fill or banner_share:
             return banner, needs, widths
-        grown = _grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
-        wants = [self.panels.row_need(row, w, grown) - n for row, w, n in zip(self.rows, widths, needs)]
+        most = grown(size, self.sheet.theme.max_font_size) if not self.sheet.theme.font_size else size
+        wants = [self.panels.row_need(row, w, most) - n for row, w, n in zip(self.rows, widths, needs)]
         wants = [w if 0.0 < w < float("inf") else 0.0 for w in wants]
         heights = list(needs)
         if sum(wants) > 0:
@@ -181,7 +182,7 @@ class Sizer:
         if zone == float("inf"):
             self.refusals.refuse_title(panel, where, frame.w)
         content_h = frame.h - zone - PANEL_PADDING
-        high = page_size_pt if theme.font_size else _grown(page_size_pt, theme.max_font_size)
+        high = page_size_pt if theme.font_size else grown(page_size_pt, theme.max_font_size)
         inner = frame.w - 2 * PANEL_PADDING
 
         def fits(s: float) -> bool:
@@ -203,18 +204,24 @@ class Sizer:
         underline_y = title.y + title.first_baseline + UNDERLINE_DROP * title_size * PT
         natural = self.ts.natural_width(title_text(panel), title_size, TITLE_STYLE)
         underline = (title.x, title.x + natural, underline_y)
-        placed = []
-        x, bottom = frame.x + PANEL_PADDING, 0.0
         em = size * PT
+        gap = (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
+        x, columns = frame.x + PANEL_PADDING, []
         for w, group in zip(widths, groups):
-            y = 0.0
-            for b in group:
-                block_where = where + ("blocks", b)
-                heading, geometry = layout_block(panel.blocks[b], self.ts, w, size, block_where, air, self.panels.least)
-                placed.append(Placed(panel.blocks[b], block_where, x, y, w, heading, geometry))
-                bottom = max(bottom, y + geometry.height)
-                y += geometry.height + (BLOCK_GAP + AIR_BETWEEN_BLOCKS * air) * em
+            blocks = [(b, *layout_block(panel.blocks[b], self.ts, w, size, where + ("blocks", b), air, self.panels.least))
+                      for b in group]
+            columns.append((x, w, blocks, sum(g.height for _, _, g in blocks) + gap * (len(blocks) - 1)))
             x += w + COLUMN_GAP
+        bottom = max(height for _, _, _, height in columns)
+        placed = []
+        for x, w, blocks, height in columns:
+            # A column shorter than its neighbour parts its blocks further, by as much as
+            # MAX_SPREAD lines each, so that it does not end in a blank half way down.
+            spread = min(MAX_SPREAD * em, (bottom - height) / (len(blocks) - 1)) if len(blocks) > 1 else 0.0
+            y = 0.0
+            for b, heading, geometry in blocks:
+                placed.append(Placed(panel.blocks[b], where + ("blocks", b), x, y, w, heading, geometry))
+                y += geometry.height + gap + spread
         # What room the content leaves, it leaves above and below it in equal parts, up to
         # MAX_LIFT lines above it: far below its title, content looks lost; a figure alone is
         # centred in its frame.
@@ -247,7 +254,7 @@ class Sizer:
         raise Refused(problems)
 
 
-def _grown(size: float, most: float) -> float:
+def grown(size: float, most: float) -> float:
     """The largest size a panel's text may grow to from the page's: GROW times it, in SIZE_STEP
     steps, at most most."""
     return min(most, math.floor(size * GROW / SIZE_STEP + 1e-9) * SIZE_STEP)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from texsheet.errors import ContentError, Problem
 from texsheet.layout.banner import Banner, NoBanner
-from texsheet.layout.page import ASK_WIDTH, Sizer, layout_sheet, page_size, page_units, plan_page
+from texsheet.layout.page import ASK_WIDTH, Sizer, grown, layout_sheet, page_size, page_units, plan_page
 from texsheet.layout.panels import MIN_PANEL_WIDTH, PANEL_TITLE_SIZE, TITLE_STYLE, Panels, Row, title_text
 from texsheet.layout.parts import CONTINUED, split_tall
 from texsheet.layout.placement import Layout
@@ -131,9 +131,12 @@ class _Paginator:
         refused = [(k, page) for k, page in enumerate(pages) if isinstance(page, Refused)]
         if refused:
             raise ContentError(self.refusal(*refused[0]))
-        if not self.sheet.theme.font_size:  # every page at the size of the fullest
-            size = min(page.size for page in pages)
-            pages = [self.page(cuts, k, size) for k in range(self.count)]
+        theme = self.sheet.theme
+        if not theme.font_size:
+            # Every page's text near the size of the fullest's: a page with room grows its
+            # text at most as far as a panel with room grows past its page's (GROW).
+            most = grown(min(page.size for page in pages), theme.max_font_size)
+            pages = [self.page(cuts, k, most) for k in range(self.count)]
         return Document(self.sheet, self.source, tuple(self.numbered(page, k) for k, page in enumerate(pages)))
 
     def page(self, cuts: tuple[int, ...], k: int, most: float | None = None) -> Layout | Refused:
