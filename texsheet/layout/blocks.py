@@ -24,13 +24,14 @@ from texsheet.model.mermaid_kinds import Mindmap, Sequence
 from texsheet.model.sheet import (Block, Bullets, Callout, Checklist, CodeBlock, Compare, Diagram, Flow, MathBlock, Pipeline, Table,
                                   Takeaways, TextBlock)
 from texsheet.text.paragraphs import Style
-from texsheet.text.typeset import TextBox, Typesetter
+from texsheet.text.typeset import TextBox, TextTooWide, Typesetter
 from texsheet.text.units import PT
 
 BLOCK_GAP = 0.55  # em between blocks of a column
 HEADING_SCALE = 1.15
 HEADING_GAP = 0.15
 MARKER = 1.25  # em: the column of bullets, boxes and ticks before an item's text
+MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
 LABEL_GAP = 0.15  # em: after a label, as after an icon in the marker's column
 TAKEAWAY_GAP = 0.2
 TAKEAWAY_COLUMN_GAP = 1.6
@@ -203,16 +204,25 @@ def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float
 
 
 def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: float) -> int:
-    """Without columns: given, the most columns (up to 3) in which every point still fits on one
-    line and that the points fill evenly (all alike, or two or more points to each)."""
+    """Without columns: given, the number of columns (up to 3) in which the points take the
+    fewest lines, read across in rows; of those alike, the fewest columns. Points fill their
+    columns evenly (all alike, or two or more to each), and no column is narrower than
+    MIN_MEASURE."""
     em = size * PT
     count = len(block.items)
-    longest = max(ts.natural_width(item, size) for item in block.items) + MARKER * em
-    for columns in range(min(3, count), 1, -1):
-        even = count % columns == 0 or count >= 2 * columns
-        if even and longest <= (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns:
-            return columns
-    return 1
+    best = (float("inf"), 1)
+    for columns in range(1, min(3, count) + 1):
+        column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
+        if columns > 1 and (column_width < MIN_MEASURE * em or not (count % columns == 0 or count >= 2 * columns)):
+            continue
+        try:
+            heights = [ts.text(item, column_width - MARKER * em, size).height for item in block.items]
+        except TextTooWide:
+            continue
+        lines = sum(max(heights[first:first + columns]) for first in range(0, count, columns))
+        if lines < best[0] - 0.01:
+            best = (lines, columns)
+    return best[1]
 
 
 # ----------------------------------------------------------------------------- prose

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
+from texsheet.layout.blocks import MIN_MEASURE
 from texsheet.layout.placement import Layout
 
-MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
 # The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
 EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
 
