@@ -248,7 +248,7 @@ class Takeaways(Block):
     """Numbered key points, each with a hand-drawn tick."""
 
     items: list[Text] = fld(doc="the points", min_items=1, max_items=12)
-    columns: int | None = fld(None, doc="how many columns to set them in; left out, as many (up to 3) as keep every point on one line", minimum=1, maximum=3)
+    columns: int | None = fld(None, doc="how many columns to set them in, read across; left out, as many (up to 3) as set the points in the fewest lines", minimum=1, maximum=3)
     numbered: bool = fld(False, doc="number the points 1, 2, 3 instead of ticking them")
 
 
