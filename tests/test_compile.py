@@ -279,6 +279,50 @@ def test_a_sheet_written_without_heights_has_no_large_blank_area(tmp_path, tex_a
     assert largest_hole(built.pdf) < 0.08
 
 
+CORPUS = sorted((ROOT / "content").glob("*.yaml")) + sorted(UNTUNED.glob("*.yaml")) + sorted((ROOT / "tests" / "notes").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_no_panel_is_a_third_blank_while_text_on_its_page_is_at_the_smallest_size(tex_available, path):
+    """Room goes to text before gaps: on every sheet of the repository (notes on as many pages as
+    they need), the layout leaves no panel a third blank beside text at min_font_size, which
+    the build would warn of."""
+    from texsheet.build.pipeline import check_layout, load_sheet, this_machine
+
+    source, sheet = load_sheet(path, machine=this_machine(), pages="auto" if path.suffix == ".md" else None)
+    check_layout(source, sheet)
+    assert not [w.message for w in source.warnings if "blank while text" in w.message]
+
+
+def test_a_row_given_more_height_than_its_panel_needs_is_warned_of_when_text_is_at_the_smallest(tmp_path, tex_available):
+    """A row given three times the height of one that must then set its text at 6.5 pt: the
+    roomy panel is nearly all blank, and the build says so at its place."""
+    import texsheet
+
+    crowded = "A long paragraph that must be set small because its row was given a small share of the page. " * 12
+    sheet = tmp_path / "shares.yaml"
+    sheet.write_text(f"""title: Given heights
+rows:
+  - height: 3
+    panels:
+      - title: Roomy
+        blocks:
+          - kind: bullets
+            items: ["one short point", "another"]
+  - height: 0.45
+    panels:
+      - title: Crowded
+        blocks:
+          - kind: text
+            text: "{crowded.strip()}"
+""", encoding="utf-8")
+    result = texsheet.compile(sheet, tmp_path / "out")
+    (warning,) = result.warnings
+    assert (warning.line, warning.column) == (5, 9)
+    assert re.fullmatch(r"panel 'Roomy' is 9\d% blank while text on its page is set at the smallest size, 6.5 pt: "
+                        r"give its row less height \(now 3\)", warning.message)
+
+
 @pytest.mark.parametrize("sheet, least", [(ROOT / "content" / "python-idioms-reference.yaml", 6.0),
                                           (UNTUNED / "sql-queries.yaml", 6.5)])
 def test_code_in_the_pdf_is_never_below_min_font_size(tmp_path, tex_available, sheet, least):

@@ -10,6 +10,7 @@ from texsheet.build import measure
 from texsheet.layout.page import ask_texts
 from texsheet.errors import Problem
 from texsheet.layout.pages import Document, ask_page_texts, layout_document
+from texsheet.layout.quality import blank_share, lonely_panels
 from texsheet.model.sheet import Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
@@ -49,7 +50,7 @@ class Drawing:
         """The sheet's .tex, laid out from metrics: a picture for each page."""
         laid = layout_document(self.sheet, self.typesetter.measured(metrics), self.source)
         self.pages = len(laid.pages)
-        for warning in turned_diagrams(laid):
+        for warning in turned_diagrams(laid) + blank_panels(laid):
             if warning not in self.source.warnings:
                 self.source.warnings.append(warning)
         widths = {tex: size[0] for tex, size in metrics.items()}
@@ -83,4 +84,21 @@ def turned_diagrams(laid: Document) -> list[Problem]:
                     found.append(laid.source.problem(placed.where + ("mermaid",), f"the {written.direction} flowchart is drawn "
                                                      "top-down: its column is too narrow for it across (give its panel more width, "
                                                      "or a row of its own, to keep it across)"))
+    return found
+
+
+def blank_panels(laid: Document) -> list[Problem]:
+    """A warning for each panel more than a third blank on a page whose text is, somewhere, at
+    the smallest size: room the page gives to a gap that text needed."""
+    least = laid.sheet.theme.min_font_size
+    found = []
+    for page in laid.pages:
+        for panel in lonely_panels(page, least):
+            row = laid.sheet.rows[panel.where[1]] if panel.where[0] == "rows" else None
+            if row is not None and row.height is not None:
+                advice = f"give its row less height (now {row.height:g})"
+            else:
+                advice = "give it more to say, or set it in a row beside shorter panels (rows:)"
+            found.append(laid.source.problem(panel.where, f"panel '{panel.panel.title}' is {blank_share(panel):.0%} blank while text "
+                                             f"on its page is set at the smallest size, {least:g} pt: {advice}"))
     return found

@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 
 from texsheet.layout.blocks import MIN_MEASURE
-from texsheet.layout.placement import Layout
+from texsheet.layout.panels import PANEL_PADDING, titled
+from texsheet.layout.placement import Layout, PanelLayout
 
+MOST_BLANK = 1 / 3  # of a panel's room, while text elsewhere on its page is at the smallest size
 # The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
 EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0
 
@@ -109,3 +111,25 @@ def _ink(layout: Layout):
             if line.items:
                 yield (dx + box.x + line.items[0][0] * em, dy + box.y + baseline - line.height * em,
                        dx + box.x + line.right * em, dy + box.y + baseline + line.depth * em)
+
+
+def blank_share(panel: PanelLayout) -> float:
+    """The share of a panel's room for content (below its title, inside its padding) that no
+    block's column covers: in each column, from its first block's top to its last's bottom."""
+    title = panel.subtitle if panel.subtitle is not None and panel.subtitle.y > panel.title.y else panel.title
+    top = title.y + title.height if titled(panel.panel) else panel.frame.y + PANEL_PADDING
+    room = (panel.frame.w - 2 * PANEL_PADDING) * (panel.frame.bottom - PANEL_PADDING - top)
+    columns: dict[float, tuple[float, float, float]] = {}
+    for placed in panel.blocks:
+        first, last, width = columns.get(round(placed.x, 2), (placed.y, placed.y, placed.width))
+        columns[round(placed.x, 2)] = (min(first, placed.y), max(last, placed.y + placed.geometry.height), width)
+    covered = sum((last - first) * width for first, last, width in columns.values())
+    return max(0.0, 1.0 - covered / room) if room > 0 else 0.0
+
+
+def lonely_panels(layout: Layout, least: float) -> list[PanelLayout]:
+    """The panels more than MOST_BLANK blank on a page where some text is set at least pt (the
+    smallest size): room that text could have had."""
+    if not any(box.size <= least + 0.01 for _, _, box in _boxes(layout) if box.lines):
+        return []
+    return [panel for panel in layout.panels if blank_share(panel) > MOST_BLANK]
