@@ -349,3 +349,22 @@ def test_a_column_shorter_than_its_neighbour_parts_its_blocks_rather_than_end_ha
     assert first.x == second.x > tall.x
     assert BLOCK_GAP * em + 1.0 < gap <= (BLOCK_GAP + 2 * MAX_AIR + MAX_SPREAD) * em + 0.01
     assert_nothing_spills(layout)
+
+
+def test_a_list_of_short_items_in_a_wide_column_is_set_in_columns_read_down():
+    """Five short items across a wide column: three columns, read down (1 2 / 3 4 / 5), each
+    item on one line; long items, or sub-items, keep one column."""
+    from texsheet.layout.blocks import SHORT_ITEM, layout_bullets
+    from texsheet.model.sheet import Bullets, Item
+
+    short = Bullets(items=[Item(text=f"{n}0x: a status") for n in range(1, 6)])
+    wide = layout_bullets(short, typesetter(), 190.0, 10.0, ("blocks", 0))
+    xs = sorted({item.x for item in wide.items})
+    assert len(xs) == 3
+    assert [xs.index(item.x) for item in wide.items] == [0, 0, 1, 1, 2]
+    assert all(len(item.text.lines) == 1 for item in wide.items)
+    long = Bullets(items=[Item(text="word " * int(SHORT_ITEM)) for _ in range(4)])
+    assert len({item.x for item in layout_bullets(long, typesetter(), 400.0, 10.0, ("blocks", 0)).items}) == 1
+    nested = Bullets(items=[Item(text="a", items=[Item(text="b")]), Item(text="c"), Item(text="d")])
+    a, b, c, d = layout_bullets(nested, typesetter(), 190.0, 10.0, ("blocks", 0)).items
+    assert a.x == c.x == d.x < b.x and a.baseline < b.baseline < c.baseline < d.baseline

@@ -32,6 +32,7 @@ HEADING_SCALE = 1.15
 HEADING_GAP = 0.15
 MARKER = 1.25  # em: the column of bullets, boxes and ticks before an item's text
 MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
+SHORT_ITEM = 20.0  # em: a list whose items are all this short may be set in columns; longer ones read better across
 LABEL_GAP = 0.15  # em: after a label, as after an icon in the marker's column
 TAKEAWAY_GAP = 0.2
 TAKEAWAY_COLUMN_GAP = 1.6
@@ -172,15 +173,45 @@ def layout_bullets(block: Bullets, ts: Typesetter, width: float, size: float, wh
             add(item.items, at + (n, "items"), depth + 1)
 
     add(block.items, where + ("items",), 0)
-    items, height = _items(entries, ts, width, size, air)
-    return Geometry(height, tuple(i.text for i in items), tuple(items))
+    return _list(entries, ts, width, size, air)
 
 
 @layout_of("checklist")
 def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
-    entries = [("done" if item.done else "box", item.text, None, where + ("items", n, "text")) for n, item in enumerate(block.items)]
-    items, height = _items(entries, ts, width, size, air)
+    entries = [("done" if item.done else "box", item.text, None, where + ("items", n, "text"), 0) for n, item in enumerate(block.items)]
+    return _list(entries, ts, width, size, air)
+
+
+def _list(entries: list[tuple], ts: Typesetter, width: float, size: float, air: float) -> Geometry:
+    """A list's items, in as many columns (read down) as _list_columns chooses."""
+    em = size * PT
+    columns = _list_columns(entries, ts, width, size)
+    column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
+    per = math.ceil(len(entries) / columns)
+    items, height = [], 0.0
+    for c in range(columns):
+        placed, column_height = _items(entries[c * per:(c + 1) * per], ts, column_width, size, air,
+                                       x=c * (column_width + TAKEAWAY_COLUMN_GAP * em))
+        items += placed
+        height = max(height, column_height)
     return Geometry(height, tuple(i.text for i in items), tuple(items))
+
+
+def _list_columns(entries: list[tuple], ts: Typesetter, width: float, size: float) -> int:
+    """A list of short items (SHORT_ITEM at most), without sub-items, whose every item stays on
+    one line in a column of two or three (none narrower than MIN_MEASURE, the first with two items or more):
+    in the most such columns; otherwise one."""
+    em = size * PT
+    if any(depth for *_, depth in entries) or any(label is not None for _, _, label, *_ in entries):
+        return 1
+    longest = max(ts.natural_width(text, size) for _, text, *_ in entries) + MARKER * em
+    if longest > SHORT_ITEM * em:
+        return 1
+    for columns in range(min(3, len(entries) - 1), 1, -1):
+        column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
+        if column_width >= MIN_MEASURE * em and longest <= column_width:
+            return columns
+    return 1
 
 
 @layout_of("takeaways")
