@@ -323,6 +323,18 @@ rows:
                         r"give its row less height \(now 3\)", warning.message)
 
 
+def test_a_page_too_empty_for_its_content_is_warned_of_with_what_would_fill_it(tex_available):
+    """Eleven short lines at the largest size still leave a quarter of the page empty: the
+    sheet is told so at its title, with what would fill it; a sheet with text enough is not."""
+    from texsheet import api
+
+    (warning,) = api.check(UNTUNED / "tokenization-sparse.yaml").warnings
+    assert (warning.line, warning.column) == (1, 1)
+    assert re.fullmatch(r"the page is 2\d% empty with its text at the largest size, 24 pt: more content, a larger "
+                        r"theme.max_font_size \(up to 30\), or a smaller page \(page: size: a5\) would fill it", warning.message)
+    assert api.check(UNTUNED / "general-chemistry.yaml").warnings == []
+
+
 @pytest.mark.parametrize("sheet, least", [(ROOT / "content" / "python-idioms-reference.yaml", 6.0),
                                           (UNTUNED / "sql-queries.yaml", 6.5)])
 def test_code_in_the_pdf_is_never_below_min_font_size(tmp_path, tex_available, sheet, least):

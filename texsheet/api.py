@@ -94,6 +94,28 @@ def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]
     fonts: True checks every character against the installed fonts and icons (a theme font
     that is not installed is a problem), False checks structure and markup only, None (the
     default) checks fonts when the theme's fonts are installed (see skipped_checks)."""
+    return check(source, fonts=fonts).problems
+
+
+def warnings(source: SheetSource) -> list[Problem]:
+    """What validate(source) lets pass, as it builds, but not as written, each at its place: an
+    emoji Twemoji has no icon for (drawn in a font or as a box instead), a flowchart drawn
+    top-down, a panel a third blank beside text at the smallest size, a page too empty for its
+    content; [] for content that validate refuses (it says why)."""
+    return check(source).warnings
+
+
+@dataclass(frozen=True)
+class Check:
+    """What validate and warnings say of a content, from one look at it (one layout)."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def check(source: SheetSource, *, fonts: bool | None = None) -> Check:
+    """The problems and the warnings of a content (see validate and warnings): laid out as
+    compile would when this machine can measure its text."""
     try:
         loaded, _, _ = _load(source)
         machine = pipeline.this_machine() if fonts is not False else None
@@ -101,8 +123,8 @@ def validate(source: SheetSource, *, fonts: bool | None = None) -> list[Problem]
         if machine is not None and _can_lay_out(sheet, machine):
             pipeline.check_layout(loaded, sheet)
     except ContentError as error:
-        return list(error.problems)
-    return []
+        return Check(list(error.problems), [])
+    return Check([], list(loaded.warnings))
 
 
 def _can_lay_out(sheet: Sheet, machine: Machine) -> bool:
@@ -126,18 +148,6 @@ def skipped_checks(source: SheetSource) -> list[str]:
     if not _can_lay_out(sheet, machine):
         notes.append("the page's layout not checked (whether the text fits): that needs TeX and the fonts")
     return notes
-
-
-def warnings(source: SheetSource) -> list[Problem]:
-    """What validate(source) lets pass, as it builds, but not as written (an emoji Twemoji has
-    no icon for, drawn in a font or as a box instead), each at its place; [] for content that
-    validate refuses (it says why)."""
-    try:
-        loaded, _, _ = _load(source)
-        pipeline.check_sheet(loaded, None, pipeline.this_machine(), require_fonts=False)
-    except ContentError:
-        return []
-    return list(loaded.warnings)
 
 
 def import_notes(source: SheetSource) -> list[str]:

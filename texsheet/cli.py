@@ -199,10 +199,11 @@ def validate_command(files: tuple[Path, ...]) -> None:
     """
     failed = 0
     for path in files:
-        problems = api.validate(path)
+        checked = api.check(path)
+        problems = checked.problems
         for note in api.skipped_checks(path):
             click.echo(f"{path}: note: {note}")
-        for warning in api.warnings(path):
+        for warning in checked.warnings:
             click.echo(_warning_line(warning))
         for note in api.import_notes(path):
             click.echo(f"{path}:{note}")

@@ -10,8 +10,8 @@ from texsheet.build import measure
 from texsheet.layout.page import ask_texts
 from texsheet.errors import Problem
 from texsheet.layout.pages import Document, ask_page_texts, layout_document
-from texsheet.layout.quality import blank_share, lonely_panels
-from texsheet.model.sheet import Sheet, hangul_fonts
+from texsheet.layout.quality import SPARSE, blank_share, empty_share, lonely_panels
+from texsheet.model.sheet import MAX_FONT_SIZE, Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
 from texsheet.tex.render import render_document, render_picture, render_preamble
@@ -50,7 +50,7 @@ class Drawing:
         """The sheet's .tex, laid out from metrics: a picture for each page."""
         laid = layout_document(self.sheet, self.typesetter.measured(metrics), self.source)
         self.pages = len(laid.pages)
-        for warning in turned_diagrams(laid) + blank_panels(laid):
+        for warning in turned_diagrams(laid) + blank_panels(laid) + sparse_pages(laid):
             if warning not in self.source.warnings:
                 self.source.warnings.append(warning)
         widths = {tex: size[0] for tex, size in metrics.items()}
@@ -101,4 +101,22 @@ def blank_panels(laid: Document) -> list[Problem]:
                 advice = "give it more to say, or set it in a row beside shorter panels (rows:)"
             found.append(laid.source.problem(panel.where, f"panel '{panel.panel.title}' is {blank_share(panel):.0%} blank while text "
                                              f"on its page is set at the smallest size, {least:g} pt: {advice}"))
+    return found
+
+
+def sparse_pages(laid: Document) -> list[Problem]:
+    """A warning, at the sheet's title, for a page more than SPARSE empty with all its text at
+    the largest size it may take: the content is too little for the page, and what would fill it."""
+    theme = laid.sheet.theme
+    if theme.font_size:
+        return []
+    found = []
+    for k, page in enumerate(laid.pages):
+        empty = empty_share(page)
+        if empty > SPARSE and page.size >= theme.max_font_size - 0.01:
+            which = f"page {k + 1}" if len(laid.pages) > 1 else "the page"
+            larger = f", a larger theme.max_font_size (up to {MAX_FONT_SIZE:g})" if theme.max_font_size < MAX_FONT_SIZE else ""
+            found.append(laid.source.problem(("title",), f"{which} is {empty:.0%} empty with its text at the largest size, "
+                                             f"{theme.max_font_size:g} pt: more content{larger}, or a smaller page "
+                                             "(page: size: a5) would fill it"))
     return found

@@ -9,6 +9,7 @@ from texsheet.layout.blocks import MIN_MEASURE
 from texsheet.layout.panels import PANEL_PADDING, titled
 from texsheet.layout.placement import Layout, PanelLayout
 
+SPARSE = 0.2  # of a page empty with its text at the largest size: too little content for the page
 MOST_BLANK = 1 / 3  # of a panel's room, while text elsewhere on its page is at the smallest size
 # The empty share of a page: its 5 mm cells (inside a 10 mm margin) farther than 12 mm from text.
 EMPTY_CELL, EMPTY_REACH, EMPTY_MARGIN = 5.0, 12.0, 10.0

@@ -43,6 +43,7 @@ FontName = NewType("FontName", str)  # a font family installed on the machine
 FONT_NAME_PATTERN = r"[A-Za-z0-9 ]{1,64}"  # what a FontName may look like before fc-list is asked
 MAX_PAGES = 6  # pages a sheet may take: more is a booklet, better written as several sheets
 AUTO_PAGES = 0  # pages: auto, the fewest pages that hold the sheet
+MAX_FONT_SIZE = 30.0  # pt: the largest theme.max_font_size
 
 
 @functools.cache
@@ -97,7 +98,7 @@ class Theme:
     code_font: FontName = fld("D2Coding", doc="monospace font of code (Hangul and Latin)")
     font_size: float | None = fld(None, doc="body text size, pt; left out, texsheet chooses it to fill the page", minimum=5, maximum=20)
     min_font_size: float = fld(6.5, doc="smallest size a panel's text may shrink to, to fit, pt", minimum=4, maximum=20)
-    max_font_size: float = fld(24.0, doc="largest size text may grow to, to fill the page, pt", minimum=5, maximum=30)
+    max_font_size: float = fld(24.0, doc="largest size text may grow to, to fill the page, pt", minimum=5, maximum=MAX_FONT_SIZE)
     seed: int = fld(1, doc="seed of the hand-drawn wobble; change it for another drawing", minimum=0, maximum=99999)
     wobble: float = fld(0.7, doc="how far hand-drawn lines stray, pt (0 for ruler-straight lines)", minimum=0, maximum=3)
 
