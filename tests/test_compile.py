@@ -455,10 +455,11 @@ def test_compiling_a_note_says_what_its_import_guessed(tmp_path, tex_available):
     done = subprocess.run([sys.executable, "-m", "texsheet", "compile", str(note), "-o", str(tmp_path / "out"), "--dpi", "30"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    (guess,) = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    sparse, guess = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
     assert guess.startswith(f"{note}:3: ") and "https://example.org" in guess  # the note itself, at its line
+    assert sparse.startswith(f"{note}:1:3: warning: the page is ")  # one line of text on a page, told at the title
     checked = subprocess.run([sys.executable, "-m", "texsheet", "validate", str(note)], capture_output=True, text=True)
-    assert checked.stdout.splitlines() == [guess, f"{note}: ok"]
+    assert checked.stdout.splitlines() == [sparse, guess, f"{note}: ok"]
 
 
 def test_a_note_losing_words_builds_but_fails_validate_naming_each_place(tmp_path, tex_available):

@@ -121,6 +121,17 @@ rows:
             items: [one, two]
 """, encoding="utf-8")
     result = texsheet.compile(sheet, tmp_path / "out")
-    (warning,) = result.warnings
+    (warning,) = [w for w in result.warnings if "flowchart" in w.message]  # the page, nearly empty, is warned of too
     assert (warning.line, warning.column) == (8, 13)
     assert warning.message.startswith("the LR flowchart is drawn top-down: its column is too narrow for it across")
+
+
+def test_a_panel_whose_diagram_is_drawn_smaller_to_fit_does_not_grow_its_text_past_the_page(tmp_path):
+    """A flowchart of five branches drawn smaller to fit its half of a row, with two points
+    under it, in a panel with room to spare: its text stays at the page's size (it grew to 20
+    pt beside the diagram's 10.5, past the page's 16)."""
+    fan = "flowchart TD\n" + "\n".join(f"  A[start] --> N{i}[step {i}]" for i in range(5))
+    layout = plan(tmp_path, sheet((None, [(0.5, diagram(fan) + bullets(2)), (0.5, bullets(9))]), (None, [(None, bullets(18))])))
+    [(panel, placed)] = diagrams(layout)
+    assert placed.geometry.parts["em"] / PT < layout.size  # drawn smaller than the body to fit
+    assert panel.size == layout.size

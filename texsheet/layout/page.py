@@ -18,12 +18,12 @@ import math
 from texsheet.errors import ContentError
 from texsheet.layout.arrange import Arranger
 from texsheet.layout.banner import BANNER_SUBTITLE_SIZE, BANNER_TITLE_SIZE, Banner, banner_text
-from texsheet.layout.blocks import BLOCK_GAP, CENTRED, Placed, Rect, block_height, layout_block
+from texsheet.layout.blocks import BLOCK_GAP, CENTRED, Placed, Rect, block_height, diagram_width, layout_block
 from texsheet.layout.panels import (COLUMN_GAP, PANEL_PADDING, PANEL_TITLE_SIZE, SIZE_STEP, TITLE_STYLE, Panels, Row,
                                     title_text)
 from texsheet.layout.placement import Layout, PanelLayout
 from texsheet.layout.refusals import Refusals, Refused
-from texsheet.model.sheet import Panel, Sheet
+from texsheet.model.sheet import Diagram, Panel, Sheet
 from texsheet.model.source import Source
 from texsheet.model.theme import PAGE_SIZES
 from texsheet.text.paragraphs import Style
@@ -189,6 +189,16 @@ class Sizer:
             found = self.panels.columns(where, inner, s)
             return found is not None and found[0] <= content_h + 0.01
 
+        def diagrams_whole(s: float) -> bool:
+            found = self.panels.columns(where, inner, s)
+            return found is not None and not any(isinstance(panel.blocks[b], Diagram) and diagram_width(panel.blocks[b], self.ts, s) > w + 0.01
+                                                 for w, group in zip(found[1], found[2]) for b in group)
+
+        # Past the page's size, text grows only while the panel's diagrams grow with it: a
+        # diagram drawn smaller to fit its column keeps its size, and the text around it would
+        # outgrow it.
+        if high > page_size_pt and not diagrams_whole(high):
+            high = max(page_size_pt, fit_size(diagrams_whole, page_size_pt, high, SIZE_STEP) or page_size_pt)
         size = fit_size(fits, theme.min_font_size, high, SIZE_STEP)
         if size is None:
             self.refusals.refuse_panel(self.rows, panel, where, inner, content_h)
