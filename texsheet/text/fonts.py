@@ -227,9 +227,9 @@ class FontSet:
 
 
 def sheet_chains(font: str, hand_font: str, code_font: str, hangul: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
-    """The fonts each role may draw with, in order: the theme's, its Hangul font (for the Greek,
-    Cyrillic and sub- and superscripts a Latin hand lacks, in the pen of the Hangul beside
-    them), then the role's fallbacks."""
+    """The fonts each role may draw with, in order: the theme's, its Hangul font (for the Greek
+    and Cyrillic a Latin hand lacks, in the pen of the Hangul beside them), then the role's
+    fallbacks (sub- and superscripts take the first that has them all: see paragraphs)."""
     firsts = {"body": font, "hand": hand_font, "code": code_font}
     return {role: tuple(dict.fromkeys([first, (hangul or {}).get(role) or first, *(f.family for f in FALLBACKS[role])]))
             for role, first in firsts.items()}

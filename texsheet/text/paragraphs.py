@@ -393,21 +393,43 @@ def _hyphenation(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language, left=MIN_PIECE, right=MIN_PIECE)
 
 
-# Sub- and superscripts (₂, ²) are chosen each on its own: H₂O keeps its letters in the hand.
-_SCRIPTS = {"No"}
-
-
-def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[str, str | None]:
-    """Per role in the word (prose, code): one font for all its letters and digits when one
-    font of the chain draws them all, so that a word is never drawn in two hands (a dash or
-    other sign that font lacks is chosen on its own); else None, to choose per character."""
-    families: dict[str, str | None] = {}
+def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[tuple[str, bool], str | None]:
+    """Per role in the word (prose, code), for its letters and digits and apart for its sub- and
+    superscripts: the one font of the chain that draws them all, so that a word is never drawn
+    in two hands nor its scripts in two fonts (Cr₂O₇²⁻; a dash, ½ or other sign that font lacks
+    is chosen on its own); else None, to choose per character. Scripts go to the first font of
+    the chain that has every one (EVERY_SCRIPT), so that they look alike across the page: the
+    few a Latin hand or a Hangul pen has (Comic Neue's ¹²³, the pen's ₂ and ¹) are drawn at
+    other sizes and spacings than the rest (10² ³, mol⁻ ¹)."""
+    families: dict[tuple[str, bool], str | None] = {}
     for char_role in {_role(c, role) for c in chars}:
-        letters = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role
-                          and unicodedata.category(c.text[0]) not in _SCRIPTS and unicodedata.category(c.text[0])[0] in "LNM")
         chain = faces.chains[char_role]
-        families[char_role] = chain[0] if faces.fonts is None or not letters else faces.fonts.face_for(letters, chain)
+        for scripts in (False, True):
+            found = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role
+                            and (_is_script(c.text) if scripts else _is_letter(c.text)))
+            if faces.fonts is None or not found:
+                families[(char_role, scripts)] = chain[0]
+                continue
+            if scripts:  # the first font that has every script, for all of them alike
+                chain = tuple(family for family in chain if faces.fonts.draws(family, EVERY_SCRIPT)) or chain
+            families[(char_role, scripts)] = faces.fonts.face_for(found, chain)
     return families
+
+
+EVERY_SCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻₀₁₂₃₄₅₆₇₈₉₊₋"  # a font that draws sub- and superscripts draws all of these
+
+
+def _is_letter(text: str) -> bool:
+    """Whether text starts with a letter, digit or mark that shares its word's font: not a
+    script, nor another number sign (½, ①), which is chosen on its own."""
+    category = unicodedata.category(text[0])
+    return category[0] in "LNM" and category != "No" and not _is_script(text)
+
+
+def _is_script(text: str) -> bool:
+    """Whether text starts with a sub- or superscript character (₂, ², ⁻, ⁿ): H₂O keeps its
+    letters in the hand, and its scripts take one font among themselves."""
+    return unicodedata.decomposition(text[0]).startswith(("<super>", "<sub>"))
 
 
 def _clusters(text: str) -> list[str]:
@@ -415,7 +437,7 @@ def _clusters(text: str) -> list[str]:
     return regex.findall(r"\X", text)
 
 
-def _segments(chars: list[_Char], role: str, families: dict[str, str | None], faces: Faces) -> list[Segment]:
+def _segments(chars: list[_Char], role: str, families: dict[tuple[str, bool], str | None], faces: Faces) -> list[Segment]:
     """Runs of one font and style, as TeX."""
     runs: list[tuple[tuple, str]] = []  # (key, text)
     for char in chars:
@@ -427,7 +449,7 @@ def _segments(chars: list[_Char], role: str, families: dict[str, str | None], fa
             runs.append(((char.kind, char.bold, char.pen, char.mark, None, None, char.level), char.text))
             continue
         for cluster in _clusters(char.text):
-            face = families.get(char_role)
+            face = families.get((char_role, _is_script(cluster)))
             if face is None or (faces.fonts is not None and not faces.fonts.draws(face, cluster)):
                 face = faces.choose(cluster, char_role)
             key = ("text", char.bold, char.pen, char.mark, face, char_role, char.level)
