@@ -266,15 +266,18 @@ def test_takeaways_in_columns_read_across_and_each_row_starts_below_the_tallest_
 
 
 def test_takeaways_take_the_columns_in_which_they_need_the_fewest_lines():
-    """Three short points in a wide panel read across in three columns, even when the longest
-    wraps there (2 lines, not 3 in one column); in a narrow one, a column of their own each."""
+    """Three short points in a wide panel read across in three columns (1 line, not 3 in one
+    column), the longest given the widest column so that it keeps to one line too; in a narrow
+    panel, a line of their own each."""
     from texsheet.layout.blocks import layout_takeaways
     from texsheet.model.sheet import Takeaways
 
     block = Takeaways(items=["Commit small, commit often", "Pull before you push", "Read git status before every command now"])
     wide = layout_takeaways(block, typesetter(), 190.0, 10.0, ("blocks", 0))
     assert len({item.x for item in wide.items}) == 3 and len({item.baseline for item in wide.items}) == 1
-    assert wide.height < 2.5 * 10.0 * PT * 1.4  # two lines, not three
+    assert all(len(item.text.lines) == 1 for item in wide.items)
+    first, second, third = sorted(item.x for item in wide.items)
+    assert 190.0 - third > max(second - first, third - second)  # the longest point's column is the widest
     narrow = layout_takeaways(block, typesetter(), 60.0, 10.0, ("blocks", 0))
     assert len({item.x for item in narrow.items}) == 1
 

@@ -218,17 +218,18 @@ def _list_columns(entries: list[tuple], ts: Typesetter, width: float, size: floa
 def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     em = size * PT
     columns = block.columns or _takeaway_columns(block, ts, width, size)
-    column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
+    widths = _takeaway_widths(block, ts, width, size, columns)[1]
     gap = (TAKEAWAY_GAP + air) * em
     items, y = [], 0.0
     for first in range(0, len(block.items), columns):  # read across, as a table's rows: 1 2 / 3 4
-        tallest = 0.0
+        tallest, x = 0.0, 0.0
         for c, n in enumerate(range(first, min(len(block.items), first + columns))):
             label = _label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n)) if block.numbered else None
             entry = ("number" if block.numbered else "tick", block.items[n], label, where + ("items", n))
-            placed, entry_height = _items([entry], ts, column_width, size, x=c * (column_width + TAKEAWAY_COLUMN_GAP * em), top=y)
+            placed, entry_height = _items([entry], ts, widths[c], size, x=x, top=y)
             items += placed
             tallest = max(tallest, entry_height)
+            x += widths[c] + TAKEAWAY_COLUMN_GAP * em
         y += tallest + gap
     height = max(0.0, y - gap)
     return Geometry(height, tuple(i.text for i in items), tuple(items))
@@ -237,23 +238,39 @@ def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float
 def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: float) -> int:
     """Without columns: given, the number of columns (up to 3) in which the points take the
     fewest lines, read across in rows; of those alike, the fewest columns. Points fill their
-    columns evenly (all alike, or two or more to each), and no column is narrower than
-    MIN_MEASURE."""
-    em = size * PT
+    columns evenly (all alike, or two or more to each); see _takeaway_widths for the widths."""
     count = len(block.items)
     best = (float("inf"), 1)
     for columns in range(1, min(3, count) + 1):
-        column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
-        if columns > 1 and (column_width < MIN_MEASURE * em or not (count % columns == 0 or count >= 2 * columns)):
-            continue
+        if columns == 1 or count % columns == 0 or count >= 2 * columns:
+            height = _takeaway_widths(block, ts, width, size, columns)[0]
+            if height < best[0] - 0.01:
+                best = (height, columns)
+    return best[1]
+
+
+def _takeaway_widths(block: Takeaways, ts: Typesetter, width: float, size: float, columns: int) -> tuple[float, list[float]]:
+    """The height the points take in columns, read across in rows, and the columns' widths:
+    even, or shared as their longest points would use them (a column of short points gives
+    room to one of long ones, none narrower than half an even share), whichever sets the
+    points in fewer lines (even when alike); inf where a column narrower than MIN_MEASURE
+    would break a point, or a word is wider than its column."""
+    em = size * PT
+    free = width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)
+    longest = [max(ts.natural_width(item, size) for item in block.items[c::columns]) + MARKER * em for c in range(columns)]
+    shared = [max(free / columns / 2, free * w / sum(longest)) for w in longest]
+    best = (float("inf"), [free / columns] * columns)
+    for widths in ([free / columns] * columns, [w * free / sum(shared) for w in shared]):
+        if columns > 1 and any(w < MIN_MEASURE * em and most > w for w, most in zip(widths, longest)):
+            continue  # a column narrower than MIN_MEASURE holds only points that keep to one line
         try:
-            heights = [ts.text(item, column_width - MARKER * em, size).height for item in block.items]
+            heights = [ts.text(item, widths[n % columns] - MARKER * em, size).height for n, item in enumerate(block.items)]
         except TextTooWide:
             continue
-        lines = sum(max(heights[first:first + columns]) for first in range(0, count, columns))
-        if lines < best[0] - 0.01:
-            best = (lines, columns)
-    return best[1]
+        height = sum(max(heights[first:first + columns]) for first in range(0, len(block.items), columns))
+        if height < best[0] - 0.01:
+            best = (height, widths)
+    return best
 
 
 # ----------------------------------------------------------------------------- prose
