@@ -271,7 +271,7 @@ def test_a_sheet_written_without_heights_or_sizes_fills_its_page(tmp_path, tex_a
     assert empty_share(built.pdf) <= most_empty
 
 
-@pytest.mark.parametrize("name", ["general-chemistry", "jlpt-n5-ko-ja", "spanish-for-korean"])
+@pytest.mark.parametrize("name", ["general-chemistry", "jlpt-n5-ko-ja", "spanish-for-korean", "sql-queries"])
 def test_a_sheet_written_without_heights_has_no_large_blank_area(tmp_path, tex_available, name):
     """Spare height goes to larger text first, then to air: no blank band of a twelfth of the page."""
     from pages import largest_hole
