@@ -371,3 +371,17 @@ def test_a_list_of_short_items_in_a_wide_column_is_set_in_columns_read_down():
     nested = Bullets(items=[Item(text="a", items=[Item(text="b")]), Item(text="c"), Item(text="d")])
     a, b, c, d = layout_bullets(nested, typesetter(), 190.0, 10.0, ("blocks", 0)).items
     assert a.x == c.x == d.x < b.x and a.baseline < b.baseline < c.baseline < d.baseline
+
+
+def test_a_banner_subtitle_keeps_in_step_with_large_body_text_when_a_long_title_shrinks(tmp_path):
+    """Little content sets the body at 24 pt; a title too long for the banner at 1.8 times that
+    shrinks to fit the width. Its subtitle stayed at 12 pt, below the body's size; it now grows
+    with the body, as far as 0.8 of the title."""
+    from texsheet.layout.banner import BANNER_SUBTITLE_SIZE
+    from texsheet.layout.panels import SUBTITLE_SCALE
+
+    head = "subtitle: a short subtitle\n"
+    text = sheet(panel("One", bullets(2, 3)), head=head).replace("title: A sheet", "title: " + "A rather long title " * 3)
+    layout = plan(tmp_path, text)
+    assert layout.size == 24.0 and layout.title.size < 1.8 * 24.0  # the title shrank to fit
+    assert BANNER_SUBTITLE_SIZE < layout.subtitle.size <= SUBTITLE_SCALE * layout.title.size + 0.01

@@ -3,8 +3,10 @@ and the page's width allow, its subtitle under it, and its frame.
 """
 from __future__ import annotations
 
+import math
+
 from texsheet.layout.geometry import Rect
-from texsheet.layout.panels import MIN_TITLE_SIZE, SIZE_STEP, TITLE_STYLE
+from texsheet.layout.panels import MIN_TITLE_SIZE, SIZE_STEP, SUBTITLE_SCALE, TITLE_STYLE
 from texsheet.layout.refusals import Refused
 from texsheet.model.sheet import Sheet
 from texsheet.model.source import Source
@@ -49,7 +51,10 @@ class Banner:
         subtitle = None
         height = BANNER_PADDING * 2 + title.height
         if sheet.subtitle:
-            sub_start = round(max(BANNER_SUBTITLE_SIZE, BANNER_SUBTITLE_SIZE * size / BANNER_TITLE_SIZE) / SIZE_STEP) * SIZE_STEP
+            # In step with the body, as the title would be had its length not made it smaller
+            # (a subtitle below the body's size reads as a footnote), and below the title.
+            grown = min(BANNER_SUBTITLE_SIZE * start / BANNER_TITLE_SIZE, SUBTITLE_SCALE * size)
+            sub_start = max(BANNER_SUBTITLE_SIZE, math.floor(grown / SIZE_STEP + 1e-9) * SIZE_STEP)
             sub_size = fit_size(lambda s: self.ts.natural_width(sheet.subtitle, s, Style("hand")) <= width,
                                 MIN_TITLE_SIZE, sub_start, SIZE_STEP)
             if sub_size is None:
