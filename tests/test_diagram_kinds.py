@@ -206,3 +206,23 @@ def test_the_mermaid_test_sheets_build(tmp_path, tex_available, sheet):
     from texsheet.build.pipeline import compile_sheet
 
     assert compile_sheet(sheet, tmp_path, dpi=40).pdf.exists()
+
+
+def test_a_sequence_diagram_in_a_column_wider_than_it_parts_its_lifelines_as_tall_as_it_was():
+    """Two participants in a wide column, the text at its size: the lifelines part further, by
+    at most MOST_SPREAD em, and the diagram keeps its height."""
+    from texsheet.layout.sequence import MOST_SPREAD, layout_sequence, plan_sequence
+    from texsheet.text.units import PT
+
+    seq, _ = parse_mermaid("sequenceDiagram\n  A->>B: hi\n  B-->>A: ok")
+    ts = typesetter()
+    natural = plan_sequence(seq, ts)
+    snug = layout_sequence(seq, ts, natural.width * 10 * PT + 2.0, 10.0, ("blocks", 0))
+    wide = layout_sequence(seq, ts, 180.0, 10.0, ("blocks", 0))
+
+    def apart(geometry) -> float:
+        (a, _), (b, _) = geometry.parts["lifelines"]
+        return (b.x - a.x) / geometry.parts["em"]
+
+    assert wide.parts["em"] == snug.parts["em"] and wide.height == pytest.approx(snug.height)
+    assert apart(snug) + 1.0 < apart(wide) <= apart(snug) + MOST_SPREAD + 1e-6

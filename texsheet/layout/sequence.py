@@ -9,6 +9,7 @@ scale that fit the column (layout_sequence).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from texsheet.layout.diagram_text import measure
@@ -40,6 +41,8 @@ FRAME_PAD = 0.55  # em a box reaches past what it holds (each box inside another
 TAB_PAD = (0.35, 0.15)
 LABEL_SCALE = 0.9  # a box's kind and its labels, of the diagram's text
 CLOSE_GAP = 0.45  # em between a box's last row and its bottom edge
+MOST_SPREAD = 6.0  # em: how much further apart lifelines part, at most, to fill a wide column
+SPREAD_STEP = 0.25  # em
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,17 @@ class SequencePlan:
     texts: list[_Text] = field(default_factory=list)
 
 
-def plan_sequence(seq: Sequence, ts: Typesetter) -> SequencePlan:
-    """The whole diagram in em: see the module's docstring."""
-    return _Planner(seq, ts).plan()
+def plan_sequence(seq: Sequence, ts: Typesetter, spread: float = 0.0) -> SequencePlan:
+    """The whole diagram in em: see the module's docstring; with spread, its lifelines that
+    much (em) further apart each."""
+    return _Planner(seq, ts, spread).plan()
 
 
 class _Planner:
     """Measures every text once, sets the columns, then walks the steps down the page."""
 
-    def __init__(self, seq: Sequence, ts: Typesetter):
-        self.seq, self.ts = seq, ts
+    def __init__(self, seq: Sequence, ts: Typesetter, spread: float = 0.0):
+        self.seq, self.ts, self.spread = seq, ts, spread
         self.ids = list(seq.participants)
         self.heads = [measure(ts, p.label, 1.0, HAND_BOLD, HEAD_TEXT) for p in seq.participants.values()]
         self.sizes = {id(step): measure(ts, step.text, 1.0, BODY, MESSAGE_TEXT if isinstance(step, Message) else NOTE_TEXT)
@@ -137,7 +141,7 @@ class _Planner:
         xs = [self.box_width(0) / 2]
         for b in range(1, count):
             xs.append(max(xs[a] + d for a, d in needs[b].items()))
-        return xs
+        return [x + n * self.spread for n, x in enumerate(xs)]
 
     # ------------------------------------------------------------------ rows
 
@@ -299,10 +303,15 @@ def _smallest(plan: SequencePlan) -> float:
 def layout_sequence(seq: Sequence, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0,
                     least: float = 0.0) -> Geometry:
     """The diagram scaled to fit width mm (to its full size, more with air; its smallest text
-    never below least pt), centred in it."""
+    never below least pt), centred in it; where its text cannot grow to fill the width, its
+    lifelines part further (by up to MOST_SPREAD em each), as tall as it was."""
     plan = plan_sequence(seq, ts)
     text_size = diagram_size(plan.width, width, size, where, air, least, _smallest(plan))
     em = text_size * PT
+    gaps = len(seq.participants) - 1
+    spare = width / em - plan.width
+    if gaps and spare > SPREAD_STEP:
+        plan = plan_sequence(seq, ts, min(MOST_SPREAD, math.floor(spare / gaps / SPREAD_STEP) * SPREAD_STEP))
     left = max(0.0, (width - plan.width * em) / 2) - plan.left * em
 
     def at(p: Point) -> Point:
