@@ -226,3 +226,20 @@ def test_a_sequence_diagram_in_a_column_wider_than_it_parts_its_lifelines_as_tal
 
     assert wide.parts["em"] == snug.parts["em"] and wide.height == pytest.approx(snug.height)
     assert apart(snug) + 1.0 < apart(wide) <= apart(snug) + MOST_SPREAD + 1e-6
+
+
+def test_a_mindmap_its_width_keeps_from_growing_parts_its_nodes_with_room_to_spare():
+    """A mindmap drawn smaller to fit its column cannot grow with room to spare: the room parts
+    its nodes one above another instead, its text and width as they were."""
+    from texsheet.layout.mindmap import layout_mindmap, plan_mindmap
+    from texsheet.text.units import PT
+
+    mindmap, _ = parse_mermaid("mindmap\n  root((centre))\n    one\n      leaf a\n      leaf b\n    two\n      leaf c\n      leaf d")
+    ts = typesetter()
+    narrow = plan_mindmap(mindmap, ts).width * 10 * PT * 0.8  # too narrow for it at 10 pt
+    tight = layout_mindmap(mindmap, ts, narrow, 10.0, ("blocks", 0))
+    roomy = layout_mindmap(mindmap, ts, narrow, 10.0, ("blocks", 0), air=1.0)
+    assert roomy.parts["em"] == tight.parts["em"] < 10.0 * PT
+    assert roomy.height > tight.height * 1.2
+    widest = lambda g: max(n["rect"].right for n in g.parts["nodes"]) - min(n["rect"].x for n in g.parts["nodes"])
+    assert widest(roomy) == pytest.approx(widest(tight))

@@ -28,6 +28,7 @@ PAD = {"plain": (0.15, 0.2), "square": (0.5, 0.3), "rounded": (0.55, 0.3), "hexa
        "bang": (0.45, 0.45), "cloud": (0.45, 0.4)}  # em around a node's text, across and down
 LEVEL_GAP = 2.2  # em between a column and the next, for the connectors
 SIBLING_GAP = 0.45  # em between nodes one above another
+AIR_SPREAD = 2.0  # em of gap between nodes one above another, for each em of room to spare
 BANG_POINTS = 16  # corners of a bang's burst, out and in
 CLOUD_BUMPS = 9
 CONNECTOR_WIDTHS = (1.7, 1.1, 0.8)  # pt: a connector from the root, from the first level, deeper
@@ -83,17 +84,17 @@ def _build(node: MindNode, ts: Typesetter, depth: int, side: int, pen: str) -> _
     return built
 
 
-def _stack(node: _Node) -> float:
-    """Sets each node's span: its own height, or its children's stacked, whichever is taller."""
-    below = sum(_stack(child) for child in node.children) + SIBLING_GAP * max(0, len(node.children) - 1)
+def _stack(node: _Node, gap: float) -> float:
+    """Sets each node's span: its own height, or its children's stacked gap apart, whichever is taller."""
+    below = sum(_stack(child, gap) for child in node.children) + gap * max(0, len(node.children) - 1)
     node.span = max(node.size[1], below)
     return node.span
 
 
-def _sides(root: _Node) -> tuple[list[_Node], list[_Node]]:
+def _sides(root: _Node, gap: float) -> tuple[list[_Node], list[_Node]]:
     """The root's branches on its right (first, in order) and on its left (the rest): the
     split that makes the two sides most nearly as tall."""
-    spans = [_stack(child) for child in root.children]
+    spans = [_stack(child, gap) for child in root.children]
     total = sum(spans)
     best, cut = float("inf"), 0
     for k in range(len(spans) + 1):
@@ -117,8 +118,8 @@ def _columns(nodes: list[_Node]) -> list[float]:
     return widths
 
 
-def _place(nodes: list[_Node], side: int, root: _Node, centre: float, top: float) -> None:
-    """Places a side's branches, top down from top, each level's column out from the root."""
+def _place(nodes: list[_Node], side: int, root: _Node, centre: float, top: float, gap: float) -> None:
+    """Places a side's branches, top down from top, gap apart, each level's column out from the root."""
     widths = _columns(nodes)
     edges = [root.size[0] / 2]
     for w in widths:
@@ -128,16 +129,16 @@ def _place(nodes: list[_Node], side: int, root: _Node, centre: float, top: float
         inner = edges[node.depth - 1] + LEVEL_GAP
         node.x = centre + side * (inner + node.size[0] / 2)
         node.side = side
-        below = sum(child.span for child in node.children) + SIBLING_GAP * max(0, len(node.children) - 1)
+        below = sum(child.span for child in node.children) + gap * max(0, len(node.children) - 1)
         y = top + (node.span - below) / 2
         for child in node.children:
             put(child, y)
-            y += child.span + SIBLING_GAP
+            y += child.span + gap
         node.y = top + node.span / 2
 
     for node in nodes:
         put(node, top)
-        top += node.span + SIBLING_GAP
+        top += node.span + gap
 
 
 def _all(node: _Node):
@@ -155,14 +156,15 @@ class MindmapPlan:
     root: _Node
 
 
-def plan_mindmap(mindmap: Mindmap, ts: Typesetter) -> MindmapPlan:
+def plan_mindmap(mindmap: Mindmap, ts: Typesetter, gap: float = SIBLING_GAP) -> MindmapPlan:
+    """The mindmap in em, nodes one above another gap apart (as wide at any gap)."""
     root = _build(mindmap.root, ts, 0, 1, "accent")
-    right, left = _sides(root)
-    heights = [sum(n.span for n in side) + SIBLING_GAP * max(0, len(side) - 1) for side in (right, left)]
+    right, left = _sides(root, gap)
+    heights = [sum(n.span for n in side) + gap * max(0, len(side) - 1) for side in (right, left)]
     height = max(root.size[1], *heights)
     root.y = height / 2
     for side, nodes, h in ((1, right, heights[0]), (-1, left, heights[1])):
-        _place(nodes, side, root, 0.0, (height - h) / 2)
+        _place(nodes, side, root, 0.0, (height - h) / 2, gap)
     nodes = list(_all(root))
     low = min(n.x - n.size[0] / 2 for n in nodes)
     high = max(n.x + n.size[0] / 2 for n in nodes)
@@ -191,9 +193,13 @@ def layout_mindmap(mindmap: Mindmap, ts: Typesetter, width: float, size: float, 
                    least: float = 0.0) -> Geometry:
     """The mindmap scaled to fit width mm (to its full size, more with air; its smallest text
     never below least pt), centred in it: node outlines (or a plain node's underline), curved
-    connectors, texts."""
+    connectors, texts. Where its width keeps it from growing with air, the air parts its nodes
+    one above another instead (AIR_SPREAD em of gap for each em of air)."""
     plan = plan_mindmap(mindmap, ts)
-    text_size = diagram_size(plan.width, width, size, where, air, least, mindmap_smallest(mindmap))
+    smallest = mindmap_smallest(mindmap)
+    text_size = diagram_size(plan.width, width, size, where, air, least, smallest)
+    if air > 0 and text_size <= diagram_size(plan.width, width, size, where, 0.0, least, smallest) + 0.005:
+        plan = plan_mindmap(mindmap, ts, SIBLING_GAP + AIR_SPREAD * air)
     em = text_size * PT
     left = max(0.0, (width - plan.width * em) / 2)
     texts, nodes, links = [], [], []
