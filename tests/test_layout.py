@@ -354,9 +354,9 @@ def test_a_column_shorter_than_its_neighbour_parts_its_blocks_rather_than_end_ha
     assert_nothing_spills(layout)
 
 
-def test_a_list_of_short_items_in_a_wide_column_is_set_in_columns_read_down():
-    """Five short items across a wide column: three columns, read down (1 2 / 3 4 / 5), each
-    item on one line; long items, or sub-items, keep one column."""
+def test_a_list_of_short_items_in_a_wide_column_is_set_in_columns_read_across():
+    """Five short items across a wide column: three columns, read across as the rows of a table
+    (1 2 3 / 4 5), each item on one line; long items, or sub-items, keep one column."""
     from texsheet.layout.blocks import SHORT_ITEM, layout_bullets
     from texsheet.model.sheet import Bullets, Item
 
@@ -364,7 +364,8 @@ def test_a_list_of_short_items_in_a_wide_column_is_set_in_columns_read_down():
     wide = layout_bullets(short, typesetter(), 190.0, 10.0, ("blocks", 0))
     xs = sorted({item.x for item in wide.items})
     assert len(xs) == 3
-    assert [xs.index(item.x) for item in wide.items] == [0, 0, 1, 1, 2]
+    assert [xs.index(item.x) for item in wide.items] == [0, 1, 2, 0, 1]
+    assert wide.items[0].baseline == wide.items[2].baseline < wide.items[3].baseline
     assert all(len(item.text.lines) == 1 for item in wide.items)
     long = Bullets(items=[Item(text="word " * int(SHORT_ITEM)) for _ in range(4)])
     assert len({item.x for item in layout_bullets(long, typesetter(), 400.0, 10.0, ("blocks", 0)).items}) == 1

@@ -183,23 +183,28 @@ def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float
 
 
 def _list(entries: list[tuple], ts: Typesetter, width: float, size: float, air: float) -> Geometry:
-    """A list's items, in as many columns (read down) as _list_columns chooses."""
+    """A list's items, in as many columns as _list_columns chooses, read across as a table's
+    rows (1 2 / 3 4), each row below the tallest item of the one before."""
     em = size * PT
     columns = _list_columns(entries, ts, width, size)
+    if columns == 1:
+        items, height = _items(entries, ts, width, size, air)
+        return Geometry(height, tuple(i.text for i in items), tuple(items))
     column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
-    per = math.ceil(len(entries) / columns)
-    items, height = [], 0.0
-    for c in range(columns):
-        placed, column_height = _items(entries[c * per:(c + 1) * per], ts, column_width, size, air,
-                                       x=c * (column_width + TAKEAWAY_COLUMN_GAP * em))
-        items += placed
-        height = max(height, column_height)
-    return Geometry(height, tuple(i.text for i in items), tuple(items))
+    items, y = [], 0.0
+    for first in range(0, len(entries), columns):
+        tallest = 0.0
+        for c, entry in enumerate(entries[first:first + columns]):
+            placed, height = _items([entry], ts, column_width, size, x=c * (column_width + TAKEAWAY_COLUMN_GAP * em), top=y)
+            items += placed
+            tallest = max(tallest, height)
+        y += tallest + air * em
+    return Geometry(max(0.0, y - air * em), tuple(i.text for i in items), tuple(items))
 
 
 def _list_columns(entries: list[tuple], ts: Typesetter, width: float, size: float) -> int:
     """A list of short items (SHORT_ITEM at most), without sub-items, whose every item stays on
-    one line in a column of two or three (none narrower than MIN_MEASURE, the first with two items or more):
+    one line in a column of two or three (none narrower than MIN_MEASURE, and at least two rows):
     in the most such columns; otherwise one."""
     em = size * PT
     if any(depth for *_, depth in entries) or any(label is not None for _, _, label, *_ in entries):
