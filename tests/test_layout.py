@@ -386,3 +386,19 @@ def test_a_banner_subtitle_keeps_in_step_with_large_body_text_when_a_long_title_
     layout = plan(tmp_path, text)
     assert layout.size == 24.0 and layout.title.size < 1.8 * 24.0  # the title shrank to fit
     assert BANNER_SUBTITLE_SIZE < layout.subtitle.size <= SUBTITLE_SCALE * layout.title.size + 0.01
+
+
+def test_a_callout_balances_its_lines_rather_than_leave_a_word_alone_on_the_last():
+    """Eleven words that fill a line and spill one word onto a second: the callout keeps two
+    lines, about as long as each other, in a note as wide as before."""
+    from texsheet.layout.blocks import CALLOUT_PAD, CALLOUT_SCALE, layout_callout
+    from texsheet.model.sheet import Callout
+
+    text = " ".join(f"word{n}" for n in range(11))
+    em = 10.0 * CALLOUT_SCALE * PT
+    width = 28.5 * em + 2 * CALLOUT_PAD[0] * 10.0 * PT + 2 * 10.0 * PT  # ten words to a line (2.75 em each), not eleven
+    geometry = layout_callout(Callout(text=text), typesetter(), width, 10.0, ("blocks", 0))
+    (box,) = geometry.texts
+    lengths = [line.width for _, _, line in box.lines]
+    assert len(lengths) == 2 and min(lengths) > 0.7 * max(lengths)
+    assert geometry.parts["note"].w == pytest.approx(width - 2 * 10.0 * PT)

@@ -32,6 +32,7 @@ HEADING_SCALE = 1.15
 HEADING_GAP = 0.15
 MARKER = 1.25  # em: the column of bullets, boxes and ticks before an item's text
 MIN_MEASURE = 12.0  # em: text broken into lines narrower than this reads poorly
+BALANCE_STEP = 0.5  # mm: how finely a callout's lines are balanced
 SHORT_ITEM = 20.0  # em: a list whose items are all this short may be set in columns; longer ones read better across
 LABEL_GAP = 0.15  # em: after a label, as after an icon in the marker's column
 TAKEAWAY_GAP = 0.2
@@ -293,14 +294,38 @@ def layout_text(block: TextBlock, ts: Typesetter, width: float, size: float, whe
 def layout_callout(block: Callout, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
     em = size * PT
     pad_x, pad_y = CALLOUT_PAD[0] * em, CALLOUT_PAD[1] * em
-    text = ts.text(block.text, width - 2 * pad_x - 2 * em, size * CALLOUT_SCALE, HAND, align="center", where=where + ("text",))
-    note = Rect((width - text.width) / 2 - pad_x, 0.0, text.width + 2 * pad_x, text.height + 2 * pad_y)
+    room = width - 2 * pad_x - 2 * em
+    # The note as wide as its room; its lines balanced inside it, as long as each other.
+    balanced = _balanced(block.text, ts, room, size * CALLOUT_SCALE, HAND)
+    text = ts.text(block.text, balanced, size * CALLOUT_SCALE, HAND, align="center", where=where + ("text",))
+    note = Rect((width - room) / 2 - pad_x, 0.0, room + 2 * pad_x, text.height + 2 * pad_y)
     # Tilted, the note reaches further up and down by half its width times the sine.
     lean = note.w / 2 * abs(math.sin(math.radians(CALLOUT_TILT)))
     top = CALLOUT_TAPE * em + lean
     note = Rect(note.x, top, note.w, note.h)
-    text = text.at(note.x + pad_x, top + pad_y)
+    text = text.at(note.x + pad_x + (room - balanced) / 2, top + pad_y)
     return Geometry(note.bottom + lean + 0.3 * em, (text,), parts={"note": note, "tilt": CALLOUT_TILT, "colour": block.colour, "draws_text": True})
+
+
+def _balanced(text: str, ts: Typesetter, width: float, size: float, style: Style) -> float:
+    """The narrowest width (mm, to BALANCE_STEP) at which text takes as few lines as at width:
+    its lines about as long as each other, not a full line over a word or two."""
+    def lines(w: float) -> int:
+        try:
+            return len(ts.text(text, w, size, style, align="center").lines)
+        except TextTooWide:
+            return 0
+    most = lines(width)
+    if most <= 1:
+        return min(width, ts.natural_width(text, size, style) + BALANCE_STEP)
+    low, high = width / 2, width
+    while high - low > BALANCE_STEP:
+        middle = (low + high) / 2
+        if lines(middle) == most:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 @layout_of("math")
