@@ -107,24 +107,39 @@ def warnings(source: SheetSource) -> list[Problem]:
 
 @dataclass(frozen=True)
 class Check:
-    """What validate and warnings say of a content, from one look at it (one layout)."""
+    """What validate, warnings and import_notes say of a content, from one reading of it and
+    one layout."""
 
     problems: list[Problem]
     warnings: list[Problem]
+    notes: list[Note]  # what reading a Markdown note or a prompt guessed (see import_notes)
+
+    @property
+    def note_lines(self) -> list[str]:
+        """The notes as import_notes writes them."""
+        return _note_lines(self.notes)
+
+    @property
+    def lost_words(self) -> list[str]:
+        """The notes saying words of the note do not reach the page, as lost_words writes them."""
+        return _lost_lines(self.notes)
 
 
 def check(source: SheetSource, *, fonts: bool | None = None) -> Check:
-    """The problems and the warnings of a content (see validate and warnings): laid out as
-    compile would when this machine can measure its text."""
+    """The problems, the warnings and the import notes of a content (see validate, warnings and
+    import_notes): laid out as compile would when this machine can measure its text."""
     try:
-        loaded, _, _ = _load(source)
+        loaded, _, notes = _load(source)
+    except ContentError as error:
+        return Check(list(error.problems), [], [])
+    try:
         machine = pipeline.this_machine() if fonts is not False else None
         _, sheet = pipeline.check_sheet(loaded, None, machine, require_fonts=fonts is True)
         if machine is not None and _can_lay_out(sheet, machine):
             pipeline.check_layout(loaded, sheet)
     except ContentError as error:
-        return Check(list(error.problems), [])
-    return Check([], list(loaded.warnings))
+        return Check(list(error.problems), [], notes)
+    return Check([], list(loaded.warnings), notes)
 
 
 def _can_lay_out(sheet: Sheet, machine: Machine) -> bool:
@@ -160,7 +175,7 @@ def import_notes(source: SheetSource) -> list[str]:
 def lost_words(source: SheetSource) -> list[str]:
     """The import notes saying words of the note do not reach the page, as import_notes
     writes them (validate fails on them: a sheet is to hold what its note says)."""
-    return _note_lines([note for note in _notes(source) if note.lost])
+    return _lost_lines(_notes(source))
 
 
 def _notes(source: SheetSource) -> list[Note]:
@@ -168,6 +183,10 @@ def _notes(source: SheetSource) -> list[Note]:
         return _load(source)[2]
     except ContentError:
         return []
+
+
+def _lost_lines(notes: list[Note]) -> list[str]:
+    return _note_lines([note for note in notes if note.lost])
 
 
 def _note_lines(notes: list[Note]) -> list[str]:

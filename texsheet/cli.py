@@ -205,9 +205,9 @@ def validate_command(files: tuple[Path, ...]) -> None:
             click.echo(f"{path}: note: {note}")
         for warning in checked.warnings:
             click.echo(_warning_line(warning))
-        for note in api.import_notes(path):
+        for note in checked.note_lines:
             click.echo(f"{path}:{note}")
-        lost = api.lost_words(path)
+        lost = checked.lost_words
         if problems:
             click.echo("\n".join(str(p) for p in problems), err=True)
         if lost:

@@ -10,7 +10,7 @@ from texsheet.build import measure
 from texsheet.layout.page import ask_texts
 from texsheet.errors import Problem
 from texsheet.layout.pages import Document, ask_page_texts, layout_document
-from texsheet.layout.quality import SPARSE, blank_share, empty_share, lonely_panels
+from texsheet.layout.quality import SPARSE, empty_share, lonely_panels
 from texsheet.model.sheet import MAX_FONT_SIZE, Sheet, hangul_fonts
 from texsheet.model.source import Source
 from texsheet.tex.render import Source as RenderSource
@@ -93,13 +93,13 @@ def blank_panels(laid: Document) -> list[Problem]:
     least = laid.sheet.theme.min_font_size
     found = []
     for page in laid.pages:
-        for panel in lonely_panels(page, least):
+        for panel, share in lonely_panels(page, least):
             row = laid.sheet.rows[panel.where[1]] if panel.where[0] == "rows" else None
             if row is not None and row.height is not None:
                 advice = f"give its row less height (now {row.height:g})"
             else:
                 advice = "give it more to say, or set it in a row beside shorter panels (rows:)"
-            found.append(laid.source.problem(panel.where, f"panel '{panel.panel.title}' is {blank_share(panel):.0%} blank while text "
+            found.append(laid.source.problem(panel.where, f"panel '{panel.panel.title}' is {share:.0%} blank while text "
                                              f"on its page is set at the smallest size, {least:g} pt: {advice}"))
     return found
 
@@ -112,8 +112,10 @@ def sparse_pages(laid: Document) -> list[Problem]:
         return []
     found = []
     for k, page in enumerate(laid.pages):
+        if page.size < theme.max_font_size - 0.01:
+            continue
         empty = empty_share(page)
-        if empty > SPARSE and page.size >= theme.max_font_size - 0.01:
+        if empty > SPARSE:
             which = f"page {k + 1}" if len(laid.pages) > 1 else "the page"
             larger = f", a larger theme.max_font_size (up to {MAX_FONT_SIZE:g})" if theme.max_font_size < MAX_FONT_SIZE else ""
             found.append(laid.source.problem(("title",), f"{which} is {empty:.0%} empty with its text at the largest size, "

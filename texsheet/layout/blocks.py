@@ -184,23 +184,30 @@ def layout_checklist(block: Checklist, ts: Typesetter, width: float, size: float
 
 
 def _list(entries: list[tuple], ts: Typesetter, width: float, size: float, air: float) -> Geometry:
-    """A list's items, in as many columns as _list_columns chooses, read across as a table's
-    rows (1 2 / 3 4), each row below the tallest item of the one before."""
+    """A list's items, in as many columns as _list_columns chooses (see _rows)."""
     em = size * PT
     columns = _list_columns(entries, ts, width, size)
     if columns == 1:
         items, height = _items(entries, ts, width, size, air)
         return Geometry(height, tuple(i.text for i in items), tuple(items))
     column_width = (width - TAKEAWAY_COLUMN_GAP * em * (columns - 1)) / columns
+    return _rows(entries, ts, [column_width] * columns, size, air * em)
+
+
+def _rows(entries: list[tuple], ts: Typesetter, widths: list[float], size: float, gap: float) -> Geometry:
+    """Items in columns of widths, read across as a table's rows (1 2 / 3 4), each row gap mm
+    below the tallest item of the one before."""
+    em = size * PT
     items, y = [], 0.0
-    for first in range(0, len(entries), columns):
-        tallest = 0.0
-        for c, entry in enumerate(entries[first:first + columns]):
-            placed, height = _items([entry], ts, column_width, size, x=c * (column_width + TAKEAWAY_COLUMN_GAP * em), top=y)
+    for first in range(0, len(entries), len(widths)):
+        tallest, x = 0.0, 0.0
+        for entry, width in zip(entries[first:first + len(widths)], widths):
+            placed, height = _items([entry], ts, width, size, x=x, top=y)
             items += placed
             tallest = max(tallest, height)
-        y += tallest + air * em
-    return Geometry(max(0.0, y - air * em), tuple(i.text for i in items), tuple(items))
+            x += width + TAKEAWAY_COLUMN_GAP * em
+        y += tallest + gap
+    return Geometry(max(0.0, y - gap), tuple(i.text for i in items), tuple(items))
 
 
 def _list_columns(entries: list[tuple], ts: Typesetter, width: float, size: float) -> int:
@@ -222,40 +229,30 @@ def _list_columns(entries: list[tuple], ts: Typesetter, width: float, size: floa
 
 @layout_of("takeaways")
 def layout_takeaways(block: Takeaways, ts: Typesetter, width: float, size: float, where: tuple, air: float = 0.0) -> Geometry:
-    em = size * PT
-    columns = block.columns or _takeaway_columns(block, ts, width, size)
-    widths = _takeaway_widths(block, ts, width, size, columns)[1]
-    gap = (TAKEAWAY_GAP + air) * em
-    items, y = [], 0.0
-    for first in range(0, len(block.items), columns):  # read across, as a table's rows: 1 2 / 3 4
-        tallest, x = 0.0, 0.0
-        for c, n in enumerate(range(first, min(len(block.items), first + columns))):
-            label = _label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n)) if block.numbered else None
-            entry = ("number" if block.numbered else "tick", block.items[n], label, where + ("items", n))
-            placed, entry_height = _items([entry], ts, widths[c], size, x=x, top=y)
-            items += placed
-            tallest = max(tallest, entry_height)
-            x += widths[c] + TAKEAWAY_COLUMN_GAP * em
-        y += tallest + gap
-    height = max(0.0, y - gap)
-    return Geometry(height, tuple(i.text for i in items), tuple(items))
+    labels = [_label(ts, f"{n + 1}.", size, HAND_BOLD, "accent", where + ("items", n)) if block.numbered else None
+              for n in range(len(block.items))]
+    entries = [("number" if block.numbered else "tick", item, label, where + ("items", n))
+               for n, (item, label) in enumerate(zip(block.items, labels))]
+    return _rows(entries, ts, _takeaway_widths(block, ts, width, size), size, (TAKEAWAY_GAP + air) * size * PT)
 
 
-def _takeaway_columns(block: Takeaways, ts: Typesetter, width: float, size: float) -> int:
-    """Without columns: given, the number of columns (up to 3) in which the points take the
-    fewest lines, read across in rows; of those alike, the fewest columns. Points fill their
-    columns evenly (all alike, or two or more to each); see _takeaway_widths for the widths."""
+def _takeaway_widths(block: Takeaways, ts: Typesetter, width: float, size: float) -> list[float]:
+    """The widths of the takeaways' columns (as many as given, else up to 3): of the counts that
+    the points fill evenly (all alike, or two or more to each), the one in which the points
+    take the fewest lines, read across in rows; of those alike, the fewest columns."""
+    if block.columns:
+        return _takeaway_shares(block, ts, width, size, block.columns)[1]
     count = len(block.items)
-    best = (float("inf"), 1)
+    best = (float("inf"), [width])
     for columns in range(1, min(3, count) + 1):
         if columns == 1 or count % columns == 0 or count >= 2 * columns:
-            height = _takeaway_widths(block, ts, width, size, columns)[0]
+            height, widths = _takeaway_shares(block, ts, width, size, columns)
             if height < best[0] - 0.01:
-                best = (height, columns)
+                best = (height, widths)
     return best[1]
 
 
-def _takeaway_widths(block: Takeaways, ts: Typesetter, width: float, size: float, columns: int) -> tuple[float, list[float]]:
+def _takeaway_shares(block: Takeaways, ts: Typesetter, width: float, size: float, columns: int) -> tuple[float, list[float]]:
     """The height the points take in columns, read across in rows, and the columns' widths:
     even, or shared as their longest points would use them (a column of short points gives
     room to one of long ones, none narrower than half an even share), whichever sets the

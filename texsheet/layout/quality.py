@@ -128,9 +128,10 @@ def blank_share(panel: PanelLayout) -> float:
     return max(0.0, 1.0 - covered / room) if room > 0 else 0.0
 
 
-def lonely_panels(layout: Layout, least: float) -> list[PanelLayout]:
+def lonely_panels(layout: Layout, least: float) -> list[tuple[PanelLayout, float]]:
     """The panels more than MOST_BLANK blank on a page where some text is set at least pt (the
-    smallest size): room that text could have had."""
+    smallest size), each with its blank share: room that text could have had."""
     if not any(box.size <= least + 0.01 for _, _, box in _boxes(layout) if box.lines):
         return []
-    return [panel for panel in layout.panels if blank_share(panel) > MOST_BLANK]
+    shares = [(panel, blank_share(panel)) for panel in layout.panels]
+    return [(panel, share) for panel, share in shares if share > MOST_BLANK]

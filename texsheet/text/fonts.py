@@ -251,6 +251,7 @@ ROLE_SWITCHES = {"body": "\\rmfamily", "hand": "\\sffamily", "code": "\\ttfamily
 ROLE_MACROS = {"body": "\\textrm", "hand": "\\textsf", "code": "\\texttt"}
 ROLE_FAMILIES = {"body": "main", "hand": "sans", "code": "mono"}  # \\set<family>font, \\set<family>hangulfont
 EMOJI_TEXT_FONT = "Symbola"
+EVERY_SCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻₀₁₂₃₄₅₆₇₈₉₊₋"  # a font that draws sub- and superscripts draws all of these
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,9 @@ class Faces:
 
     fonts: FontSet | None
     chains: dict[str, tuple[str, ...]]
+    # Each role's chain for sub- and superscripts: its fonts that draw every one (EVERY_SCRIPT),
+    # so that a page's scripts look alike (the whole chain where none does).
+    script_chains: dict[str, tuple[str, ...]]
     declared: dict[tuple[str, str, bool], Declared]
     emoji_text: str | None  # a font for the characters of emoji, laid invisibly over the icon
     emoji_pages: dict[str, int] = field(default_factory=dict)
@@ -335,7 +339,9 @@ def make_faces(font: str, hand_font: str, code_font: str, fonts: FontSet | None,
                 declared[(role, face.family, True)] = Declared(command + "CJK", face.name or face.family,
                                                               _options(face.cjk_scale * base[role], bold), face.cjk_rise * base[role])
     emoji_text = EMOJI_TEXT_FONT if fonts is not None and fonts.installed(EMOJI_TEXT_FONT) else None
-    return Faces(fonts, chains, declared, emoji_text, dict(emoji_pages or {}))
+    scripts = {role: tuple(family for family in chain if fonts is not None and fonts.draws(family, EVERY_SCRIPT)) or chain
+               for role, chain in chains.items()}
+    return Faces(fonts, chains, scripts, declared, emoji_text, dict(emoji_pages or {}))
 
 
 def emoji_stand_in(cluster: str, fonts: FontSet | None, chain: Iterable[str]) -> str | None:

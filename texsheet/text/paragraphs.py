@@ -397,26 +397,18 @@ def _word_families(chars: list[_Char], role: str, faces: Faces) -> dict[tuple[st
     """Per role in the word (prose, code), for its letters and digits and apart for its sub- and
     superscripts: the one font of the chain that draws them all, so that a word is never drawn
     in two hands nor its scripts in two fonts (Cr₂O₇²⁻; a dash, ½ or other sign that font lacks
-    is chosen on its own); else None, to choose per character. Scripts go to the first font of
-    the chain that has every one (EVERY_SCRIPT), so that they look alike across the page: the
-    few a Latin hand or a Hangul pen has (Comic Neue's ¹²³, the pen's ₂ and ¹) are drawn at
-    other sizes and spacings than the rest (10² ³, mol⁻ ¹)."""
+    is chosen on its own); else None, to choose per character. Scripts take their role's script
+    chain (Faces.script_chains), so that they look alike across the page: the few a Latin hand
+    or a Hangul pen has (Comic Neue's ¹²³, the pen's ₂ and ¹) are drawn at other sizes and
+    spacings than the rest (10² ³, mol⁻ ¹)."""
     families: dict[tuple[str, bool], str | None] = {}
     for char_role in {_role(c, role) for c in chars}:
-        chain = faces.chains[char_role]
         for scripts in (False, True):
+            chain = (faces.script_chains if scripts else faces.chains)[char_role]
             found = "".join(c.text for c in chars if c.kind in ("char", "code") and _role(c, role) == char_role
                             and (_is_script(c.text) if scripts else _is_letter(c.text)))
-            if faces.fonts is None or not found:
-                families[(char_role, scripts)] = chain[0]
-                continue
-            if scripts:  # the first font that has every script, for all of them alike
-                chain = tuple(family for family in chain if faces.fonts.draws(family, EVERY_SCRIPT)) or chain
-            families[(char_role, scripts)] = faces.fonts.face_for(found, chain)
+            families[(char_role, scripts)] = chain[0] if faces.fonts is None or not found else faces.fonts.face_for(found, chain)
     return families
-
-
-EVERY_SCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻₀₁₂₃₄₅₆₇₈₉₊₋"  # a font that draws sub- and superscripts draws all of these
 
 
 def _is_letter(text: str) -> bool:
